@@ -1,0 +1,3 @@
+from vnreport_ie.cli import main
+
+main()
