@@ -47,6 +47,13 @@ FIGURE_CHUNK_PIECE = re.compile(
     re.VERBOSE,
 )
 WHITESPACE = re.compile(r"\s+")
+# Punctuation underthesea's regex leaves glued to a syllable ("KH." read as an abbreviation, "Lăng*"):
+# split off, so that "đạt 100% [KH]." and "xã [Vũ Lăng]*" have token edges where the figures' spans end.
+EDGE_PUNCTUATION = re.compile(r"^(?P<lead>[*\"“”'(\[]*)(?P<core>.*?)(?P<trail>[.*,;:!?\"“”')\]]*)$", re.DOTALL)
+# Words the CRF glues across the verb that introduces a figure ("hạt ước", "Ước tổng", "thu ước"):
+# a word holding one of these syllables is split into syllables, unless it is a known compound.
+FIGURE_VERB_SYLLABLES = {"ước", "đạt"}
+FIGURE_VERB_COMPOUNDS = {"ước tính", "ước đạt", "đạt được", "ước thực hiện"}
 # underthesea's CRF tags the sequence at once; very long inputs are tagged in windows
 # of at most this many syllables, cut after a sentence-ending syllable when there is one.
 CRF_WINDOW = 2000
@@ -86,7 +93,8 @@ class UndertheseaTokenizer:
         syllables = self.syllables(text)
         offsets: list[tuple[int, int]] = []
         for window in _crf_windows(syllables):
-            offsets.extend(self._segment(window))
+            for word in self._segment(window):
+                offsets.extend(_split_word(word, text))
         return offsets
 
     def syllables(self, text: str) -> list[Syllable]:
@@ -105,7 +113,7 @@ class UndertheseaTokenizer:
         result.extend(_plain_syllables(text, position, len(text), patterns, token_normalize))
         return result
 
-    def _segment(self, syllables: list[Syllable]) -> list[tuple[int, int]]:
+    def _segment(self, syllables: list[Syllable]) -> list[list[Syllable]]:
         if not syllables:
             return []
         tags = self._crf_model().predict([[s.normalized] for s in syllables])
@@ -116,7 +124,7 @@ class UndertheseaTokenizer:
                 words[-1].append(syllable)
             else:
                 words.append([syllable])
-        return [(word[0].start, word[-1].end) for word in words]
+        return words
 
     def _crf_model(self):
         if self._crf is None:
@@ -154,10 +162,45 @@ def _plain_syllables(text, start, end, patterns, token_normalize) -> Iterator[Sy
         for part in WHITESPACE.split(piece):
             if not part:
                 continue
-            local = piece.find(part, offset - match.start())
-            part_start = match.start() + local
-            yield Syllable(part_start, part_start + len(part), token_normalize(part), False)
+            part_start = match.start() + piece.find(part, offset - match.start())
             offset = part_start + len(part)
+            edges = EDGE_PUNCTUATION.match(part)
+            if not edges.group("core") or edges.group("core") == part:
+                yield Syllable(part_start, offset, token_normalize(part), False)
+                continue
+            position = part_start
+            for group in ("lead", "core", "trail"):
+                for char_or_core in [edges.group(group)] if group == "core" else list(edges.group(group)):
+                    if char_or_core:
+                        end = position + len(char_or_core)
+                        yield Syllable(position, end, token_normalize(char_or_core), False)
+                        position = end
+
+
+def _split_word(word: list[Syllable], text: str) -> list[tuple[int, int]]:
+    """Offsets of ``word``, or of its parts where the CRF glued a figure verb or a name to its neighbour."""
+    pieces = [text[s.start : s.end] for s in word]
+    whole = [(word[0].start, word[-1].end)]
+    if len(word) == 1:
+        return whole
+    lowered = " ".join(p.lower() for p in pieces)
+    if lowered not in FIGURE_VERB_COMPOUNDS and FIGURE_VERB_SYLLABLES & {p.lower() for p in pieces}:
+        parts: list[tuple[int, int]] = []
+        previous_was_verb = True
+        for syllable, piece in zip(word, pieces):
+            is_verb = piece.lower() in FIGURE_VERB_SYLLABLES
+            if is_verb or previous_was_verb:
+                parts.append((syllable.start, syllable.end))
+            else:
+                parts[-1] = (parts[-1][0], syllable.end)
+            previous_was_verb = is_verb
+        return parts
+    capitals = [p[:1].isupper() for p in pieces]
+    # "Tân Thành đạt": a name of two or more capitalised syllables followed by lower-case ones
+    if capitals[0] and capitals[1] and not capitals[-1]:
+        cut = capitals.index(False)
+        return [(word[0].start, word[cut - 1].end), (word[cut].start, word[-1].end)]
+    return whole
 
 
 def _crf_windows(syllables: list[Syllable]) -> Iterator[list[Syllable]]:

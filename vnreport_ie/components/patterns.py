@@ -1,0 +1,244 @@
+"""What generalises without data: figure shapes, commune names, trigger words.
+
+These patterns serve twice: as *lexical hints* the statistical NER reads as
+a token feature (component ``vnreport_lexical_hints``: each token's
+``tag_`` is its hint class), and on their own as the "patterns alone"
+baseline of the evaluation (:func:`pattern_entities`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+UPPER = "".join(c for c in map(chr, range(0x41, 0x1F00)) if c.isupper() and c.isalpha())
+LETTER = rf"[^\W\d_{SUPERSCRIPTS}]"
+NUMBER = r"\d+(?:[.,]\d+)*"  # e.g. 58.829 / 26,15 / 1.829.669.600
+SCALE = r"(?:nghìn\s+tỷ|nghìn\s+tỉ|ngàn\s+tỷ|nghìn|ngàn|triệu|tỷ|tỉ)"
+CURRENCY = r"(?:đồng|VNĐ|VND|vnđ|trđ|USD|\^d|\^đ|đ)"
+# a scale word that is really a word of its own: "tỷ lệ", "tỷ trọng", "triệu chứng"
+NOT_A_SCALE = r"(?!\s*(?:lệ|trọng|chứng)\b)"
+# what a scaled number counts when it is not money: "1,5 triệu lượt khách"
+COUNTED_NOUN = r"(?!\s*(?:người|lượt|con|cây|tấn|ha|hộ|khách|lao\s+động|m|km|kg|lít|kWh|sản\s+phẩm|USD))"
+AMOUNT = rf"{NUMBER}\s*{SCALE}{NOT_A_SCALE}(?:\s+{NUMBER}\s*{SCALE}{NOT_A_SCALE})*"
+# A money amount, e.g. "58.829 triệu đồng", "3 tỷ 200 triệu đồng", "7.000.000đ", "2-3 tỷ đồng", "45 tỷ", "470 triệu USD"
+MONEY = re.compile(
+    rf"""
+    (?<![\w.,])[-+]?
+    (?:
+        (?:{NUMBER}\s*[-–]\s*)?{AMOUNT}\s*{CURRENCY}(?!{LETTER})      # 2-3 tỷ đồng / 3 tỷ 200 triệu đồng
+      | (?:{NUMBER}\s*[-–]\s*)?{NUMBER}\s*{CURRENCY}(?!{LETTER})      # 215.697.119 đồng / 4.910 trđ
+      | (?:{NUMBER}\s*[-–]\s*)?{AMOUNT}{COUNTED_NOUN}(?!\s*{LETTER}*\s*/)  # 45 tỷ / 220 triệu
+    )
+    """,
+    re.VERBOSE,
+)
+# A percentage, e.g. "26,15%", "32,8 %", "-0,3%", "44-45%", "50 phần trăm", "10,6,0%"
+PERCENT = re.compile(
+    rf"(?<![\w.,])[-+]?(?:{NUMBER}\s*[-–]\s*)?{NUMBER}\s*(?:%|phần\s+trăm)",
+)
+UNIT_WORD = r"(?:xã|phường|thị\s+trấn|Xã|Phường|Thị\s+trấn)"
+# A proper name: capitalised syllables, e.g. "Hợp Thành", "Yên Trạch", or a number "Phường 3"
+NAME = rf"(?:[{UPPER}]{LETTER}*(?:\s+[{UPPER}]{LETTER}*)*|\d+\b)"
+# "xã Hợp Thành", "thị trấn Cao Lộc", but not "thị xã" (a district-level town) nor "hợp tác xã" (a cooperative)
+COMMUNE = re.compile(rf"(?<!thị\s)(?<!Thị\s)(?<!tác\s){UNIT_WORD}\s+(?P<name>{NAME})")
+# further names of a list: ", Xuất Lễ", " và Yên Trạch"
+LIST_CONTINUATION = re.compile(rf"\s*(?:,|và|;)\s*(?:{UNIT_WORD}\s+)?(?P<name>{NAME})")
+PROJECT_WORD = re.compile(r"(?i)\b(?:dự\s+án|công\s+trình|chương\s+trình|gói\s+thầu)\b")
+COMPARE_WORD = re.compile(r"(?i)\b(?:so\s+với|so\s+cùng|đạt|bằng|chiếm|vượt|tăng|giảm)\b")
+TARGET_WORD = re.compile(
+    r"\b(?:[Kk]ế\s+hoạch|KH|[Dd]ự\s+toán|[Cc]ùng\s+kỳ|CK|[Cc]hỉ\s+tiêu|[Nn]ăm\s+trước|[Tt]háng\s+trước|[Tt]ổng\s+số)\b"
+)
+LIST_MARK = re.compile(r"^\s*(?:[-+*•]+|\w\)|\d+(?:\.\d+)*[.)])\s*")
+
+HINT_CLASSES = (
+    "O",
+    "B-MONEY",
+    "I-MONEY",
+    "B-PERCENT",
+    "I-PERCENT",
+    "B-COMMUNE",
+    "I-COMMUNE",
+    "GAZETTEER",
+    "UNIT_WORD",
+    "PROJECT_WORD",
+    "COMPARE_WORD",
+    "TARGET_WORD",
+    "NUMBER",
+)
+
+
+def find_figures(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, MONEY|PERCENT) of every figure the patterns see in ``text``."""
+    spans = [(m.start(), m.end(), "PERCENT") for m in PERCENT.finditer(text)]
+    spans += [(m.start(), m.end(), "MONEY") for m in MONEY.finditer(text)]
+    return _without_overlaps(spans)
+
+
+def find_communes(text: str) -> list[tuple[int, int]]:
+    """(start, end) of commune names after xã / phường / thị trấn, lists included."""
+    spans: list[tuple[int, int]] = []
+    names = commune_gazetteer()
+    for match in COMMUNE.finditer(text):
+        name = _commune_name(match.group("name"), names, after_unit_word=True)
+        if name is None:
+            continue
+        spans.append((match.start("name"), match.start("name") + len(name)))
+        position = match.start("name") + len(name)
+        # a list goes on with names of known communes only: "các xã A, B và C"
+        while (more := LIST_CONTINUATION.match(text, position)) is not None:
+            name = _commune_name(more.group("name"), names, after_unit_word=False)
+            if name is None:
+                break
+            spans.append((more.start("name"), more.start("name") + len(name)))
+            position = more.start("name") + len(name)
+    return sorted(set(spans))
+
+
+def _commune_name(candidate: str, names: frozenset[str], after_unit_word: bool) -> str | None:
+    """The commune name at the start of ``candidate``: its longest known prefix, else (after xã) two or more words."""
+    words = candidate.split()
+    for length in range(min(len(words), 4), 0, -1):
+        prefix = " ".join(words[:length])
+        if prefix.lower() in names:
+            return candidate[: _offset_after_words(candidate, length)]
+    if after_unit_word and 2 <= len(words) <= 3 and not candidate.isupper():
+        return candidate
+    return None
+
+
+def find_gazetteer_names(text: str) -> list[tuple[int, int]]:
+    """(start, end) of capitalised names that are commune names in underthesea's mapping data."""
+    names = commune_gazetteer()
+    spans = []
+    for match in re.finditer(rf"[{UPPER}]{LETTER}*(?:\s+[{UPPER}]{LETTER}*)*", text):
+        words = match.group().split()
+        # the longest run of words (from the left) that is a commune name
+        for length in range(min(len(words), 4), 0, -1):
+            candidate = " ".join(words[:length])
+            if candidate.lower() in names:
+                spans.append((match.start(), match.start() + _offset_after_words(match.group(), length)))
+                break
+    return spans
+
+
+def _offset_after_words(text: str, count: int) -> int:
+    position = 0
+    for _ in range(count):
+        while position < len(text) and text[position].isspace():
+            position += 1
+        while position < len(text) and not text[position].isspace():
+            position += 1
+    return position
+
+
+@lru_cache(maxsize=1)
+def commune_gazetteer() -> frozenset[str]:
+    """Lower-cased names of every commune-level unit (pre-2025) in underthesea's mapping data."""
+    import underthesea.address
+
+    path = Path(underthesea.address.__file__).parent / "data" / "mapping.json"
+    with path.open(encoding="utf-8") as handle:
+        data = json.load(handle)
+    names = set()
+    for row in data["ward_mapping"]:
+        name = re.sub(r"^(?:Xã|Phường|Thị trấn)\s+", "", row["old_ward"])
+        names.add(unicodedata.normalize("NFC", name).lower())
+    return frozenset(names)
+
+
+def token_hints(doc: Doc) -> list[str]:
+    """The hint class of each token of ``doc`` (one of HINT_CLASSES)."""
+    text = doc.text
+    hints = ["NUMBER" if any(c.isdigit() for c in t.text) else "O" for t in doc]
+
+    def mark(spans: Iterator[tuple[int, int]] | list[tuple[int, int]], name: str, begin_inside: bool) -> None:
+        for start, end in spans:
+            span = doc.char_span(start, end, alignment_mode="expand")
+            if span is None:
+                continue
+            for i, token in enumerate(span):
+                hints[token.i] = (("B-" if i == 0 else "I-") + name) if begin_inside else name
+
+    mark(((m.start(), m.end()) for m in TARGET_WORD.finditer(text)), "TARGET_WORD", False)
+    mark(((m.start(), m.end()) for m in COMPARE_WORD.finditer(text)), "COMPARE_WORD", False)
+    mark(((m.start(), m.end()) for m in PROJECT_WORD.finditer(text)), "PROJECT_WORD", False)
+    mark(((m.start(), m.end()) for m in re.finditer(UNIT_WORD, text)), "UNIT_WORD", False)
+    mark(find_gazetteer_names(text), "GAZETTEER", False)
+    mark(find_communes(text), "COMMUNE", True)
+    for label in ("MONEY", "PERCENT"):
+        mark([(s, e) for s, e, lab in find_figures(text) if lab == label], label, True)
+    return hints
+
+
+@Language.factory("vnreport_lexical_hints", assigns=["token.tag"])
+def make_lexical_hints(nlp: Language, name: str) -> "LexicalHints":
+    """Rule component: each token's ``tag_`` becomes its lexical hint class."""
+    return LexicalHints()
+
+
+class LexicalHints:
+    """Sets ``token.tag_`` to the hint class of figure patterns, gazetteer and trigger words."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        for token, hint in zip(doc, token_hints(doc)):
+            token.tag_ = hint
+        return doc
+
+
+def pattern_entities(text: str) -> list[tuple[int, int, str]]:
+    """The "patterns alone" baseline: entities of all six labels from rules only."""
+    spans = [(s, e, label) for s, e, label in find_figures(text)]
+    spans += [(s, e, "COMMUNE") for s, e in find_communes(text)]
+    for match in re.finditer(r"(?i)\b(?:dự\s+án|công\s+trình:?)\s+(?P<name>[^,;.()\n]+)", text):
+        spans.append((match.start("name"), match.start("name") + len(match.group("name").rstrip()), "PROJECT"))
+    for match in re.finditer(r"\b(?:[Cc]hương\s+trình\s+[^,;.()\n:]+)", text):
+        spans.append((match.start(), match.start() + len(match.group().rstrip()), "PROJECT"))
+    for match in re.finditer(
+        r"(?:so\s+với|so|đạt|bằng|chiếm)\s+(?P<target>(?:[Kk]ế\s+hoạch|KH|[Dd]ự\s+toán|[Cc]ùng\s+kỳ|CK|[Cc]hỉ\s+tiêu|[Nn]ăm|[Tt]ổng)[^,;.()\n%]*?)(?=\s*(?:[,;.()\n]|$|đạt|bằng|tăng|giảm))",
+        text,
+    ):
+        spans.append((match.start("target"), match.end("target"), "TARGET"))
+    for figure_start, _, _ in find_figures(text):
+        indicator = _indicator_before(text, figure_start)
+        if indicator is not None:
+            spans.append((*indicator, "INDICATOR"))
+    return _without_overlaps(spans, priority=("MONEY", "PERCENT", "COMMUNE", "TARGET", "PROJECT", "INDICATOR"))
+
+
+def _indicator_before(text: str, figure_start: int) -> tuple[int, int] | None:
+    """Baseline indicator: the clause before a figure, without list marks and the verb before the figure."""
+    clause_start = max(text.rfind(c, 0, figure_start) for c in ";:,(") + 1
+    clause = text[clause_start:figure_start]
+    mark = LIST_MARK.match(clause)
+    start = clause_start + (mark.end() if mark else 0)
+    head = re.split(r"\s(?:ước\s+thực\s+hiện|ước\s+đạt|ước|đạt|là|được|bằng|tăng|giảm|lũy\s+kế|trên\s+địa\s+bàn)\b", text[start:figure_start])[0]
+    head = head.strip(" -+*:")
+    if len(head) < 4 or not any(c.isalpha() for c in head):
+        return None
+    begin = text.index(head, start)
+    return begin, begin + len(head)
+
+
+def _without_overlaps(
+    spans: list[tuple[int, int, str]], priority: tuple[str, ...] = ()
+) -> list[tuple[int, int, str]]:
+    """Drop spans that overlap a kept one: labels earlier in ``priority`` first, then earliest and longest."""
+    rank = {label: i for i, label in enumerate(priority)}
+    taken = [False] * (max((end for _, end, _ in spans), default=0) + 1)
+    kept: list[tuple[int, int, str]] = []
+    for start, end, label in sorted(spans, key=lambda s: (rank.get(s[2], len(rank)), s[0], -(s[1] - s[0]))):
+        if start >= end or any(taken[start:end]):
+            continue
+        taken[start:end] = [True] * (end - start)
+        kept.append((start, end, label))
+    return sorted(kept)
