@@ -266,7 +266,9 @@ def _relation_from_item(
     if direction == "left":
         from_id, to_id = to_id, from_id
     elif direction == "bi":
-        return None, f"{where} ({relation_type}) is bidirectional: relations go from the figure; set its direction: dropped"
+        return None, (
+            f"{where} ({relation_type}) is bidirectional: relations go from the figure; set its direction: dropped"
+        )
     elif direction != "right":
         return None, f"{where} ({relation_type}): unknown direction {direction!r}: dropped"
     for end_id in (from_id, to_id):
@@ -318,7 +320,8 @@ def _task_from_example(example: AnnotatedExample, as_predictions: bool, model_ve
 
 # ---------------------------------------------------------------- brat standoff
 
-BRAT_TEXT_BOUND = re.compile(r"^(?P<label>\S+) (?P<spans>\d+ \d+(?:;\d+ \d+)*)$")  # e.g. "MONEY 78 95", "MONEY 0 5;7 10"
+# e.g. "MONEY 78 95", or the discontinuous "MONEY 0 5;7 10"
+BRAT_TEXT_BOUND = re.compile(r"^(?P<label>\S+) (?P<spans>\d+ \d+(?:;\d+ \d+)*)$")
 BRAT_RELATION = re.compile(r"^(?P<type>\S+) (?P<args>\S+:\S+(?: \S+:\S+)*)$")  # e.g. "indicator Arg1:T2 Arg2:T1"
 BRAT_UNSUPPORTED = {  # first character of an .ann line -> what brat calls it
     "#": "note (AnnotatorNotes)",
@@ -410,7 +413,8 @@ def read_brat(
         )
         # validate with brat ids so that messages point into the .ann file
         for message in validate_example(example):
-            problems.append(Problem(str(txt_path), line_number, f"line {line_number} (offsets within the line): {message}"))
+            where = f"line {line_number} (offsets within the line)"
+            problems.append(Problem(str(txt_path), line_number, f"{where}: {message}"))
         examples.append(_renumbered(example))
     return examples, problems
 
@@ -427,7 +431,9 @@ def write_brat(examples: Iterable[AnnotatedExample], txt_path: str | Path, ann_p
     for example in examples:
         paragraph = example.meta.get("paragraph")
         if not _is_int(paragraph) or paragraph < 1:
-            raise ValueError(f"example {example.id}: meta['paragraph'] must be the 1-based line number, got {paragraph!r}")
+            raise ValueError(
+                f"example {example.id}: meta['paragraph'] must be the 1-based line number, got {paragraph!r}"
+            )
         if paragraph in by_paragraph:
             raise ValueError(f"examples {by_paragraph[paragraph].id} and {example.id} are both paragraph {paragraph}")
         if "\n" in example.text or "\r" in example.text or not example.text.strip():
@@ -456,7 +462,8 @@ def write_brat(examples: Iterable[AnnotatedExample], txt_path: str | Path, ann_p
                 head, tail = brat_ids[relation.from_id], brat_ids[relation.to_id]
                 ann_lines.append(f"R{relation_count}\t{relation.type} Arg1:{head} Arg2:{tail}")
         line_start += len(line) + 1
-    for path, content in ((Path(txt_path), "\n".join(lines) + "\n"), (Path(ann_path), "".join(f"{a}\n" for a in ann_lines))):
+    outputs = ((Path(txt_path), "\n".join(lines) + "\n"), (Path(ann_path), "".join(f"{a}\n" for a in ann_lines)))
+    for path, content in outputs:
         path.parent.mkdir(parents=True, exist_ok=True)
         with path.open("w", encoding="utf-8", newline="") as handle:  # "\n" kept as is: offsets count it once
             handle.write(content)
@@ -470,7 +477,8 @@ def _read_text(path: Path, problems: list[Problem]) -> str | None:
     except OSError as error:
         problems.append(Problem(str(path), 0, f"cannot read: {error.strerror or error}"))
     except UnicodeDecodeError as error:
-        problems.append(Problem(str(path), 0, f"not UTF-8 text ({error.reason} at byte {error.start}): save the file as UTF-8"))
+        message = f"not UTF-8 text ({error.reason} at byte {error.start}): save the file as UTF-8"
+        problems.append(Problem(str(path), 0, message))
     return None
 
 
@@ -556,7 +564,9 @@ def _check_offsets_and_references(example: AnnotatedExample) -> None:
     for relation in example.relations:
         for end_id in (relation.from_id, relation.to_id):
             if end_id not in entity_ids:
-                raise ValueError(f"example {example.id}: relation {relation.id} ({relation.type}) names no entity {end_id!r}")
+                raise ValueError(
+                    f"example {example.id}: relation {relation.id} ({relation.type}) names no entity {end_id!r}"
+                )
 
 
 def _is_int(value: Any) -> bool:

@@ -1,0 +1,104 @@
+"""Figure records: one row per MONEY or PERCENT figure of a Doc, with its value and links."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+
+from spacy.tokens import Doc
+
+from vnreport_ie.corpus import FIGURE_LABELS
+from vnreport_ie.numbers import parse_figure
+from vnreport_ie.relations import get_relations
+
+
+@dataclass(frozen=True)
+class FigureRecord:
+    """A figure, its normalised value and the spans it is linked to.
+
+    ``start`` and ``end`` are character offsets into the text that was
+    processed; ``value`` is the amount in ``unit`` (VND or USD for money, %
+    for percentages), ``value_high`` differs from it for ranges, and both
+    are None when the figure cannot be read (``value_error`` says why).
+    ``commune`` and ``project`` are the nearest linked span; ``communes``
+    and ``projects`` list every linked one.
+    """
+
+    text: str
+    label: str
+    start: int
+    end: int
+    value: int | float | None
+    value_high: int | float | None
+    unit: str | None
+    indicator: str | None
+    target: str | None
+    commune: str | None
+    project: str | None
+    communes: tuple[str, ...] = ()
+    projects: tuple[str, ...] = ()
+    paragraph_id: str | None = None
+    warnings: tuple[str, ...] = field(default=())
+    value_error: str | None = None
+
+    def to_dict(self) -> dict:
+        row = asdict(self)
+        row["communes"] = list(self.communes)
+        row["projects"] = list(self.projects)
+        row["warnings"] = list(self.warnings)
+        return row
+
+
+def _number(value: Decimal, label: str) -> int | float:
+    if label == "MONEY" and value == value.to_integral_value():
+        return int(value)
+    return float(value)
+
+
+def doc_to_records(doc: Doc, paragraph_id: str | None = None) -> list[FigureRecord]:
+    """The figure records of a processed Doc, in text order."""
+    text = doc.text
+    links: dict[tuple[int, int], dict[str, list[tuple[int, int]]]] = {}
+    for relation in get_relations(doc):
+        targets = links.setdefault((relation.head_start, relation.head_end), {})
+        targets.setdefault(relation.type, []).append((relation.tail_start, relation.tail_end))
+    records = []
+    for ent in doc.ents:
+        if ent.label_ not in FIGURE_LABELS:
+            continue
+        linked = links.get((ent.start_char, ent.end_char), {})
+
+        def texts(relation_type: str) -> tuple[str, ...]:
+            spans = sorted(linked.get(relation_type, []), key=lambda s: abs(s[0] - ent.start_char))
+            return tuple(text[s:e] for s, e in spans)
+
+        value = high = unit = error = None
+        warnings: tuple[str, ...] = ()
+        try:
+            parsed = parse_figure(ent.text, kind="money" if ent.label_ == "MONEY" else "percent")
+            value, high = _number(parsed.low, ent.label_), _number(parsed.high, ent.label_)
+            unit, warnings = parsed.unit, parsed.warnings
+        except ValueError as exc:
+            error = str(exc)
+        communes, projects = texts("location"), texts("project")
+        records.append(
+            FigureRecord(
+                text=ent.text,
+                label=ent.label_,
+                start=ent.start_char,
+                end=ent.end_char,
+                value=value,
+                value_high=high,
+                unit=unit,
+                indicator=next(iter(texts("indicator")), None),
+                target=next(iter(texts("target")), None),
+                commune=next(iter(communes), None),
+                project=next(iter(projects), None),
+                communes=communes,
+                projects=projects,
+                paragraph_id=paragraph_id,
+                warnings=warnings,
+                value_error=error,
+            )
+        )
+    return records
