@@ -1,0 +1,141 @@
+"""Evaluation: the model beside the baselines on the same examples, and leave-one-report-out."""
+
+from __future__ import annotations
+
+import io
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from spacy.language import Language
+
+from vnreport_ie.corpus import ENTITY_LABELS, RELATION_TYPES, AnnotatedExample, load_examples
+from vnreport_ie.scoring import (
+    Prediction,
+    Scores,
+    model_prediction,
+    pattern_prediction,
+    score_system,
+    underthesea_commune_prediction,
+)
+
+MODEL = "model"
+PATTERNS = "patterns"
+UNDERTHESEA = "underthesea-ner"
+# which labels each system is scored on (underthesea's NER only knows locations)
+SYSTEM_LABELS = {MODEL: ENTITY_LABELS, PATTERNS: ENTITY_LABELS, UNDERTHESEA: ("COMMUNE",)}
+
+
+def predict(nlp: Language, examples: Sequence[AnnotatedExample], batch_size: int = 64) -> list[Prediction]:
+    """The model's predictions for each example, in order."""
+    return [model_prediction(doc) for doc in nlp.pipe((e.text for e in examples), batch_size=batch_size)]
+
+
+def baseline_predictions(examples: Sequence[AnnotatedExample], systems: Sequence[str] = (PATTERNS, UNDERTHESEA)):
+    """Predictions of each baseline system for each example."""
+    result = {}
+    if PATTERNS in systems:
+        result[PATTERNS] = [pattern_prediction(e.text) for e in examples]
+    if UNDERTHESEA in systems:
+        result[UNDERTHESEA] = [underthesea_commune_prediction(e.text) for e in examples]
+    return result
+
+
+def evaluate(
+    nlp: Language, examples: Sequence[AnnotatedExample], baselines: Sequence[str] = (PATTERNS, UNDERTHESEA)
+) -> dict[str, Scores]:
+    """Scores of the model and of each baseline on ``examples``."""
+    results = {MODEL: score_system(examples, predict(nlp, examples), SYSTEM_LABELS[MODEL])}
+    for name, predictions in baseline_predictions(examples, baselines).items():
+        results[name] = score_system(examples, predictions, SYSTEM_LABELS[name])
+    return results
+
+
+@dataclass
+class CrossValidation:
+    """Leave-one-report-out results: per held-out report and pooled over all of them."""
+
+    folds: dict[str, dict[str, Scores]] = field(default_factory=dict)
+    pooled: dict[str, Scores] = field(default_factory=dict)
+
+
+def leave_one_report_out(
+    annotations: str | Path,
+    *,
+    seed: int = 0,
+    max_steps: int | None = None,
+    baselines: Sequence[str] = (PATTERNS, UNDERTHESEA),
+    reports: Sequence[str] = (),
+    stdout: IO = sys.stdout,
+) -> CrossValidation:
+    """Train on all reports but one, test on that one, for each report; pool the counts."""
+    from vnreport_ie.training import train
+
+    examples = load_examples(annotations)
+    docs = sorted({e.doc_id for e in examples})
+    result = CrossValidation()
+    for doc in reports or docs:
+        held_out = [e for e in examples if e.doc_id == doc]
+        stdout.write(f"fold {doc}: training on {len(examples) - len(held_out)} examples, testing on {len(held_out)}\n")
+        stdout.flush()
+        nlp, _ = train(annotations, None, exclude_docs=[doc], seed=seed, max_steps=max_steps, stdout=io.StringIO())
+        fold = evaluate(nlp, held_out, baselines)
+        result.folds[doc] = fold
+        for system, scores in fold.items():
+            result.pooled.setdefault(system, Scores()).add(scores)
+        stdout.write(format_summary(fold) + "\n")
+        stdout.flush()
+    return result
+
+
+def format_summary(results: dict[str, Scores]) -> str:
+    """One line per system: micro entity F1, relaxed indicator / target F1, record accuracy."""
+    lines = []
+    for system, scores in results.items():
+        lines.append(
+            f"  {system:16s} entities F1 {scores.entities_micro.f1:.3f}  "
+            f"indicator(relaxed) F1 {scores.relations_relaxed['indicator'].f1:.3f}  "
+            f"target(relaxed) F1 {scores.relations_relaxed['target'].f1:.3f}  "
+            f"records {scores.record_accuracy:.3f}"
+        )
+    return "\n".join(lines)
+
+
+def format_table(results: dict[str, Scores]) -> str:
+    """A Markdown table of every score, one column group per system."""
+    systems = list(results)
+    header = "| score | " + " | ".join(f"{s} P / R / F1" for s in systems) + " |"
+    rule = "|---|" + "---|" * len(systems)
+    rows = [header, rule]
+
+    def cell(system: str, prf, applicable: bool = True) -> str:
+        return f"{prf.precision:.3f} / {prf.recall:.3f} / **{prf.f1:.3f}**" if applicable else "n/a"
+
+    for label in ENTITY_LABELS:
+        rows.append(
+            f"| {label} | "
+            + " | ".join(cell(s, results[s].entities[label], label in SYSTEM_LABELS.get(s, ENTITY_LABELS)) for s in systems)
+            + " |"
+        )
+    rows.append("| entities (micro) | " + " | ".join(cell(s, results[s].entities_micro, s != UNDERTHESEA) for s in systems) + " |")
+    for mode in ("strict", "relaxed"):
+        for relation_type in RELATION_TYPES:
+            table = {s: getattr(results[s], f"relations_{mode}")[relation_type] for s in systems}
+            rows.append(
+                f"| {relation_type} relation ({mode}) | "
+                + " | ".join(cell(s, table[s], s != UNDERTHESEA) for s in systems)
+                + " |"
+            )
+    rows.append(
+        "| figure records correct | "
+        + " | ".join(
+            f"{results[s].record_accuracy:.3f} ({results[s].records_correct}/{results[s].records_total})"
+            if s != UNDERTHESEA
+            else "n/a"
+            for s in systems
+        )
+        + " |"
+    )
+    return "\n".join(rows)
