@@ -9,6 +9,7 @@ from pathlib import Path
 import spacy
 from spacy.language import Language
 
+import vnreport_ie.components.indicator  # noqa: F401  (registers vnreport_indicators)
 import vnreport_ie.components.patterns  # noqa: F401  (registers vnreport_lexical_hints)
 import vnreport_ie.components.relation  # noqa: F401  (registers vnreport_relations)
 import vnreport_ie.tokenizer  # noqa: F401  (registers the tokenizer)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import sys
+from enum import Enum
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, Optional
 
 import typer
 
@@ -26,6 +29,40 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
+class ExtractFormat(str, Enum):
+    doccano = "doccano"
+    csv = "csv"
+    jsonl = "jsonl"
+
+
+class ConvertFormat(str, Enum):
+    doccano = "doccano"
+    label_studio = "label-studio"
+    brat = "brat"
+
+
+def _load_model(model: Optional[Path]):
+    from vnreport_ie.api import load
+
+    try:
+        return load(model)
+    except (FileNotFoundError, OSError, ValueError) as error:
+        fail(str(error))
+
+
+def _annotations_or_fail(path: Path):
+    from vnreport_ie.corpus import validate_path
+
+    if not path.exists():
+        fail(f"{path}: no such file or folder")
+    examples, problems = validate_path(path)
+    if problems:
+        for problem in problems:
+            typer.echo(str(problem), err=True)
+        fail(f"{len(problems)} problem(s) in {path}: fix them first (nothing is trained or scored on partial data)")
+    return examples
+
+
 @app.command()
 def validate(paths: list[Path] = typer.Argument(..., help="Annotation .jsonl files or folders.")) -> None:
     """Check annotations against the annotation guide; lists every problem as file:line: message."""
@@ -43,6 +80,157 @@ def validate(paths: list[Path] = typer.Argument(..., help="Annotation .jsonl fil
     typer.echo(f"{total_examples} examples, {total_problems} problems")
     if total_problems:
         raise typer.Exit(1)
+
+
+@app.command()
+def convert(
+    source: Path = typer.Argument(..., help="A doccano JSONL file/folder, a Label Studio JSON export, or a brat .txt."),
+    output: Path = typer.Option(..., "-o", "--output", help="Output file (brat: the .txt; the .ann goes beside it)."),
+    to: ConvertFormat = typer.Option(ConvertFormat.doccano, "--to", help="Output format."),
+    source_format: Optional[ConvertFormat] = typer.Option(
+        None, "--from", help="Input format (default: from the file name: .json Label Studio, .txt/.ann brat, else doccano)."
+    ),
+) -> None:
+    """Convert annotations between doccano JSONL, Label Studio JSON and brat standoff (validated)."""
+    from vnreport_ie import formats
+    from vnreport_ie.corpus import validate_path, write_jsonl
+
+    if not source.exists():
+        fail(f"{source}: no such file or folder")
+    kind = source_format or (
+        ConvertFormat.label_studio
+        if source.suffix == ".json"
+        else ConvertFormat.brat
+        if source.suffix in (".txt", ".ann")
+        else ConvertFormat.doccano
+    )
+    if kind is ConvertFormat.label_studio:
+        examples, problems = formats.read_label_studio(source)
+    elif kind is ConvertFormat.brat:
+        txt = source.with_suffix(".txt")
+        examples, problems = formats.read_brat(txt, txt.with_suffix(".ann"))
+    else:
+        examples, problems = validate_path(source)
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    if problems:
+        fail(f"{len(problems)} problem(s) in {source}: nothing written (fix them, then convert again)")
+    try:
+        if to is ConvertFormat.doccano:
+            count = write_jsonl(examples, output)
+        elif to is ConvertFormat.label_studio:
+            count = formats.write_label_studio(examples, output)
+        else:
+            formats.write_brat(examples, output.with_suffix(".txt"), output.with_suffix(".ann"))
+            count = len(examples)
+    except ValueError as error:
+        fail(str(error))
+    typer.echo(f"wrote {count} examples to {output}")
+
+
+@app.command()
+def extract(
+    files: list[Path] = typer.Argument(..., help=".txt (a paragraph a line) or .jsonl files, or folders of them."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output file (default: standard output)."),
+    fmt: ExtractFormat = typer.Option(ExtractFormat.csv, "--format", "-f", help="doccano, csv (figure table) or jsonl (records)."),
+    model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model folder (default: the shipped model)."),
+    processes: int = typer.Option(1, "--processes", "-p", min=1, help="Worker processes."),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run into the same output file."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar on standard error."),
+) -> None:
+    """Extract figure records (or the guide's JSONL) from reports, streaming and resumable."""
+    from vnreport_ie.batch import extract_files
+    from vnreport_ie.inputs import input_files
+
+    found, problems = input_files(files)
+    for problem in problems:
+        typer.echo(f"error: {problem}", err=True)
+    if not found:
+        fail("nothing to extract from")
+    if model is not None and not (model / "config.cfg").exists():
+        fail(f"{model}: not a model folder (no config.cfg)")
+    if resume and output is None:
+        fail("--resume needs --output")
+    if output is None:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            target = Path(folder) / f"out.{fmt.value}"
+            summary = extract_files(found, target, fmt.value, str(model) if model else None, processes, False, progress)
+            sys.stdout.write(target.read_text(encoding="utf-8"))
+    else:
+        summary = extract_files(found, output, fmt.value, str(model) if model else None, processes, resume, progress)
+    for problem in summary.problems:
+        typer.echo(f"error: {problem}", err=True)
+    typer.echo(
+        f"{summary.files_done} file(s), {summary.paragraphs} paragraph(s), {summary.records} figure(s)"
+        + (f", {summary.files_skipped_done} already done" if summary.files_skipped_done else "")
+        + (f", {len(summary.problems) + len(problems)} problem(s)" if summary.problems or problems else ""),
+        err=True,
+    )
+    if summary.problems or problems:
+        raise typer.Exit(1)
+
+
+@app.command()
+def train(
+    annotations: Path = typer.Argument(..., help="Folder (or file) of annotations in the guide's JSONL."),
+    output: Path = typer.Option(..., "-o", "--output", help="Where to save the trained pipeline."),
+    seed: int = typer.Option(0, help="Random seed (same seed and data give the same model)."),
+    max_steps: Optional[int] = typer.Option(None, help="Training steps of the NER (default: the config's)."),
+    exclude: list[str] = typer.Option([], "--exclude", help="Report id to leave out (repeatable)."),
+) -> None:
+    """Train the NER and the relation model on annotations and save the pipeline."""
+    from vnreport_ie.training import train as train_pipeline
+
+    _annotations_or_fail(annotations)
+    try:
+        _, report = train_pipeline(annotations, output, exclude_docs=exclude, seed=seed, max_steps=max_steps)
+    except ValueError as error:
+        fail(str(error))
+    for problem in report.misaligned:
+        typer.echo(f"warning: {problem}", err=True)
+    typer.echo(
+        f"trained on {report.examples} examples from {len(report.reports)} report(s); relation positives "
+        f"{report.relation_positives}; {len(report.misaligned)} span(s) off token boundaries (listed above, "
+        f"their tokens left unknown); saved to {output}"
+    )
+
+
+@app.command()
+def evaluate(
+    annotations: Path = typer.Argument(..., help="Annotated examples to score on."),
+    model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model folder (default: the shipped model)."),
+    cross_validate: bool = typer.Option(
+        False, "--leave-one-report-out", help="Train on all reports but one, test on it, for each report (slow)."
+    ),
+    max_steps: Optional[int] = typer.Option(None, help="With --leave-one-report-out: NER training steps."),
+    json_path: Optional[Path] = typer.Option(None, "--json", help="Also write every score to this JSON file."),
+    errors: bool = typer.Option(False, "--errors", help="List each mistake of the model with its paragraph."),
+    baselines: bool = typer.Option(True, "--baselines/--no-baselines", help="Score the baselines beside the model."),
+) -> None:
+    """Precision, recall and F1 per label and relation, and figure-record accuracy, beside baselines."""
+    from vnreport_ie import evaluation
+
+    examples = _annotations_or_fail(annotations)
+    systems = (evaluation.PATTERNS, evaluation.UNDERTHESEA) if baselines else ()
+    if cross_validate:
+        result = evaluation.leave_one_report_out(annotations, max_steps=max_steps, baselines=systems)
+        scores, folds = result.pooled, result.folds
+    else:
+        nlp = _load_model(model)
+        scores, folds = evaluation.evaluate(nlp, examples, systems), {}
+    typer.echo(evaluation.format_table(scores))
+    if errors:
+        for mistake in scores[evaluation.MODEL].mistakes:
+            typer.echo(f"{mistake.example_id}\t{mistake.kind}\t{mistake.detail}")
+    if json_path is not None:
+        data = {
+            "examples": len(examples),
+            "pooled" if cross_validate else "scores": {s: v.to_dict() for s, v in scores.items()},
+            "folds": {doc: {s: v.to_dict() for s, v in fold.items()} for doc, fold in folds.items()},
+        }
+        json_path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 def main() -> None:

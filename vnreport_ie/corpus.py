@@ -2,10 +2,10 @@
 
 The guide (``annotation-guide.md``) stores one paragraph per line in
 doccano's "sequence labeling with relations" export shape. This module
-reads and writes that shape, imports Label Studio JSON exports and brat
-standoff (.txt + .ann), validates every example against the guide and
-reports each problem as ``file:line: message``. Loading for training
-(datasets, spaCy Examples) lives in :mod:`vnreport_ie.training_data`.
+reads and writes that shape, validates every example against the guide
+and reports each problem as ``file:line: message``. Label Studio and brat
+live in :mod:`vnreport_ie.formats`; loading for training (datasets, spaCy
+Examples) in :mod:`vnreport_ie.training_data`.
 """
 
 from __future__ import annotations
@@ -96,7 +96,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+        where = f"{self.path}:{self.line}" if self.line else self.path
+        return f"{where}: {self.message}"
 
 
 class AnnotationError(ValueError):
@@ -214,7 +215,7 @@ def validate_example(example: AnnotatedExample) -> list[str]:
         if head.label not in FIGURE_LABELS:
             reverse = tail.label in FIGURE_LABELS and head.label == RELATION_TARGET_LABEL[relation.type]
             hint = " (direction reversed: relations go from the figure)" if reverse else ""
-            problems.append(f"{where}: starts at a {head.label}, but relations start at MONEY or PERCENT{hint}")
+            problems.append(f"{where}: starts at {head.label}, but relations start at MONEY or PERCENT{hint}")
             continue
         expected = RELATION_TARGET_LABEL[relation.type]
         if tail.label != expected:

@@ -20,6 +20,7 @@ from spacy.language import Language
 from spacy.training import Example
 from spacy.util import load_config
 
+import vnreport_ie.components.indicator  # noqa: F401  (registers vnreport_indicators)
 import vnreport_ie.components.patterns  # noqa: F401  (registers vnreport_lexical_hints)
 import vnreport_ie.components.relation  # noqa: F401  (registers vnreport_relations)
 import vnreport_ie.tokenizer  # noqa: F401  (registers the tokenizer)
@@ -46,9 +47,16 @@ def select_examples(
 
 @spacy.registry.readers("vnreport.Annotations.v1")
 def create_annotation_reader(
-    path: str, exclude_docs: list[str] = [], include_docs: list[str] = [], limit: int = 0  # noqa: B006
+    path: str,
+    exclude_docs: list[str] = [],  # noqa: B006
+    include_docs: list[str] = [],  # noqa: B006
+    labels: list[str] | None = None,
+    limit: int = 0,
 ) -> Callable[[Language], Iterator[Example]]:
-    """Corpus reader over the guide's JSONL: validated examples of the selected reports."""
+    """Corpus reader over the guide's JSONL: validated examples of the selected reports.
+
+    ``labels``: the entity labels the Examples carry; others are left unknown.
+    """
     if path is None:
         raise ValueError("the corpus reader needs paths.annotations: the folder or file of annotations")
     examples = select_examples(load_examples(path), include_docs, exclude_docs)
@@ -56,7 +64,7 @@ def create_annotation_reader(
         examples = examples[:limit]
 
     def read(nlp: Language) -> Iterator[Example]:
-        yield from to_spacy_examples(nlp, examples).examples
+        yield from to_spacy_examples(nlp, examples, labels).examples
 
     return read
 
@@ -101,8 +109,11 @@ def train(
     nlp = init_nlp(config)
     nlp, _ = train_loop(nlp, None, stdout=stdout, stderr=io.StringIO())
     spacy_data = to_spacy_examples(nlp, examples)
+    indicators = nlp.add_pipe("vnreport_indicators")
+    indicator_counts = indicators.fit(spacy_data.examples, seed=seed)
     linker = nlp.add_pipe("vnreport_relations")
     positives = linker.fit(spacy_data.examples, seed=seed)
+    positives["indicator"] = indicator_counts["with_indicator"]
     report = TrainingReport(
         examples=len(examples),
         reports=sorted({e.doc_id for e in examples}),

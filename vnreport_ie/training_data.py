@@ -115,8 +115,14 @@ class SpacyData:
     misaligned: list[Problem]
 
 
-def to_spacy_examples(nlp: Language, examples: Iterable[AnnotatedExample]) -> SpacyData:
+def to_spacy_examples(
+    nlp: Language, examples: Iterable[AnnotatedExample], labels: Sequence[str] | None = None
+) -> SpacyData:
     """spaCy Examples on ``nlp``'s tokenizer; spans off token boundaries are reported and left unknown.
+
+    With ``labels``, entities of other labels are left *unknown* too (their
+    tokens are neither that label nor outside): the NER is not trained on
+    the labels another component owns (INDICATOR).
 
     A span whose edges fall inside a token (glued text such as
     "2023580.277 triệu đồng") cannot be an entity of the tokenized Doc; its
@@ -126,16 +132,21 @@ def to_spacy_examples(nlp: Language, examples: Iterable[AnnotatedExample]) -> Sp
     result = SpacyData([], [])
     for annotated in examples:
         predicted = nlp.make_doc(annotated.text)
-        reference = reference_doc(predicted, annotated, result.misaligned)
+        reference = reference_doc(predicted, annotated, result.misaligned, labels)
         result.examples.append(Example(predicted, reference))
     return result
 
 
-def reference_doc(predicted: Doc, annotated: AnnotatedExample, misaligned: list[Problem]) -> Doc:
-    """A copy of ``predicted`` carrying the gold entities and relations of ``annotated``."""
+def reference_doc(
+    predicted: Doc, annotated: AnnotatedExample, misaligned: list[Problem], labels: Sequence[str] | None = None
+) -> Doc:
+    """A copy of ``predicted`` carrying the gold entities (of ``labels``) and relations of ``annotated``."""
     reference = predicted.copy()
     spans, missing = [], []
     for entity in annotated.entities:
+        if labels is not None and entity.label not in labels:
+            missing.append(reference.char_span(entity.start, entity.end, alignment_mode="expand"))
+            continue
         span = reference.char_span(entity.start, entity.end, label=entity.label)
         if span is None:
             expanded = reference.char_span(entity.start, entity.end, alignment_mode="expand")

@@ -54,9 +54,13 @@ COMMUNE = re.compile(rf"(?<!thị\s)(?<!Thị\s)(?<!tác\s){UNIT_WORD}\s+(?P<nam
 # further names of a list: ", Xuất Lễ", " và Yên Trạch"
 LIST_CONTINUATION = re.compile(rf"\s*(?:,|và|;)\s*(?:{UNIT_WORD}\s+)?(?P<name>{NAME})")
 PROJECT_WORD = re.compile(r"(?i)\b(?:dự\s+án|công\s+trình|chương\s+trình|gói\s+thầu)\b")
-COMPARE_WORD = re.compile(r"(?i)\b(?:so\s+với|so\s+cùng|đạt|bằng|chiếm|vượt|tăng|giảm)\b")
+COMPARE_WORD = re.compile(r"(?i)\b(?:so\s+với|so\s+cùng|bằng|chiếm|vượt|tăng|giảm)\b")
+# verbs and phrases that end an indicator and introduce its figure: "... ước thực hiện tháng 02 là 28.000 triệu đồng"
+FIGURE_VERB = re.compile(r"(?i)\b(?:đạt|là|được|ước|thực\s+hiện|lũy\s+kế|luỹ\s+kế|trên\s+địa\s+bàn|với\s+tổng)\b")
+# where a clause (and so an indicator) can start: after a list mark or clause punctuation
+CLAUSE_MARK = re.compile(r"(?:^|(?<=\s))(?:[-+•]|\*+|[a-zđ]\)|\d+(?:\.\d+)*[.)])(?=\s)|[;:]")
 TARGET_WORD = re.compile(
-    r"\b(?:[Kk]ế\s+hoạch|KH|[Dd]ự\s+toán|[Cc]ùng\s+kỳ|CK|[Cc]hỉ\s+tiêu|[Nn]ăm\s+trước|[Tt]háng\s+trước|[Tt]ổng\s+số)\b"
+    r"\b(?:[Kk]ế\s+hoạch|KH|[Dd]ự\s+toán|[Cc]ùng\s+kỳ|CK|[Cc]hỉ\s+tiêu|[Nn]ăm\s+trước|[Tt]háng\s+trước|tổng\s+số)\b"
 )
 LIST_MARK = re.compile(r"^\s*(?:[-+*•]+|\w\)|\d+(?:\.\d+)*[.)])\s*")
 
@@ -72,6 +76,8 @@ HINT_CLASSES = (
     "UNIT_WORD",
     "PROJECT_WORD",
     "COMPARE_WORD",
+    "FIGURE_VERB",
+    "CLAUSE_MARK",
     "TARGET_WORD",
     "NUMBER",
 )
@@ -169,6 +175,8 @@ def token_hints(doc: Doc) -> list[str]:
             for i, token in enumerate(span):
                 hints[token.i] = (("B-" if i == 0 else "I-") + name) if begin_inside else name
 
+    mark(((m.start(), m.end()) for m in CLAUSE_MARK.finditer(text)), "CLAUSE_MARK", False)
+    mark(((m.start(), m.end()) for m in FIGURE_VERB.finditer(text)), "FIGURE_VERB", False)
     mark(((m.start(), m.end()) for m in TARGET_WORD.finditer(text)), "TARGET_WORD", False)
     mark(((m.start(), m.end()) for m in COMPARE_WORD.finditer(text)), "COMPARE_WORD", False)
     mark(((m.start(), m.end()) for m in PROJECT_WORD.finditer(text)), "PROJECT_WORD", False)

@@ -13,18 +13,18 @@ pipeline runs no code.
 from __future__ import annotations
 
 import json
-import math
 import re
+from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
-from vnreport_ie.corpus import FIGURE_LABELS, RELATION_TARGET_LABEL, SINGLE_VALUED_RELATIONS
+from vnreport_ie.components.linear import LinearModel, fit_linear
+from vnreport_ie.corpus import FIGURE_LABELS, RELATION_TARGET_LABEL, RELATION_TYPES, SINGLE_VALUED_RELATIONS
 from vnreport_ie.relations import FigureRelation, get_relations, set_relations
 
 LABEL_RELATION = {label: rel for rel, label in RELATION_TARGET_LABEL.items()}
@@ -44,16 +44,20 @@ class Candidate:
         return FigureRelation(self.type, self.figure.start_char, self.figure.end_char, self.other.start_char, self.other.end_char)
 
 
-def candidate_pairs(doc: Doc, max_distance: int) -> list[Candidate]:
-    """Every (figure, span) pair of ``doc`` whose spans are at most ``max_distance`` tokens apart."""
-    figures = [e for e in doc.ents if e.label_ in FIGURE_LABELS]
-    others = [e for e in doc.ents if e.label_ in LABEL_RELATION]
+def candidate_pairs(doc: Doc, max_distance: int, types: tuple[str, ...] = RELATION_TYPES) -> list[Candidate]:
+    """Every (figure, span) pair of ``doc`` of the given relation types at most ``max_distance`` tokens apart."""
+    labels = {RELATION_TARGET_LABEL[t] for t in types}
+    ents = doc.ents
+    figures = [e for e in ents if e.label_ in FIGURE_LABELS]
+    others = [e for e in ents if e.label_ in labels]
+    ends = [e.end for e in others]  # ents do not overlap: starts and ends are both sorted
     candidates = []
     for figure in figures:
-        for other in others:
-            gap = other.start - figure.end if other.start >= figure.end else figure.start - other.end
-            if gap <= max_distance:
-                candidates.append(Candidate(LABEL_RELATION[other.label_], figure, other))
+        index = bisect_left(ends, figure.start - max_distance)
+        while index < len(others) and others[index].start <= figure.end + max_distance:
+            other = others[index]
+            candidates.append(Candidate(LABEL_RELATION[other.label_], figure, other))
+            index += 1
     return candidates
 
 
@@ -110,35 +114,29 @@ def pair_features(candidate: Candidate) -> dict[str, float]:
     return features
 
 
-@dataclass
-class LinearModel:
-    """A binary logistic regression as plain data: weights by feature name, and a bias."""
-
-    weights: dict[str, float]
-    intercept: float
-
-    def probability(self, features: dict[str, float]) -> float:
-        score = self.intercept + sum(self.weights.get(name, 0.0) * value for name, value in features.items())
-        return 1.0 / (1.0 + math.exp(-max(min(score, 50.0), -50.0)))
-
-
 class RelationLinker:
     """spaCy component that sets ``doc._.relations`` from ``doc.ents``."""
 
-    def __init__(self, nlp: Language, name: str, max_distance: int, threshold: float):
+    def __init__(self, nlp: Language, name: str, max_distance: int, threshold: float, types: list[str]):
+        unknown = set(types) - set(RELATION_TYPES)
+        if unknown:
+            raise ValueError(f"[{name}] unknown relation type(s) {sorted(unknown)}; known: {RELATION_TYPES}")
         self.name = name
-        self.cfg = {"max_distance": max_distance, "threshold": threshold}
+        self.cfg = {"max_distance": max_distance, "threshold": threshold, "types": list(types)}
         self.models: dict[str, LinearModel] = {}
 
     def __call__(self, doc: Doc) -> Doc:
-        set_relations(doc, self.predict(doc))
+        """Add the predicted relations to those already on the Doc (e.g. from vnreport_indicators)."""
+        own = set(self.cfg["types"])
+        kept = [r for r in get_relations(doc) if r.type not in own]
+        set_relations(doc, sorted(kept + self.predict(doc), key=lambda r: (r.head_start, r.type, r.tail_start)))
         return doc
 
     def predict(self, doc: Doc) -> list[FigureRelation]:
         if not self.models:
             raise ValueError(f"[{self.name}] the relation model is not trained: train it or load a trained pipeline")
         scored = []
-        for candidate in candidate_pairs(doc, self.cfg["max_distance"]):
+        for candidate in candidate_pairs(doc, self.cfg["max_distance"], tuple(self.cfg["types"])):
             model = self.models.get(candidate.type)
             if model is not None:
                 scored.append((model.probability(pair_features(candidate)), candidate))
@@ -146,44 +144,35 @@ class RelationLinker:
 
     def fit(self, examples: Iterable[Example], seed: int = 0) -> dict[str, int]:
         """Train one classifier per relation type on the gold entities and relations of ``examples``."""
-        from sklearn.feature_extraction import DictVectorizer
-        from sklearn.linear_model import LogisticRegression
-
-        rows: dict[str, list[dict[str, float]]] = {t: [] for t in RELATION_TARGET_LABEL}
-        labels: dict[str, list[int]] = {t: [] for t in RELATION_TARGET_LABEL}
+        rows: dict[str, list[dict[str, float]]] = {t: [] for t in self.cfg["types"]}
+        labels: dict[str, list[int]] = {t: [] for t in self.cfg["types"]}
         for example in examples:
             reference = example.reference
             gold = set(get_relations(reference))
-            for candidate in candidate_pairs(reference, self.cfg["max_distance"]):
+            for candidate in candidate_pairs(reference, self.cfg["max_distance"], tuple(self.cfg["types"])):
                 rows[candidate.type].append(pair_features(candidate))
                 labels[candidate.type].append(int(candidate.as_relation() in gold))
         self.models = {}
         counts = {}
         for relation_type, features in rows.items():
             counts[relation_type] = sum(labels[relation_type])
-            if len(set(labels[relation_type])) < 2:
-                continue  # nothing to learn from: no positive (or no negative) pair of this type
-            vectorizer = DictVectorizer()
-            matrix = vectorizer.fit_transform(features)
-            classifier = LogisticRegression(C=1.0, max_iter=2000, random_state=seed)
-            classifier.fit(matrix, np.asarray(labels[relation_type]))
-            names = vectorizer.get_feature_names_out()
-            weights = {str(n): float(w) for n, w in zip(names, classifier.coef_[0]) if abs(w) > 1e-6}
-            self.models[relation_type] = LinearModel(weights, float(classifier.intercept_[0]))
+            model = fit_linear(features, labels[relation_type], seed)
+            if model is not None:  # None: no positive (or no negative) pair of this type to learn from
+                self.models[relation_type] = model
         return counts
 
     def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         (path / "cfg.json").write_text(json.dumps(self.cfg), encoding="utf-8")
-        data = {t: {"weights": m.weights, "intercept": m.intercept} for t, m in self.models.items()}
+        data = {t: m.to_dict() for t, m in self.models.items()}
         (path / "model.json").write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
 
     def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> "RelationLinker":
         path = Path(path)
         self.cfg.update(json.loads((path / "cfg.json").read_text(encoding="utf-8")))
         data = json.loads((path / "model.json").read_text(encoding="utf-8"))
-        self.models = {t: LinearModel(d["weights"], d["intercept"]) for t, d in data.items()}
+        self.models = {t: LinearModel.from_dict(d) for t, d in data.items()}
         return self
 
 
@@ -208,8 +197,10 @@ def decode(scored: list[tuple[float, Candidate]], threshold: float) -> list[Figu
     NAME,
     requires=["doc.ents"],
     assigns=["doc._.relations"],
-    default_config={"max_distance": 80, "threshold": 0.5},
+    default_config={"max_distance": 80, "threshold": 0.5, "types": ["target", "location", "project"]},
 )
-def make_relation_linker(nlp: Language, name: str, max_distance: int, threshold: float) -> RelationLinker:
+def make_relation_linker(
+    nlp: Language, name: str, max_distance: int, threshold: float, types: list[str]
+) -> RelationLinker:
     """Factory of the relation component (``nlp.add_pipe("vnreport_relations")``)."""
-    return RelationLinker(nlp, name, max_distance, threshold)
+    return RelationLinker(nlp, name, max_distance, threshold, types)

@@ -1,0 +1,225 @@
+"""Streaming extraction over many files: constant memory, output written as it goes, resumable.
+
+Paragraphs are read lazily and processed in batches; with ``processes > 1``
+the batches go to worker processes (each loads the model once) and come
+back in order. After each finished input file its name and the output's
+size are appended to ``OUT.progress``; ``resume=True`` truncates the output
+to the last finished file and skips the files already done.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from pathlib import Path
+from typing import IO, Literal
+
+from vnreport_ie.inputs import InputError, Paragraph, check_readable, read_paragraphs
+from vnreport_ie.records import FigureRecord
+
+OutputFormat = Literal["doccano", "csv", "jsonl"]
+OUTPUT_FORMATS = ("doccano", "csv", "jsonl")
+CSV_COLUMNS = (
+    "paragraph_id",
+    "doc",
+    "text",
+    "label",
+    "start",
+    "end",
+    "value",
+    "value_high",
+    "unit",
+    "indicator",
+    "target",
+    "commune",
+    "project",
+    "communes",
+    "projects",
+    "sentence",
+    "warnings",
+    "value_error",
+)
+BATCH_PARAGRAPHS = 32
+
+
+@dataclass
+class BatchSummary:
+    """What a batch run did."""
+
+    files_done: int = 0
+    files_skipped_done: int = 0
+    paragraphs: int = 0
+    records: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def output_lines(paragraph: Paragraph, doc, fmt: OutputFormat) -> list[str]:
+    """The output lines (without newline) of one processed paragraph."""
+    from vnreport_ie.records import doc_to_records
+
+    if fmt == "doccano":
+        return [json.dumps(doc_to_doccano(paragraph, doc), ensure_ascii=False)]
+    records = doc_to_records(doc, paragraph.id)
+    if fmt == "jsonl":
+        return [json.dumps(record_row(r, paragraph), ensure_ascii=False) for r in records]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for record in records:
+        row = record_row(record, paragraph)
+        writer.writerow(["; ".join(v) if isinstance(v, list) else v for v in (row[c] for c in CSV_COLUMNS)])
+    return buffer.getvalue().splitlines()
+
+
+def record_row(record: FigureRecord, paragraph: Paragraph) -> dict:
+    """A record as a flat dict with its paragraph's provenance."""
+    row = record.to_dict()
+    row["doc"] = paragraph.meta.get("doc")
+    return row
+
+
+def doc_to_doccano(paragraph: Paragraph, doc) -> dict:
+    """A processed paragraph in the annotation guide's JSONL shape (id and meta kept)."""
+    from vnreport_ie.relations import get_relations
+
+    entities = []
+    index = {}
+    for i, ent in enumerate(doc.ents):
+        entities.append({"id": i, "start_offset": ent.start_char, "end_offset": ent.end_char, "label": ent.label_})
+        index[(ent.start_char, ent.end_char)] = i
+    relations = []
+    for relation in get_relations(doc):
+        head = index.get((relation.head_start, relation.head_end))
+        tail = index.get((relation.tail_start, relation.tail_end))
+        if head is not None and tail is not None:
+            relations.append({"id": len(relations), "from_id": head, "to_id": tail, "type": relation.type})
+    return {"id": paragraph.id, "text": paragraph.text, "entities": entities, "relations": relations, "meta": paragraph.meta}
+
+
+# ------------------------------------------------------------ worker processes
+
+_WORKER_NLP = None
+
+
+def _init_worker(model: str | None) -> None:
+    global _WORKER_NLP
+    from vnreport_ie.api import load
+
+    _WORKER_NLP = load(model)
+
+
+def _process_batch(args: tuple[list[Paragraph], OutputFormat]) -> tuple[list[str], int]:
+    paragraphs, fmt = args
+    return _run_batch(_WORKER_NLP, paragraphs, fmt)
+
+
+def _run_batch(nlp, paragraphs: list[Paragraph], fmt: OutputFormat) -> tuple[list[str], int]:
+    lines: list[str] = []
+    records = 0
+    for paragraph, doc in zip(paragraphs, nlp.pipe(p.text for p in paragraphs)):
+        produced = output_lines(paragraph, doc, fmt)
+        records += len(produced) if fmt != "doccano" else sum(1 for e in doc.ents if e.label_ in ("MONEY", "PERCENT"))
+        lines.extend(produced)
+    return lines, records
+
+
+def _batches(paragraphs: Iterable[Paragraph], size: int) -> Iterator[list[Paragraph]]:
+    iterator = iter(paragraphs)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def _read_progress(progress_path: Path) -> tuple[set[str], int]:
+    done: set[str] = set()
+    size = 0
+    if progress_path.exists():
+        for line in progress_path.read_text(encoding="utf-8").splitlines():
+            name, _, offset = line.rpartition("\t")
+            if name:
+                done.add(name)
+                size = int(offset)
+    return done, size
+
+
+def extract_files(
+    files: list[Path],
+    output: Path,
+    fmt: OutputFormat = "jsonl",
+    model: str | None = None,
+    processes: int = 1,
+    resume: bool = False,
+    progress: bool = True,
+) -> BatchSummary:
+    """Extract from every file into ``output``, streaming; unreadable files are listed, not fatal."""
+    from tqdm import tqdm
+
+    if fmt not in OUTPUT_FORMATS:
+        raise ValueError(f"unknown output format {fmt!r} (choose from {', '.join(OUTPUT_FORMATS)})")
+    summary = BatchSummary()
+    progress_path = output.with_name(output.name + ".progress")
+    done, size = _read_progress(progress_path) if resume else (set(), 0)
+    if resume and output.exists():
+        with output.open("r+b") as handle:
+            handle.truncate(size)
+    else:
+        progress_path.unlink(missing_ok=True)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    pool = None
+    nlp = None
+    if processes > 1:
+        import multiprocessing
+
+        pool = multiprocessing.get_context("spawn").Pool(processes, initializer=_init_worker, initargs=(model,))
+    else:
+        from vnreport_ie.api import load
+
+        nlp = load(model)
+    mode = "a" if resume else "w"
+    try:
+        with output.open(mode, encoding="utf-8", newline="") as out, progress_path.open("a", encoding="utf-8") as log:
+            if fmt == "csv" and out.tell() == 0:
+                out.write(",".join(CSV_COLUMNS) + "\n")
+            bar = tqdm(total=len(files), unit="file", disable=not progress)
+            for path in files:
+                key = str(path.resolve())
+                if key in done:
+                    summary.files_skipped_done += 1
+                    bar.update(1)
+                    continue
+                try:
+                    check_readable(path)
+                    line_problems: list[str] = []
+                    paragraphs = read_paragraphs(path, line_problems)
+                    batches = ((batch, fmt) for batch in _batches(_counted(paragraphs, summary), BATCH_PARAGRAPHS))
+                    results = pool.imap(_process_batch, batches) if pool else (_run_batch(nlp, b, f) for b, f in batches)
+                    for lines, records in results:
+                        for line in lines:
+                            out.write(line + "\n")
+                        summary.records += records
+                    summary.problems.extend(line_problems)
+                except InputError as error:
+                    summary.problems.append(str(error))
+                    bar.update(1)
+                    continue
+                out.flush()
+                os.fsync(out.fileno())
+                log.write(f"{key}\t{out.tell()}\n")
+                log.flush()
+                summary.files_done += 1
+                bar.update(1)
+            bar.close()
+    finally:
+        if pool is not None:
+            pool.close()
+            pool.join()
+    return summary
+
+
+def _counted(paragraphs: Iterable[Paragraph], summary: BatchSummary) -> Iterator[Paragraph]:
+    for paragraph in paragraphs:
+        summary.paragraphs += 1
+        yield paragraph

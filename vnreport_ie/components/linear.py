@@ -1,0 +1,65 @@
+"""A binary logistic regression kept as plain data, so a saved pipeline loads without running code."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class LinearModel:
+    """Weights by feature name and a bias; ``probability`` is the logistic of their sum."""
+
+    weights: dict[str, float]
+    intercept: float
+
+    def score(self, features: dict[str, float]) -> float:
+        """The linear score (log-odds) of a feature dict."""
+        return self.intercept + sum(self.weights.get(name, 0.0) * value for name, value in features.items())
+
+    def probability(self, features: dict[str, float]) -> float:
+        return 1.0 / (1.0 + math.exp(-max(min(self.score(features), 50.0), -50.0)))
+
+    def to_dict(self) -> dict:
+        return {"weights": self.weights, "intercept": self.intercept}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "LinearModel":
+        return cls({str(k): float(v) for k, v in data["weights"].items()}, float(data["intercept"]))
+
+
+def fit_linear(
+    rows: list[dict[str, float]], labels: list[int], seed: int = 0, c: float = 1.0, fit_intercept: bool = True
+) -> LinearModel | None:
+    """Fit scikit-learn's LogisticRegression on sparse feature dicts; None when one class is missing."""
+    from sklearn.feature_extraction import DictVectorizer
+    from sklearn.linear_model import LogisticRegression
+
+    if len(set(labels)) < 2:
+        return None
+    vectorizer = DictVectorizer()
+    matrix = vectorizer.fit_transform(rows)
+    classifier = LogisticRegression(C=c, max_iter=3000, random_state=seed, fit_intercept=fit_intercept)
+    classifier.fit(matrix, np.asarray(labels))
+    names = vectorizer.get_feature_names_out()
+    weights = {str(n): float(w) for n, w in zip(names, classifier.coef_[0]) if abs(w) > 1e-6}
+    return LinearModel(weights, float(classifier.intercept_[0]) if fit_intercept else 0.0)
+
+
+def fit_ranker(groups: list[tuple[dict[str, float], list[dict[str, float]]]], seed: int = 0, c: float = 5.0) -> LinearModel | None:
+    """A linear ranker from (correct candidate, other candidates) groups, by logistic regression on
+    feature differences (each pair both ways); higher ``score`` means more likely the correct one."""
+    rows: list[dict[str, float]] = []
+    labels: list[int] = []
+    for gold, others in groups:
+        for other in others:
+            difference = dict(gold)
+            for name, value in other.items():
+                difference[name] = difference.get(name, 0.0) - value
+            rows.append(difference)
+            labels.append(1)
+            rows.append({name: -value for name, value in difference.items()})
+            labels.append(0)
+    return fit_linear(rows, labels, seed, c, fit_intercept=False)
