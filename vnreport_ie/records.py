@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_left, bisect_right
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
@@ -38,6 +40,7 @@ class FigureRecord:
     communes: tuple[str, ...] = ()
     projects: tuple[str, ...] = ()
     paragraph_id: str | None = None
+    sentence: str | None = None
     warnings: tuple[str, ...] = field(default=())
     value_error: str | None = None
 
@@ -47,6 +50,25 @@ class FigureRecord:
         row["projects"] = list(self.projects)
         row["warnings"] = list(self.warnings)
         return row
+
+
+# where a sentence ends: a full stop, "!" or "?" followed by white space (not the "." inside 58.829)
+SENTENCE_END = re.compile(r"[.!?](?=\s)")
+
+
+def sentence_ends(text: str) -> list[int]:
+    """Offsets just after each sentence end of ``text``."""
+    return [match.end() for match in SENTENCE_END.finditer(text)]
+
+
+def sentence_around(text: str, start: int, end: int, ends: list[int] | None = None) -> str:
+    """The sentence of ``text`` that holds the characters [start, end) (pass ``ends`` to reuse them)."""
+    ends = sentence_ends(text) if ends is None else ends
+    index = bisect_right(ends, start)
+    begin = ends[index - 1] if index else 0
+    stop_index = bisect_left(ends, end)
+    stop = ends[stop_index] if stop_index < len(ends) else len(text)
+    return text[begin:stop].strip()
 
 
 def _number(value: Decimal, label: str) -> int | float:
@@ -63,6 +85,7 @@ def doc_to_records(doc: Doc, paragraph_id: str | None = None) -> list[FigureReco
         targets = links.setdefault((relation.head_start, relation.head_end), {})
         targets.setdefault(relation.type, []).append((relation.tail_start, relation.tail_end))
     records = []
+    ends = sentence_ends(text)
     for ent in doc.ents:
         if ent.label_ not in FIGURE_LABELS:
             continue
@@ -97,6 +120,7 @@ def doc_to_records(doc: Doc, paragraph_id: str | None = None) -> list[FigureReco
                 communes=communes,
                 projects=projects,
                 paragraph_id=paragraph_id,
+                sentence=sentence_around(text, ent.start_char, ent.end_char, ends),
                 warnings=warnings,
                 value_error=error,
             )
