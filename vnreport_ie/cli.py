@@ -233,6 +233,75 @@ def evaluate(
         json_path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
+class PreannotateFormat(str, Enum):
+    doccano = "doccano"
+    label_studio = "label-studio"
+
+
+@app.command()
+def preannotate(
+    report: Path = typer.Argument(..., help="A report: .txt (a paragraph a line) or .jsonl with \"text\"."),
+    output: Path = typer.Option(..., "-o", "--output", help="Output file to import into the annotation tool."),
+    fmt: PreannotateFormat = typer.Option(PreannotateFormat.doccano, "--format", "-f", help="doccano or label-studio."),
+    model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model folder (default: the shipped model)."),
+) -> None:
+    """Write the model's predictions in the annotation tool's import format, one paragraph an example."""
+    from vnreport_ie import formats
+    from vnreport_ie.corpus import write_jsonl
+    from vnreport_ie.inputs import InputError, read_paragraphs
+    from vnreport_ie.preannotate import preannotate as predict_examples
+
+    if not report.is_file():
+        fail(f"{report}: no such file")
+    nlp = _load_model(model)
+    line_problems: list[str] = []
+    try:
+        examples = list(predict_examples(read_paragraphs(report, line_problems), nlp))
+    except InputError as error:
+        fail(str(error))
+    for problem in line_problems:
+        typer.echo(f"error: {problem}", err=True)
+    if fmt is PreannotateFormat.doccano:
+        count = write_jsonl(examples, output)
+    else:
+        version = f"{nlp.meta.get('name', 'vnreport_ie')}-{nlp.meta.get('version', '')}"
+        count = formats.write_label_studio(examples, output, as_predictions=True, model_version=version)
+    typer.echo(f"wrote {count} pre-annotated paragraphs to {output}; correct them, export, then `vnreport-ie convert` / `train`")
+    if line_problems:
+        raise typer.Exit(1)
+
+
+@app.command()
+def show(
+    report: Path = typer.Argument(..., help="A report: .txt (a paragraph a line) or .jsonl with \"text\"."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="HTML page to write (default: REPORT with .html)."),
+    model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model folder (default: the shipped model)."),
+    paragraphs: Optional[str] = typer.Option(None, "--paragraphs", help="Only these paragraphs: N, N-M or N- (1-based)."),
+) -> None:
+    """Write an HTML page of the report's entities and the relation arcs from each figure; print its path."""
+    from vnreport_ie.views import parse_paragraph_range, report_docs, save_html
+
+    if not report.is_file():
+        fail(f"{report}: no such file")
+    try:
+        if paragraphs:
+            parse_paragraph_range(paragraphs)
+        nlp = _load_model(model)
+        line_problems: list[str] = []
+        docs, ids = report_docs(report, nlp, paragraphs, line_problems)
+    except ValueError as error:  # includes InputError
+        fail(str(error))
+    for problem in line_problems:
+        typer.echo(f"error: {problem}", err=True)
+    try:
+        path = save_html(docs, output or report.with_suffix(".html"), title=report.name, paragraph_ids=ids)
+    except OSError as error:
+        fail(f"{output or report.with_suffix('.html')}: cannot write ({error.strerror or error})")
+    typer.echo(str(path))
+    if line_problems:
+        raise typer.Exit(1)
+
+
 def main() -> None:
     app()
 

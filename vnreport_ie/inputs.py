@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,6 +11,14 @@ from typing import Any
 
 INPUT_SUFFIXES = (".txt", ".jsonl")
 BINARY_SNIFF_BYTES = 8192
+UTF8_BOM = b"\xef\xbb\xbf"
+# byte-order marks of other Unicode encodings, longest first (UTF-32 LE starts like UTF-16 LE)
+UNICODE_BOMS = (
+    (b"\xff\xfe\x00\x00", "UTF-32"),
+    (b"\x00\x00\xfe\xff", "UTF-32"),
+    (b"\xff\xfe", "UTF-16"),
+    (b"\xfe\xff", "UTF-16"),
+)
 
 
 class InputError(ValueError):
@@ -26,51 +35,102 @@ class Paragraph:
 
 
 def input_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
-    """The .txt / .jsonl files named or found below folders, and a problem line for each bad path."""
+    """The .txt / .jsonl files named or found below folders (each once), and a problem line for each bad path."""
     files: list[Path] = []
     problems: list[str] = []
+    seen: set[Path] = set()
+
+    def add(file: Path) -> None:
+        key = file.resolve()
+        if key not in seen:  # a file named twice (or inside a folder also named) is read once
+            seen.add(key)
+            files.append(file)
+
     for path in paths:
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.suffix.lower() in INPUT_SUFFIXES and p.is_file())
+            candidates = sorted(p for p in path.rglob("*") if p.suffix.lower() in INPUT_SUFFIXES)
+            found = [p for p in candidates if p.is_file()]
             if not found:
                 problems.append(f"{path}: no .txt or .jsonl files in this folder")
-            files.extend(found)
+            for candidate in candidates:
+                if candidate.is_file():
+                    add(candidate)
+                elif candidate.is_symlink() and not candidate.exists():
+                    problems.append(f"{candidate}: broken symbolic link (to {os.readlink(candidate)}): skipped")
+                elif candidate.is_dir():
+                    if not any(p.is_file() and p.suffix.lower() in INPUT_SUFFIXES for p in candidate.rglob("*")):
+                        problems.append(f"{candidate}: a folder named like a report, not a file: skipped")
+                else:
+                    problems.append(f"{candidate}: not a regular file: skipped")
         elif path.is_file():
-            files.append(path)
+            add(path)
         elif path.exists():
             problems.append(f"{path}: not a regular file")
+        elif path.is_symlink():
+            problems.append(f"{path}: broken symbolic link (to {os.readlink(path)})")
         else:
             problems.append(f"{path}: no such file or folder")
     return files, problems
 
 
 def check_readable(path: Path) -> None:
-    """Raise InputError unless ``path`` is a readable UTF-8 text file."""
+    """Raise InputError unless ``path`` is a readable UTF-8 text file (judged by its first bytes)."""
     try:
         with path.open("rb") as handle:
             head = handle.read(BINARY_SNIFF_BYTES)
     except OSError as error:
         raise InputError(f"{path}: cannot read ({error.strerror or error})") from None
+    encoding = _other_unicode_encoding(head)
+    if encoding:
+        raise InputError(
+            f"{path}: {encoding} text, not UTF-8 (tried utf-8); convert it first, "
+            f"e.g. `iconv -f {encoding} -t UTF-8 {path.name} > {path.stem}.utf8{path.suffix}`"
+        )
     if b"\x00" in head:
-        raise InputError(f"{path}: looks like a binary file (it holds NUL bytes), not a text report")
+        raise InputError(f"{path}: looks like a binary file (it holds NUL bytes), not a text report (tried utf-8)")
     if path.suffix.lower() not in INPUT_SUFFIXES:
         raise InputError(f"{path}: unsupported file type {path.suffix!r}; give .txt (a paragraph a line) or .jsonl")
 
 
-def read_paragraphs(path: Path, problems: list[str] | None = None) -> Iterator[Paragraph]:
-    """Paragraphs of one input file, lazily.
+def _other_unicode_encoding(head: bytes) -> str | None:
+    """"UTF-16" / "UTF-32" when the first bytes show that encoding (a byte-order mark, or NUL every other byte)."""
+    for bom, name in UNICODE_BOMS:
+        if head.startswith(bom):
+            return name
+    if len(head) >= 4:
+        even, odd = head[0::2], head[1::2]
+        # mostly-Latin UTF-16 without a byte-order mark: one byte of each pair is NUL, the other is not
+        for nuls, others in ((even.count(0), odd.count(0)), (odd.count(0), even.count(0))):
+            if nuls > 0.4 * len(even) and others < 0.05 * len(even):
+                return "UTF-16"
+    return None
 
-    A file that cannot be read raises InputError naming it; a bad line of a
-    .jsonl file is added to ``problems`` as "file:line: why" (or raises when
-    no list is given) and the rest of the file is still read.
+
+def read_paragraphs(path: Path, problems: list[str] | None = None) -> Iterator[Paragraph]:
+    """Paragraphs of one input file, lazily (a paragraph is a line: the text between two "\\n").
+
+    A file that cannot be read raises InputError naming it (and the line
+    that is not UTF-8); a bad line of a .jsonl file is added to
+    ``problems`` as "file:line: why" (or raises when no list is given) and
+    the rest of the file is still read. A UTF-8 byte-order mark is dropped.
     """
     check_readable(path)
     doc_id = path.stem
+    is_jsonl = path.suffix.lower() == ".jsonl"
     try:
-        with path.open(encoding="utf-8", newline="") as handle:
-            for line_number, line in enumerate(handle, start=1):
-                line = line.rstrip("\r\n")
-                if path.suffix.lower() == ".jsonl":
+        with path.open("rb") as handle:
+            for line_number, raw in enumerate(handle, start=1):
+                if line_number == 1 and raw.startswith(UTF8_BOM):
+                    raw = raw[len(UTF8_BOM) :]
+                try:
+                    line = raw.decode("utf-8").rstrip("\r\n")
+                except UnicodeDecodeError as error:
+                    raise InputError(
+                        f"{path}:{line_number}: not UTF-8 text (tried utf-8: byte 0x{raw[error.start]:02x} at byte "
+                        f"{error.start + 1} of the line); convert the file first, e.g. "
+                        f"`iconv -f WINDOWS-1258 -t UTF-8` for Windows Vietnamese"
+                    ) from None
+                if is_jsonl:
                     try:
                         paragraph = _jsonl_paragraph(path, line_number, line, doc_id)
                     except InputError as error:
@@ -82,11 +142,6 @@ def read_paragraphs(path: Path, problems: list[str] | None = None) -> Iterator[P
                         yield paragraph
                 elif line.strip():
                     yield Paragraph(f"{doc_id}:{line_number}", line, {"doc": doc_id, "paragraph": line_number})
-    except UnicodeDecodeError as error:
-        raise InputError(
-            f"{path}: not UTF-8 text (tried utf-8: byte 0x{error.object[error.start]:02x} at offset "
-            f"{error.start} of a read block); convert it first, e.g. `iconv -f WINDOWS-1258 -t UTF-8`"
-        ) from None
     except OSError as error:
         raise InputError(f"{path}: cannot read ({error.strerror or error})") from None
 

@@ -1,0 +1,29 @@
+"""Model-assisted annotation: the model's predictions as examples an annotator corrects."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from spacy.language import Language
+
+from vnreport_ie.batch import doc_to_doccano
+from vnreport_ie.corpus import AnnotatedExample, example_from_dict
+from vnreport_ie.inputs import Paragraph
+
+
+def preannotate(paragraphs: Iterable[Paragraph], nlp: Language, batch_size: int = 32) -> Iterator[AnnotatedExample]:
+    """One example per paragraph carrying the model's entities and relations (ids and meta kept)."""
+    stream = iter(paragraphs)
+    pending: list[Paragraph] = []
+
+    def texts() -> Iterator[str]:
+        for paragraph in stream:
+            pending.append(paragraph)
+            yield paragraph.text
+
+    for doc in nlp.pipe(texts(), batch_size=batch_size):
+        paragraph = pending.pop(0)
+        example, problems = example_from_dict(doc_to_doccano(paragraph, doc))
+        if example is None or problems:
+            raise ValueError(f"{paragraph.id}: the model produced an invalid example: {problems}")
+        yield example

@@ -1,0 +1,82 @@
+"""Figure tables: records as a pandas DataFrame, CSV or Parquet, with their provenance.
+
+Every row keeps where its number came from: the report, the paragraph id,
+the character offsets into the paragraph and the sentence, so each value
+can be traced back to its text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from vnreport_ie.records import FigureRecord
+
+COLUMNS = (
+    "report",
+    "paragraph_id",
+    "label",
+    "text",
+    "value",
+    "value_high",
+    "unit",
+    "indicator",
+    "target",
+    "commune",
+    "project",
+    "communes",
+    "projects",
+    "start",
+    "end",
+    "sentence",
+    "warnings",
+    "value_error",
+)
+
+
+def _report_of(record: FigureRecord) -> str | None:
+    if record.paragraph_id is None:
+        return None
+    return record.paragraph_id.rsplit(":", 1)[0] if ":" in record.paragraph_id else record.paragraph_id
+
+
+def to_dataframe(records: Iterable[FigureRecord]):
+    """A DataFrame with one row per figure record and its provenance columns (see COLUMNS)."""
+    import pandas as pd
+
+    rows = []
+    for record in records:
+        row = record.to_dict()
+        row["report"] = _report_of(record)
+        rows.append({column: row.get(column) for column in COLUMNS})
+    frame = pd.DataFrame(rows, columns=list(COLUMNS))
+    # money values can exceed float precision: keep them as Python ints (object) rather than float64
+    return frame.astype({"value": object, "value_high": object})
+
+
+def write_csv(records: Iterable[FigureRecord], path: str | Path) -> Path:
+    """Write the figure table as UTF-8 CSV (lists joined with "; ")."""
+    frame = to_dataframe(records)
+    for column in ("communes", "projects", "warnings"):
+        frame[column] = frame[column].map(lambda items: "; ".join(items) if items else "")
+    path = Path(path)
+    frame.to_csv(path, index=False, encoding="utf-8")
+    return path
+
+
+def write_parquet(records: Iterable[FigureRecord], path: str | Path) -> Path:
+    """Write the figure table as Parquet (values as float64, exact for amounts below 9·10^15; lists as lists)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    frame = to_dataframe(records)
+    table = pa.table(
+        {
+            **{c: frame[c].tolist() for c in COLUMNS if c not in ("value", "value_high")},
+            "value": pa.array([None if v is None else float(v) for v in frame["value"]], pa.float64()),
+            "value_high": pa.array([None if v is None else float(v) for v in frame["value_high"]], pa.float64()),
+        }
+    )
+    path = Path(path)
+    pq.write_table(table.select(list(COLUMNS)), path)
+    return path
