@@ -103,16 +103,36 @@ def doc_to_doccano(paragraph: Paragraph, doc) -> dict:
 # ------------------------------------------------------------ worker processes
 
 _WORKER_NLP = None
+_WORKER_LOAD_ERROR: str | None = None
+
+
+class ModelLoadError(RuntimeError):
+    """The model could not be loaded (in this process or a worker); the message says which and why."""
+
+
+def load_model(model: str | Path | None):
+    """The pipeline at ``model`` (the shipped one when None); any failure becomes a one-line ModelLoadError."""
+    from vnreport_ie.api import load
+
+    try:
+        return load(model)
+    except Exception as error:  # spaCy raises many kinds (OSError, ValueError, registry errors...): name it, re-raise
+        where = model if model is not None else "the shipped model"
+        raise ModelLoadError(f"{where}: cannot load the model ({type(error).__name__}: {error})") from error
 
 
 def _init_worker(model: str | None) -> None:
-    global _WORKER_NLP
-    from vnreport_ie.api import load
-
-    _WORKER_NLP = load(model)
+    # a failing initializer would make the pool restart workers forever: keep the error for the first batch
+    global _WORKER_NLP, _WORKER_LOAD_ERROR
+    try:
+        _WORKER_NLP = load_model(model)
+    except ModelLoadError as error:
+        _WORKER_LOAD_ERROR = str(error)
 
 
 def _process_batch(args: tuple[list[Paragraph], OutputFormat]) -> tuple[list[str], int]:
+    if _WORKER_NLP is None:
+        raise ModelLoadError(_WORKER_LOAD_ERROR or "the worker has no model")
     paragraphs, fmt = args
     return _run_batch(_WORKER_NLP, paragraphs, fmt)
 
@@ -139,10 +159,22 @@ def _read_progress(progress_path: Path) -> tuple[set[str], int]:
     if progress_path.exists():
         for line in progress_path.read_text(encoding="utf-8").splitlines():
             name, _, offset = line.rpartition("\t")
-            if name:
+            if name and offset.isdigit():  # a line torn by a crash while it was written is ignored
                 done.add(name)
                 size = int(offset)
     return done, size
+
+
+def _written_size(out: IO[str]) -> int:
+    """Bytes of the output file so far (everything written is flushed first)."""
+    out.flush()
+    return os.fstat(out.fileno()).st_size
+
+
+def _cut_back(out: IO[str], size: int) -> None:
+    """Drop what was written after ``size`` bytes (the output is opened for appending, so writes follow)."""
+    out.flush()
+    os.ftruncate(out.fileno(), size)
 
 
 def extract_files(
@@ -154,68 +186,86 @@ def extract_files(
     resume: bool = False,
     progress: bool = True,
 ) -> BatchSummary:
-    """Extract from every file into ``output``, streaming; unreadable files are listed, not fatal."""
+    """Extract from every file into ``output``, streaming; unreadable files are listed, not fatal.
+
+    A file that turns out unreadable half-way leaves nothing in the output.
+    Raises ValueError when ``resume`` cannot continue this output, ModelLoadError
+    when the model cannot be loaded and OSError when the output cannot be written.
+    """
     from tqdm import tqdm
 
     if fmt not in OUTPUT_FORMATS:
         raise ValueError(f"unknown output format {fmt!r} (choose from {', '.join(OUTPUT_FORMATS)})")
+    if output.is_dir():
+        raise ValueError(f"{output}: is a folder; give the output file's name")
     summary = BatchSummary()
     progress_path = output.with_name(output.name + ".progress")
     done, size = _read_progress(progress_path) if resume else (set(), 0)
-    if resume and output.exists():
-        with output.open("r+b") as handle:
-            handle.truncate(size)
-    else:
-        progress_path.unlink(missing_ok=True)
+    if done:
+        written = output.stat().st_size if output.is_file() else None
+        if written is None or written < size:
+            raise ValueError(
+                f"{output}: cannot resume: {progress_path.name} lists {len(done)} finished file(s) "
+                f"({size} bytes) but the output {'is missing' if written is None else f'has {written} bytes'}; "
+                "run again without --resume"
+            )
+    nlp = load_model(model) if processes <= 1 else None
     output.parent.mkdir(parents=True, exist_ok=True)
-    pool = None
-    nlp = None
-    if processes > 1:
-        import multiprocessing
+    # always appending: a write after _cut_back goes to the new end, leaving no hole
+    with output.open("a", encoding="utf-8", newline="") as out:
+        _cut_back(out, size)  # without resume: empties the file; with it: drops an unfinished file's part
+        if not done:
+            progress_path.unlink(missing_ok=True)
+        pool = None
+        if processes > 1:
+            import multiprocessing
 
-        pool = multiprocessing.get_context("spawn").Pool(processes, initializer=_init_worker, initargs=(model,))
-    else:
-        from vnreport_ie.api import load
-
-        nlp = load(model)
-    mode = "a" if resume else "w"
-    try:
-        with output.open(mode, encoding="utf-8", newline="") as out, progress_path.open("a", encoding="utf-8") as log:
-            if fmt == "csv" and out.tell() == 0:
-                out.write(",".join(CSV_COLUMNS) + "\n")
-            bar = tqdm(total=len(files), unit="file", disable=not progress)
-            for path in files:
-                key = str(path.resolve())
-                if key in done:
-                    summary.files_skipped_done += 1
+            pool = multiprocessing.get_context("spawn").Pool(processes, initializer=_init_worker, initargs=(model,))
+        try:
+            with progress_path.open("a", encoding="utf-8") as log:
+                if fmt == "csv" and _written_size(out) == 0:
+                    out.write(",".join(CSV_COLUMNS) + "\n")
+                bar = tqdm(total=len(files), unit="file", disable=not progress)
+                for path in files:
+                    key = str(path.resolve())
+                    if key in done:
+                        summary.files_skipped_done += 1
+                        bar.update(1)
+                        continue
+                    start, counts = _written_size(out), (summary.paragraphs, summary.records)
+                    try:
+                        check_readable(path)
+                        line_problems: list[str] = []
+                        paragraphs = read_paragraphs(path, line_problems)
+                        batches = ((batch, fmt) for batch in _batches(_counted(paragraphs, summary), BATCH_PARAGRAPHS))
+                        results = pool.imap(_process_batch, batches) if pool else (_run_batch(nlp, b, f) for b, f in batches)
+                        for lines, records in results:
+                            for line in lines:
+                                out.write(line + "\n")
+                            summary.records += records
+                        summary.problems.extend(line_problems)
+                    except InputError as error:  # e.g. a line that is not UTF-8, found half-way through
+                        _cut_back(out, start)
+                        summary.paragraphs, summary.records = counts
+                        summary.problems.append(str(error))
+                        bar.update(1)
+                        continue
+                    out.flush()
+                    os.fsync(out.fileno())
+                    log.write(f"{key}\t{_written_size(out)}\n")
+                    log.flush()
+                    summary.files_done += 1
                     bar.update(1)
-                    continue
-                try:
-                    check_readable(path)
-                    line_problems: list[str] = []
-                    paragraphs = read_paragraphs(path, line_problems)
-                    batches = ((batch, fmt) for batch in _batches(_counted(paragraphs, summary), BATCH_PARAGRAPHS))
-                    results = pool.imap(_process_batch, batches) if pool else (_run_batch(nlp, b, f) for b, f in batches)
-                    for lines, records in results:
-                        for line in lines:
-                            out.write(line + "\n")
-                        summary.records += records
-                    summary.problems.extend(line_problems)
-                except InputError as error:
-                    summary.problems.append(str(error))
-                    bar.update(1)
-                    continue
-                out.flush()
-                os.fsync(out.fileno())
-                log.write(f"{key}\t{out.tell()}\n")
-                log.flush()
-                summary.files_done += 1
-                bar.update(1)
-            bar.close()
-    finally:
-        if pool is not None:
-            pool.close()
-            pool.join()
+                bar.close()
+        except BaseException:
+            if pool is not None:
+                pool.terminate()  # close() + join() would wait for the queued batches
+                pool = None
+            raise
+        finally:
+            if pool is not None:
+                pool.close()
+                pool.join()
     return summary
 
 

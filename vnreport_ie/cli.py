@@ -139,27 +139,50 @@ def extract(
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar on standard error."),
 ) -> None:
     """Extract figure records (or the guide's JSONL) from reports, streaming and resumable."""
-    from vnreport_ie.batch import extract_files
+    from vnreport_ie.api import default_model_path
+    from vnreport_ie.batch import ModelLoadError, extract_files
     from vnreport_ie.inputs import input_files
 
     found, problems = input_files(files)
     for problem in problems:
         typer.echo(f"error: {problem}", err=True)
+    if output is not None:
+        # never read the output (or its progress log) as an input: it is truncated or appended to
+        written = {output.resolve(), output.with_name(output.name + ".progress").resolve()}
+        for path in [p for p in found if p.resolve() in written]:
+            typer.echo(f"warning: {path} is the output file: not read as an input", err=True)
+        found = [p for p in found if p.resolve() not in written]
     if not found:
         fail("nothing to extract from")
     if model is not None and not (model / "config.cfg").exists():
         fail(f"{model}: not a model folder (no config.cfg)")
+    if model is None:
+        try:
+            default_model_path()
+        except FileNotFoundError as error:
+            fail(str(error))
     if resume and output is None:
         fail("--resume needs --output")
-    if output is None:
-        import tempfile
+    model_name = str(model) if model else None
+    try:
+        if output is None:
+            import shutil
+            import tempfile
 
-        with tempfile.TemporaryDirectory() as folder:
-            target = Path(folder) / f"out.{fmt.value}"
-            summary = extract_files(found, target, fmt.value, str(model) if model else None, processes, False, progress)
-            sys.stdout.write(target.read_text(encoding="utf-8"))
-    else:
-        summary = extract_files(found, output, fmt.value, str(model) if model else None, processes, resume, progress)
+            with tempfile.TemporaryDirectory() as folder:
+                target = Path(folder) / f"out.{fmt.value}"
+                summary = extract_files(found, target, fmt.value, model_name, processes, False, progress)
+                with target.open(encoding="utf-8", newline="") as result:
+                    shutil.copyfileobj(result, sys.stdout)
+        else:
+            summary = extract_files(found, output, fmt.value, model_name, processes, resume, progress)
+    except (ValueError, ModelLoadError) as error:
+        fail(str(error))
+    except OSError as error:
+        fail(f"cannot write {error.filename or output}: {error.strerror or error}")
+    except KeyboardInterrupt:
+        hint = f"; finished files are kept: run again with --resume -o {output} to go on" if output else ""
+        fail(f"interrupted{hint}", 130)
     for problem in summary.problems:
         typer.echo(f"error: {problem}", err=True)
     typer.echo(

@@ -1,0 +1,280 @@
+"""HTML views: entities (displaCy) plus relation arcs, as a string, from the CLI and in a headless browser."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from html import unescape
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from vnreport_ie.cli import app
+from vnreport_ie.relations import FigureRelation, set_relations
+from vnreport_ie.views import ReportView, display, parse_paragraph_range, render_html, save_html
+
+REVENUE = (
+    "Tổng thu ngân sách nhà nước trên địa bàn xã Hòa Bình ước đạt 12.500 triệu đồng, "
+    "bằng 85,3% kế hoạch năm."
+)
+REVENUE_ENTS = [
+    ("Tổng thu ngân sách nhà nước", "INDICATOR"),
+    ("Hòa Bình", "COMMUNE"),
+    ("12.500 triệu đồng", "MONEY"),
+    ("85,3%", "PERCENT"),
+    ("kế hoạch năm", "TARGET"),
+]
+REVENUE_RELATIONS = [
+    ("indicator", "12.500 triệu đồng", "Tổng thu ngân sách nhà nước"),
+    ("location", "12.500 triệu đồng", "Hòa Bình"),
+    ("indicator", "85,3%", "Tổng thu ngân sách nhà nước"),
+    ("target", "85,3%", "kế hoạch năm"),
+]
+PROJECT = "Dự án đường giao thông thôn 3 đã giải ngân 1.200 triệu đồng, đạt 40% tổng vốn."
+PROJECT_ENTS = [("Dự án đường giao thông thôn 3", "PROJECT"), ("1.200 triệu đồng", "MONEY"), ("40%", "PERCENT")]
+PROJECT_RELATIONS = [
+    ("project", "1.200 triệu đồng", "Dự án đường giao thông thôn 3"),
+    ("project", "40%", "Dự án đường giao thông thôn 3"),
+]
+ARCS_DRAWN = len(REVENUE_RELATIONS) + len(PROJECT_RELATIONS)
+
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def _offsets(text: str, surface: str) -> tuple[int, int]:
+    start = text.index(surface)
+    return start, start + len(surface)
+
+
+def make_doc(nlp, text: str, ents: list[tuple[str, str]], relations: list[tuple[str, str, str]]):
+    """A Doc with these entities and relations (each named by its first occurrence in ``text``)."""
+    doc = nlp(text)
+    spans = [doc.char_span(*_offsets(text, surface), label=label) for surface, label in ents]
+    assert all(spans), "an entity of the test does not fall on token boundaries"
+    doc.ents = spans
+    set_relations(
+        doc, [FigureRelation(kind, *_offsets(text, head), *_offsets(text, tail)) for kind, head, tail in relations]
+    )
+    return doc
+
+
+@pytest.fixture(scope="module")
+def report_docs(blank_nlp):
+    return [
+        make_doc(blank_nlp, REVENUE, REVENUE_ENTS, REVENUE_RELATIONS),
+        make_doc(blank_nlp, PROJECT, PROJECT_ENTS, PROJECT_RELATIONS),
+    ]
+
+
+def _relations_data(page: str) -> list[list[dict]]:
+    return [json.loads(unescape(found)) for found in re.findall(r'data-relations="([^"]*)"', page)]
+
+
+# ---------------------------------------------------------------- the HTML string
+
+
+def test_render_html_marks_every_entity_with_its_offsets_and_colour(report_docs):
+    page = render_html(report_docs)
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    for doc in report_docs:
+        for ent in doc.ents:
+            mark = re.search(rf'<mark class="entity" data-start="{ent.start_char}" data-end="{ent.end_char}"[^>]*>', page)
+            assert mark, ent.text
+            assert ent.text in page
+    assert page.count('<mark class="entity"') == sum(len(doc.ents) for doc in report_docs)
+    assert "background: #a6e3a1" in page  # MONEY's colour, not displaCy's grey default
+
+
+def test_render_html_carries_each_relation_for_the_arcs_and_lists_it(report_docs):
+    page = render_html(report_docs)
+    first, second = _relations_data(page)
+    assert [(r["type"], r["head"], r["tail"]) for r in first] == [
+        (kind, list(_offsets(REVENUE, head)), list(_offsets(REVENUE, tail))) for kind, head, tail in REVENUE_RELATIONS
+    ]
+    assert [r["type"] for r in second] == ["project", "project"]
+    assert "4 relation(s)" in page and "2 relation(s)" in page
+    assert "85,3% <b" in page and "→ target →</b> kế hoạch năm" in page
+    assert "<script>" in page and 'createElementNS(NS, name)' in page
+
+
+def test_render_html_shows_paragraph_ids_and_title(report_docs):
+    page = render_html(report_docs, title="Xã Hòa Bình 2024", paragraph_ids=["hb-2024:3", "hb-2024:7"])
+    assert "<title>Xã Hòa Bình 2024</title>" in page and "<h1>Xã Hòa Bình 2024</h1>" in page
+    assert page.index("hb-2024:3") < page.index("Tổng thu") < page.index("hb-2024:7") < page.index("Dự án")
+
+
+def test_render_html_escapes_text_title_and_ids(blank_nlp):
+    text = 'Thu <script>alert("x")</script> & chi đạt 5 triệu đồng.'
+    doc = make_doc(blank_nlp, text, [("5 triệu đồng", "MONEY")], [])
+    page = render_html(doc, title="<b>Báo cáo</b> & 'tổng hợp'", paragraph_ids=['<img src=x onerror="y">'])
+    assert "<script>alert" not in page and "&lt;script&gt;alert" in page
+    assert "<b>Báo cáo</b>" not in page and "&lt;b&gt;Báo cáo&lt;/b&gt; &amp;" in page
+    assert "<img" not in page and "&lt;img src=x" in page
+    assert page.count("<script>") == 1  # only the arcs script
+
+
+def test_render_html_needs_no_external_resource(report_docs):
+    page = render_html(report_docs)
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
+    assert "<link" not in page and "@import" not in page
+
+
+def test_relation_to_a_span_that_is_not_an_entity_is_listed_as_not_drawn(blank_nlp):
+    doc = make_doc(blank_nlp, PROJECT, [("1.200 triệu đồng", "MONEY")], PROJECT_RELATIONS[:1])
+    page = render_html(doc)
+    assert "not drawn" in page and "1 relation(s)" in page
+
+
+def test_render_html_takes_one_doc_a_generator_or_none_at_all(report_docs):
+    assert render_html(report_docs[0]).count('class="vnr-paragraph"') == 1
+    assert render_html(doc for doc in report_docs).count('class="vnr-paragraph"') == 2
+    assert 'class="vnr-paragraph"' not in render_html([])
+
+
+def test_paragraph_ids_must_match_the_docs(report_docs):
+    with pytest.raises(ValueError, match="2 doc"):
+        render_html(report_docs, paragraph_ids=["only-one"])
+    with pytest.raises(TypeError, match="spaCy Docs"):
+        render_html(["not a doc"])
+
+
+def test_save_html_writes_the_page(report_docs, tmp_path):
+    path = save_html(report_docs, tmp_path / "page.html", title="t")
+    assert path == tmp_path / "page.html"
+    assert path.read_text(encoding="utf-8").count('<mark class="entity"') == 8
+
+
+def test_display_is_shown_as_html_by_jupyter(report_docs, tmp_path):
+    view = display(report_docs, paragraph_ids=["a", "b"])
+    assert isinstance(view, ReportView)
+    fragment = view._repr_html_()
+    assert fragment.startswith("<style>") and "<html" not in fragment
+    assert fragment.count('<mark class="entity"') == 8 and "<script>" in fragment
+    # two views in one notebook draw into their own element
+    assert re.search(r'id="(vnr-\w+)"', fragment).group(1) != re.search(r'id="(vnr-\w+)"', view._repr_html_()).group(1)
+    assert view.save(tmp_path / "v.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+
+
+def test_render_html_of_a_trained_pipeline(small_nlp):
+    doc = small_nlp("Tổng thu ngân sách xã ước đạt 12.500 triệu đồng, bằng 85,3% dự toán năm 2024.")
+    page = render_html(doc, paragraph_ids=["p1"])
+    assert page.count('<mark class="entity"') == len(doc.ents)
+    assert len(_relations_data(page)[0]) == len(doc._.relations or [])
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [("10-20", (10, 20)), ("12", (12, 12)), ("10-", (10, None)), (" 3 - 4 ", (3, 4)), ("1-1", (1, 1))],
+)
+def test_parse_paragraph_range(spec, expected):
+    assert parse_paragraph_range(spec) == expected
+
+
+@pytest.mark.parametrize("spec", ["", "a-b", "0-3", "5-2", "-4", "1-2-3"])
+def test_parse_paragraph_range_rejects(spec):
+    with pytest.raises(ValueError, match="bad paragraph range"):
+        parse_paragraph_range(spec)
+
+
+# ---------------------------------------------------------------- the CLI
+
+runner = CliRunner()
+
+
+def _report(tmp_path: Path) -> Path:
+    path = tmp_path / "hoabinh.txt"
+    path.write_text(f"{REVENUE}\n\n{PROJECT}\nTỷ lệ hộ nghèo giảm còn 2,1%.\n", encoding="utf-8")
+    return path
+
+
+def test_cli_show_writes_the_page_beside_the_report(tmp_path, small_model_dir):
+    report = _report(tmp_path)
+    result = runner.invoke(app, ["show", str(report), "--model", str(small_model_dir)])
+    assert result.exit_code == 0, result.output
+    page_path = tmp_path / "hoabinh.html"
+    assert result.stdout.strip() == str(page_path)
+    page = page_path.read_text(encoding="utf-8")
+    assert page.count('class="vnr-paragraph"') == 3
+    assert "hoabinh:1" in page and "hoabinh:3" in page and "hoabinh:4" in page
+    assert "<title>hoabinh.txt</title>" in page
+
+
+def test_cli_show_a_range_of_paragraphs_to_a_named_page(tmp_path, small_model_dir):
+    report = _report(tmp_path)
+    output = tmp_path / "out" / "page.html"
+    output.parent.mkdir()
+    result = runner.invoke(app, ["show", str(report), "-o", str(output), "-m", str(small_model_dir), "--paragraphs", "2-3"])
+    assert result.exit_code == 0, result.output
+    page = output.read_text(encoding="utf-8")
+    assert page.count('class="vnr-paragraph"') == 2
+    assert "hoabinh:1" not in page and "hoabinh:3" in page and "hoabinh:4" in page
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--paragraphs", "7-2"], "bad paragraph range '7-2'"),
+        (["--paragraphs", "9-"], "no paragraphs in range 9-"),
+        (["--model", "no-such-model"], "no-such-model"),
+    ],
+)
+def test_cli_show_fails_with_one_line(tmp_path, small_model_dir, args, message):
+    report = _report(tmp_path)
+    if "--model" not in args:
+        args = [*args, "--model", str(small_model_dir)]
+    result = runner.invoke(app, ["show", str(report), *args])
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert len([line for line in result.output.splitlines() if line.startswith("error:")]) == 1
+    assert not (tmp_path / "hoabinh.html").exists()
+
+
+def test_cli_show_missing_report(tmp_path):
+    result = runner.invoke(app, ["show", str(tmp_path / "nothing.txt")])
+    assert result.exit_code == 1 and "no such file" in result.output
+
+
+# ---------------------------------------------------------------- a real browser
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+def _run_chromium(binary: str, tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
+    profile = tmp_path / "chromium-profile"
+    profile.mkdir(exist_ok=True)
+    return subprocess.run(
+        [binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+@pytest.mark.skipif(_chromium() is None, reason="no chromium binary on PATH (apt-get install chromium)")
+def test_headless_chromium_draws_one_arc_per_relation(report_docs, tmp_path):
+    page = save_html(report_docs, tmp_path / "page.html", title="Hòa Bình", paragraph_ids=["hb:1", "hb:2"])
+    result = _run_chromium(_chromium(), tmp_path, "--window-size=1000,900", "--dump-dom", page.as_uri())
+    assert result.returncode == 0, result.stderr[-2000:]
+    dom = result.stdout
+    assert dom.count('class="vnr-arcs"') == 2  # one SVG per paragraph, made by the script
+    arcs = re.findall(r'<path class="vnr-arc" data-type="(\w+)"[^>]* d="M ([-\d.e]+) ([-\d.e]+) C', dom)
+    assert sorted(kind for kind, _, _ in arcs) == sorted(kind for kind, _, _ in REVENUE_RELATIONS + PROJECT_RELATIONS)
+    assert len(arcs) == ARCS_DRAWN
+    assert all(float(x) > 0 and float(y) > 0 for _, x, y in arcs)  # placed from real layout, not at the origin
+    assert dom.count('class="vnr-arc-label"') == ARCS_DRAWN
