@@ -111,6 +111,19 @@ def test_wrong_tone_links_by_the_unaccented_key_and_says_so():
         assert link.match == "unaccented"
 
 
+def test_other_diacritics_are_not_trusted_outside_the_district():
+    alone = link_commune("xã Long Đông")
+    assert alone.status == "not_found"
+    assert "Xã Long Đống, Huyện Bắc Sơn" in alone.reason  # the near miss is named, not chosen
+    # A truncated "phường Hoàng Văn [Thụ]" must not become xã Hoàng Vân of another district.
+    assert link_commune("phường Hoàng Văn", district="Thành phố Lạng Sơn", province="Lạng Sơn").status == "not_found"
+
+
+def test_name_written_without_diacritics_links_by_the_unaccented_key():
+    link = link_commune("Hop Thanh", district="Cao Lộc")
+    assert (link.status, link.commune, link.match) == ("linked", "Xã Hợp Thành", "unaccented")
+
+
 def test_divided_commune_lists_every_new_unit_default_first():
     link = link_commune("xã Hồng Phong", district="Bình Gia")
     assert link.mapping_type == "divided"

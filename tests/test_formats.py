@@ -305,7 +305,7 @@ def test_brat_guide_violation_is_located_at_the_txt_line(tmp_path: Path) -> None
         (
             "report.txt",
             3,
-            "line 3 (offsets within the line): relation R1 (indicator T2->T1): starts at a INDICATOR, but relations "
+            "line 3 (offsets within the line): relation R1 (indicator T2->T1): starts at INDICATOR, but relations "
             "start at MONEY or PERCENT (direction reversed: relations go from the figure)",
         )
     ]

@@ -71,7 +71,7 @@ def make_doc(nlp, text: str, ents: list[tuple[str, str]], relations: list[tuple[
 
 
 @pytest.fixture(scope="module")
-def report_docs(blank_nlp):
+def two_paragraphs(blank_nlp):
     return [
         make_doc(blank_nlp, REVENUE, REVENUE_ENTS, REVENUE_RELATIONS),
         make_doc(blank_nlp, PROJECT, PROJECT_ENTS, PROJECT_RELATIONS),
@@ -85,20 +85,20 @@ def _relations_data(page: str) -> list[list[dict]]:
 # ---------------------------------------------------------------- the HTML string
 
 
-def test_render_html_marks_every_entity_with_its_offsets_and_colour(report_docs):
-    page = render_html(report_docs)
+def test_render_html_marks_every_entity_with_its_offsets_and_colour(two_paragraphs):
+    page = render_html(two_paragraphs)
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
-    for doc in report_docs:
+    for doc in two_paragraphs:
         for ent in doc.ents:
             mark = re.search(rf'<mark class="entity" data-start="{ent.start_char}" data-end="{ent.end_char}"[^>]*>', page)
             assert mark, ent.text
             assert ent.text in page
-    assert page.count('<mark class="entity"') == sum(len(doc.ents) for doc in report_docs)
+    assert page.count('<mark class="entity"') == sum(len(doc.ents) for doc in two_paragraphs)
     assert "background: #a6e3a1" in page  # MONEY's colour, not displaCy's grey default
 
 
-def test_render_html_carries_each_relation_for_the_arcs_and_lists_it(report_docs):
-    page = render_html(report_docs)
+def test_render_html_carries_each_relation_for_the_arcs_and_lists_it(two_paragraphs):
+    page = render_html(two_paragraphs)
     first, second = _relations_data(page)
     assert [(r["type"], r["head"], r["tail"]) for r in first] == [
         (kind, list(_offsets(REVENUE, head)), list(_offsets(REVENUE, tail))) for kind, head, tail in REVENUE_RELATIONS
@@ -109,8 +109,8 @@ def test_render_html_carries_each_relation_for_the_arcs_and_lists_it(report_docs
     assert "<script>" in page and 'createElementNS(NS, name)' in page
 
 
-def test_render_html_shows_paragraph_ids_and_title(report_docs):
-    page = render_html(report_docs, title="Xã Hòa Bình 2024", paragraph_ids=["hb-2024:3", "hb-2024:7"])
+def test_render_html_shows_paragraph_ids_and_title(two_paragraphs):
+    page = render_html(two_paragraphs, title="Xã Hòa Bình 2024", paragraph_ids=["hb-2024:3", "hb-2024:7"])
     assert "<title>Xã Hòa Bình 2024</title>" in page and "<h1>Xã Hòa Bình 2024</h1>" in page
     assert page.index("hb-2024:3") < page.index("Tổng thu") < page.index("hb-2024:7") < page.index("Dự án")
 
@@ -125,8 +125,8 @@ def test_render_html_escapes_text_title_and_ids(blank_nlp):
     assert page.count("<script>") == 1  # only the arcs script
 
 
-def test_render_html_needs_no_external_resource(report_docs):
-    page = render_html(report_docs)
+def test_render_html_needs_no_external_resource(two_paragraphs):
+    page = render_html(two_paragraphs)
     assert not re.search(r"""(src|href)\s*=\s*["']?(https?:)?//""", page)
     assert "<link" not in page and "@import" not in page
 
@@ -137,27 +137,27 @@ def test_relation_to_a_span_that_is_not_an_entity_is_listed_as_not_drawn(blank_n
     assert "not drawn" in page and "1 relation(s)" in page
 
 
-def test_render_html_takes_one_doc_a_generator_or_none_at_all(report_docs):
-    assert render_html(report_docs[0]).count('class="vnr-paragraph"') == 1
-    assert render_html(doc for doc in report_docs).count('class="vnr-paragraph"') == 2
+def test_render_html_takes_one_doc_a_generator_or_none_at_all(two_paragraphs):
+    assert render_html(two_paragraphs[0]).count('class="vnr-paragraph"') == 1
+    assert render_html(doc for doc in two_paragraphs).count('class="vnr-paragraph"') == 2
     assert 'class="vnr-paragraph"' not in render_html([])
 
 
-def test_paragraph_ids_must_match_the_docs(report_docs):
+def test_paragraph_ids_must_match_the_docs(two_paragraphs):
     with pytest.raises(ValueError, match="2 doc"):
-        render_html(report_docs, paragraph_ids=["only-one"])
+        render_html(two_paragraphs, paragraph_ids=["only-one"])
     with pytest.raises(TypeError, match="spaCy Docs"):
         render_html(["not a doc"])
 
 
-def test_save_html_writes_the_page(report_docs, tmp_path):
-    path = save_html(report_docs, tmp_path / "page.html", title="t")
+def test_save_html_writes_the_page(two_paragraphs, tmp_path):
+    path = save_html(two_paragraphs, tmp_path / "page.html", title="t")
     assert path == tmp_path / "page.html"
     assert path.read_text(encoding="utf-8").count('<mark class="entity"') == 8
 
 
-def test_display_is_shown_as_html_by_jupyter(report_docs, tmp_path):
-    view = display(report_docs, paragraph_ids=["a", "b"])
+def test_display_is_shown_as_html_by_jupyter(two_paragraphs, tmp_path):
+    view = display(two_paragraphs, paragraph_ids=["a", "b"])
     assert isinstance(view, ReportView)
     fragment = view._repr_html_()
     assert fragment.startswith("<style>") and "<html" not in fragment
@@ -267,8 +267,8 @@ def _run_chromium(binary: str, tmp_path: Path, *args: str) -> subprocess.Complet
 
 
 @pytest.mark.skipif(_chromium() is None, reason="no chromium binary on PATH (apt-get install chromium)")
-def test_headless_chromium_draws_one_arc_per_relation(report_docs, tmp_path):
-    page = save_html(report_docs, tmp_path / "page.html", title="Hòa Bình", paragraph_ids=["hb:1", "hb:2"])
+def test_headless_chromium_draws_one_arc_per_relation(two_paragraphs, tmp_path):
+    page = save_html(two_paragraphs, tmp_path / "page.html", title="Hòa Bình", paragraph_ids=["hb:1", "hb:2"])
     result = _run_chromium(_chromium(), tmp_path, "--window-size=1000,900", "--dump-dom", page.as_uri())
     assert result.returncode == 0, result.stderr[-2000:]
     dom = result.stdout
@@ -278,3 +278,14 @@ def test_headless_chromium_draws_one_arc_per_relation(report_docs, tmp_path):
     assert len(arcs) == ARCS_DRAWN
     assert all(float(x) > 0 and float(y) > 0 for _, x, y in arcs)  # placed from real layout, not at the origin
     assert dom.count('class="vnr-arc-label"') == ARCS_DRAWN
+
+
+def test_cli_show_jsonl_reports_bad_lines_after_writing_the_page(tmp_path, small_model_dir):
+    report = tmp_path / "hb.jsonl"
+    lines = [json.dumps({"id": "hb-1", "text": REVENUE}, ensure_ascii=False), "{not json", json.dumps({"text": PROJECT})]
+    report.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["show", str(report), "-m", str(small_model_dir)])
+    assert result.exit_code == 1
+    assert f"error: {report}:2: bad JSON" in result.output
+    page = (tmp_path / "hb.html").read_text(encoding="utf-8")
+    assert "hb-1" in page and "hb:3" in page and page.count('class="vnr-paragraph"') == 2

@@ -50,14 +50,23 @@ def extract(text: str, nlp: Language | None = None, paragraph_id: str | None = N
     """Figure records of one text (a paragraph or a whole report)."""
     if not isinstance(text, str):
         raise TypeError(f"extract() takes a str, got {type(text).__name__}")
+    from vnreport_ie.communes import report_location
+
     nlp = nlp or _shipped()
-    return doc_to_records(nlp(text), paragraph_id)
+    return doc_to_records(nlp(text), paragraph_id, report_location(text))
 
 
 def extract_many(
-    paragraphs: Iterable[tuple[str | None, str]], nlp: Language | None = None, batch_size: int = 64
+    paragraphs: Iterable[tuple[str | None, str]],
+    nlp: Language | None = None,
+    batch_size: int = 64,
+    location=None,
 ) -> Iterator[list[FigureRecord]]:
-    """Records of each (paragraph id, text) pair, lazily and in order (one list per paragraph)."""
+    """Records of each (paragraph id, text) pair, lazily and in order (one list per paragraph).
+
+    ``location`` (a :class:`vnreport_ie.communes.ReportLocation`, e.g. from
+    ``report_location(report_text)``) resolves commune names with the report's district.
+    """
     nlp = nlp or _shipped()
     stream = iter(paragraphs)
     ids: list[str | None] = []
@@ -68,5 +77,5 @@ def extract_many(
             yield text
 
     for index, doc in enumerate(nlp.pipe(texts(), batch_size=batch_size)):
-        yield doc_to_records(doc, ids[index])
+        yield doc_to_records(doc, ids[index], location)
         ids[index] = None

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, Literal
 
 from vnreport_ie.inputs import InputError, Paragraph, check_readable, read_paragraphs
-from vnreport_ie.records import FigureRecord
+from vnreport_ie.records import COMMUNE_LINK_COLUMNS, FigureRecord
 
 OutputFormat = Literal["doccano", "csv", "jsonl"]
 OUTPUT_FORMATS = ("doccano", "csv", "jsonl")
@@ -40,6 +40,7 @@ CSV_COLUMNS = (
     "project",
     "communes",
     "projects",
+    *COMMUNE_LINK_COLUMNS,
     "sentence",
     "warnings",
     "value_error",
@@ -58,13 +59,13 @@ class BatchSummary:
     problems: list[str] = field(default_factory=list)
 
 
-def output_lines(paragraph: Paragraph, doc, fmt: OutputFormat) -> list[str]:
+def output_lines(paragraph: Paragraph, doc, fmt: OutputFormat, location=None) -> list[str]:
     """The output lines (without newline) of one processed paragraph."""
     from vnreport_ie.records import doc_to_records
 
     if fmt == "doccano":
         return [json.dumps(doc_to_doccano(paragraph, doc), ensure_ascii=False)]
-    records = doc_to_records(doc, paragraph.id)
+    records = doc_to_records(doc, paragraph.id, location)
     if fmt == "jsonl":
         return [json.dumps(record_row(r, paragraph), ensure_ascii=False) for r in records]
     buffer = io.StringIO()
@@ -130,21 +131,32 @@ def _init_worker(model: str | None) -> None:
         _WORKER_LOAD_ERROR = str(error)
 
 
-def _process_batch(args: tuple[list[Paragraph], OutputFormat]) -> tuple[list[str], int]:
+def _process_batch(args: tuple) -> tuple[list[str], int]:
     if _WORKER_NLP is None:
         raise ModelLoadError(_WORKER_LOAD_ERROR or "the worker has no model")
-    paragraphs, fmt = args
-    return _run_batch(_WORKER_NLP, paragraphs, fmt)
+    paragraphs, fmt, location = args
+    return _run_batch(_WORKER_NLP, paragraphs, fmt, location)
 
 
-def _run_batch(nlp, paragraphs: list[Paragraph], fmt: OutputFormat) -> tuple[list[str], int]:
+def _run_batch(nlp, paragraphs: list[Paragraph], fmt: OutputFormat, location=None) -> tuple[list[str], int]:
     lines: list[str] = []
     records = 0
     for paragraph, doc in zip(paragraphs, nlp.pipe(p.text for p in paragraphs)):
-        produced = output_lines(paragraph, doc, fmt)
+        produced = output_lines(paragraph, doc, fmt, location)
         records += len(produced) if fmt != "doccano" else sum(1 for e in doc.ents if e.label_ in ("MONEY", "PERCENT"))
         lines.extend(produced)
     return lines, records
+
+
+LOCATION_PREFIX_CHARS = 200_000  # enough of a report for its header and the districts its body names
+
+
+def _report_location(path: Path):
+    """The district and province a report file states (header, place-and-date line or body), if any."""
+    from vnreport_ie.communes import report_location
+
+    with path.open(encoding="utf-8", errors="replace") as handle:
+        return report_location(handle.read(LOCATION_PREFIX_CHARS))
 
 
 def _batches(paragraphs: Iterable[Paragraph], size: int) -> Iterator[list[Paragraph]]:
@@ -237,8 +249,11 @@ def extract_files(
                         check_readable(path)
                         line_problems: list[str] = []
                         paragraphs = read_paragraphs(path, line_problems)
-                        batches = ((batch, fmt) for batch in _batches(_counted(paragraphs, summary), BATCH_PARAGRAPHS))
-                        results = pool.imap(_process_batch, batches) if pool else (_run_batch(nlp, b, f) for b, f in batches)
+                        location = _report_location(path)
+                        batches = (
+                            (batch, fmt, location) for batch in _batches(_counted(paragraphs, summary), BATCH_PARAGRAPHS)
+                        )
+                        results = pool.imap(_process_batch, batches) if pool else (_run_batch(nlp, *args) for args in batches)
                         for lines, records in results:
                             for line in lines:
                                 out.write(line + "\n")

@@ -297,9 +297,9 @@ def preannotate(
 @app.command()
 def show(
     report: Path = typer.Argument(..., help="A report: .txt (a paragraph a line) or .jsonl with \"text\"."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="HTML page to write (default: REPORT with .html)."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="HTML page (default: REPORT with .html)."),
     model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model folder (default: the shipped model)."),
-    paragraphs: Optional[str] = typer.Option(None, "--paragraphs", help="Only these paragraphs: N, N-M or N- (1-based)."),
+    paragraphs: Optional[str] = typer.Option(None, "--paragraphs", help="Only paragraphs N, N-M or N- (1-based)."),
 ) -> None:
     """Write an HTML page of the report's entities and the relation arcs from each figure; print its path."""
     from vnreport_ie.views import parse_paragraph_range, report_docs, save_html

@@ -8,15 +8,19 @@ pre-2025 unit (province, district, commune) and the unit it merged into on
 
 Names are compared by a key that ignores case, Unicode form (NFC/NFD), the
 placement of the tone mark ("Hoà" = "Hòa", "Thuỵ" = "Thụy") and the unit
-words ("xã", "phường", "thị trấn"); when no unit matches that key, a second
-key without any diacritics is tried (e.g. "Long Đông" -> "Xã Long Đống"), and
-the link says so (``match="unaccented"``).
+words ("xã", "phường", "thị trấn"). When no unit of the given district matches
+that key, a second key without any diacritics is tried inside that district
+only, with the written unit word agreeing (e.g. "Long Đông" in Bắc Sơn ->
+"Xã Long Đống"), and the link says so (``match="unaccented"``); a name written
+with no diacritics at all is matched that way anywhere.
 
-A name that several communes share is narrowed by the report's district and
-province (:func:`report_location` reads them from the report); when it still
-names several units the link is ``"ambiguous"`` with the candidates, never a
-guess. Rows of the mapping without an old commune name (49 of 10 602, e.g.
-Huyện Hoàng Sa) are not indexed.
+Order of narrowing: the given district, then the given province, then the
+whole country; inside a level a written unit word ("xã" vs "thị trấn" Chi
+Lăng) chooses when it can. So a name unique in the country links even when it
+lies outside the report's district, and a name several units share stays
+``"ambiguous"`` with its candidates rather than being guessed. Rows of the
+mapping without an old commune name (49 of 10 602, e.g. Huyện Hoàng Sa) are
+not indexed.
 """
 
 from __future__ import annotations
@@ -82,7 +86,8 @@ NAME_WORD = re.compile(r"[^\W_]+")
 FOLLOWING_WORDS = re.compile(r"[^\W_]+(?:[ \t]+[^\W_]+){0,4}")
 # A header line naming the issuer, e.g. "UBND HUYỆN CHI LĂNG" or "ỦY BAN NHÂN DÂN THÀNH PHỐ LẠNG SƠN"
 ISSUER_LINE = re.compile(
-    r"^\W*(?:UBND|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN)\s+(?P<unit>huyện|thành phố|tp\.?|thị xã|quận|tỉnh)\s+(?P<rest>.+)$",
+    r"^\W*(?:UBND|ỦY BAN NHÂN DÂN|UỶ BAN NHÂN DÂN)\s+"
+    r"(?P<unit>huyện|thành phố|tp\.?|thị xã|quận|tỉnh)\s+(?P<rest>.+)$",
     re.IGNORECASE,
 )
 # The place-and-date line of a header, e.g. "Cao Lộc, ngày 17 tháng 02 năm 2023" or "TP. Lạng Sơn, ngày ..."
@@ -278,7 +283,8 @@ class CommuneLinker:
             districts[(province, district)] = _District(province, district, district_type, unit.province_key)
             self._provinces[unit.province_key] = province
         for (_, district), entry in districts.items():
-            self._districts.setdefault(tone_key(_split_official(district, OFFICIAL_DISTRICT_PREFIXES)[1]), []).append(entry)
+            bare = _split_official(district, OFFICIAL_DISTRICT_PREFIXES)[1]
+            self._districts.setdefault(tone_key(bare), []).append(entry)
 
     # -- scope (district / province as the caller writes them) -----------------------------
     def _scope(self, district: str | None, province: str | None) -> _Scope:
@@ -319,9 +325,14 @@ class CommuneLinker:
         unit_type, bare = split_unit(name, COMMUNE_UNIT_WORDS)
         if not NAME_WORD.search(bare):
             return CommuneLink(name=name, status="not_found", reason="no name left after the unit word")
-        pools: list[tuple[MatchKind, list[_Unit]]] = [
-            ("exact", self._by_key.get(tone_key(bare), [])),
-            ("unaccented", self._by_unaccented.get(unaccented_key(bare), [])),
+        exact = self._by_key.get(tone_key(bare), [])
+        # Other diacritics ("Long Đông" for "Long Đống") are trusted inside the given district only,
+        # with the written unit word agreeing; a name written without any diacritics matches anywhere.
+        written_unaccented = unaccented_key(bare) == tone_key(bare)
+        loose = [
+            u
+            for u in self._by_unaccented.get(unaccented_key(bare), [])
+            if u not in exact and (not unit_type or u.commune_type == unit_type)
         ]
         scope = self._scope(district, province)
         levels: list[tuple[str, bool]] = []
@@ -330,18 +341,24 @@ class CommuneLinker:
         if scope.province_key:
             levels.append((f"in {scope.words[-1]}", False))
         for where, with_district in levels:
+            pools: list[tuple[MatchKind, list[_Unit]]] = [("exact", exact)]
+            if with_district or written_unaccented:
+                pools.append(("unaccented", loose))
             for match, pool in pools:
                 hits = [u for u in pool if scope.keeps(u, with_district)]
                 if hits:
                     return self._decide(name, hits, unit_type, match, where)
         outside = f" (none in {' / '.join(scope.words)})" if levels else ""
-        for match, pool in pools:
-            if pool:
-                return self._decide(name, pool, unit_type, match, f"in the country{outside}")
+        if exact:
+            return self._decide(name, exact, unit_type, "exact", f"in the country{outside}")
+        if loose and written_unaccented:
+            return self._decide(name, loose, unit_type, "unaccented", f"in the country{outside}")
+        alike = "; ".join(f"{u.commune}, {u.district}" for u in loose[:3])
         return CommuneLink(
             name=name,
             status="not_found",
-            reason=f"no pre-2025 commune, ward or township named {bare!r} in the mapping",
+            reason=f"no pre-2025 commune, ward or township named {bare!r} in the mapping{outside}"
+            + (f"; spelled alike with other diacritics: {alike}" if alike else ""),
         )
 
     @staticmethod
@@ -367,7 +384,8 @@ class CommuneLinker:
             status="ambiguous",
             candidates=tuple(sorted(u.triple for u in hits)),
             match=match,
-            reason=f"{len(hits)} units named so {where}; give the district to choose",
+            reason=f"{len(hits)} units of that name {where}"
+            + ("; the district (or the unit word: xã, phường, thị trấn) would choose" if "country" in where else ""),
         )
 
     # -- report location -------------------------------------------------------------------
@@ -389,7 +407,8 @@ class CommuneLinker:
             hit = self._longest_district(found["rest"], unit_type, provinces)
             if hit:
                 district, words = hit
-                return ReportLocation(district.district, district.province, "header", line[: found.start("rest")] + words)
+                evidence = line[: found.start("rest")] + words
+                return ReportLocation(district.district, district.province, "header", evidence)
         if header_province:
             provinces = [header_province]
         for line in header:

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from spacy.tokens import Doc
 
+from vnreport_ie.communes import CommuneLink, ReportLocation, link_commune
 from vnreport_ie.corpus import FIGURE_LABELS
 from vnreport_ie.numbers import parse_figure
 from vnreport_ie.relations import get_relations
@@ -23,7 +24,10 @@ class FigureRecord:
     for percentages), ``value_high`` differs from it for ranges, and both
     are None when the figure cannot be read (``value_error`` says why).
     ``commune`` and ``project`` are the nearest linked span; ``communes``
-    and ``projects`` list every linked one.
+    and ``projects`` list every linked one. ``commune_link`` is the official
+    unit ``commune`` names (province, district, pre-2025 commune and the unit
+    it merged into on 1 July 2025), resolved with the report's own district
+    when known; its ``status`` says when the name is ambiguous or unknown.
     """
 
     text: str
@@ -43,13 +47,41 @@ class FigureRecord:
     sentence: str | None = None
     warnings: tuple[str, ...] = field(default=())
     value_error: str | None = None
+    commune_link: CommuneLink | None = None
 
     def to_dict(self) -> dict:
+        """A flat dict: lists for the tuples, the commune link as commune_* columns."""
         row = asdict(self)
         row["communes"] = list(self.communes)
         row["projects"] = list(self.projects)
         row["warnings"] = list(self.warnings)
+        row.pop("commune_link")
+        row.update(commune_link_columns(self.commune_link))
         return row
+
+
+def commune_link_columns(link: CommuneLink | None) -> dict[str, str | None]:
+    """The official-unit columns of a commune link (all None without one)."""
+    if link is None:
+        return dict.fromkeys(COMMUNE_LINK_COLUMNS)
+    return {
+        "commune_link_status": link.status,
+        "commune_province": link.province or None,
+        "commune_district": link.district or None,
+        "commune_official": link.commune or None,
+        "commune_merged_into": link.new_commune or None,
+        "commune_new_province": link.new_province or None,
+    }
+
+
+COMMUNE_LINK_COLUMNS = (
+    "commune_link_status",
+    "commune_province",
+    "commune_district",
+    "commune_official",
+    "commune_merged_into",
+    "commune_new_province",
+)
 
 
 # where a sentence ends: a full stop, "!" or "?" followed by white space (not the "." inside 58.829)
@@ -77,8 +109,21 @@ def _number(value: Decimal, label: str) -> int | float:
     return float(value)
 
 
-def doc_to_records(doc: Doc, paragraph_id: str | None = None) -> list[FigureRecord]:
-    """The figure records of a processed Doc, in text order."""
+def link_doc_communes(doc: Doc, location: ReportLocation | None = None) -> list[tuple[int, int, CommuneLink]]:
+    """Every COMMUNE entity of ``doc`` as (start, end, official unit), resolved with the report's district."""
+    district = location.district if location else None
+    province = location.province if location else None
+    return [
+        (ent.start_char, ent.end_char, link_commune(ent.text, district=district, province=province))
+        for ent in doc.ents
+        if ent.label_ == "COMMUNE"
+    ]
+
+
+def doc_to_records(
+    doc: Doc, paragraph_id: str | None = None, location: ReportLocation | None = None
+) -> list[FigureRecord]:
+    """The figure records of a processed Doc, in text order (``location``: the report's district)."""
     text = doc.text
     links: dict[tuple[int, int], dict[str, list[tuple[int, int]]]] = {}
     for relation in get_relations(doc):
@@ -104,6 +149,13 @@ def doc_to_records(doc: Doc, paragraph_id: str | None = None) -> list[FigureReco
         except ValueError as exc:
             error = str(exc)
         communes, projects = texts("location"), texts("project")
+        commune_link = None
+        if communes:
+            commune_link = link_commune(
+                communes[0],
+                district=location.district if location else None,
+                province=location.province if location else None,
+            )
         records.append(
             FigureRecord(
                 text=ent.text,
@@ -123,6 +175,7 @@ def doc_to_records(doc: Doc, paragraph_id: str | None = None) -> list[FigureReco
                 sentence=sentence_around(text, ent.start_char, ent.end_char, ends),
                 warnings=warnings,
                 value_error=error,
+                commune_link=commune_link,
             )
         )
     return records

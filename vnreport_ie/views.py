@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import uuid
+import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from html import escape
@@ -179,7 +180,9 @@ def _as_docs(docs: Doc | Iterable[Doc]) -> list[Doc]:
 
 def _entity_markup(doc: Doc) -> str:
     """displaCy's "ent" rendering of ``doc``, each mark carrying its span's character offsets."""
-    parsed = displacy.parse_ents(doc)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=r"\[W006\]")  # a paragraph without entities is normal here
+        parsed = displacy.parse_ents(doc)
     for span in parsed["ents"]:
         span["params"] = {"span_start": span["start"], "span_end": span["end"], "label": escape(span["label"])}
     parsed["title"] = None
@@ -230,7 +233,8 @@ def _legend() -> str:
         f'<span class="vnr-swatch" style="background: {ENTITY_COLORS[label]}">{label}</span>' for label in ENTITY_LABELS
     )
     relations = "".join(
-        f'<span class="vnr-rel-swatch" style="color: {color}">→ {name}</span>' for name, color in RELATION_COLORS.items()
+        f'<span class="vnr-rel-swatch" style="color: {color}">→ {name}</span>'
+        for name, color in RELATION_COLORS.items()
     )
     return f'<div class="vnr-legend">{labels}<br>{relations}</div>'
 

@@ -94,7 +94,9 @@ class IndicatorFinder:
                 result.append(a)
         return result
 
-    def end_features(self, doc: Doc, figure: Span, b: int, hints: list[str], figure_starts: list[int]) -> dict[str, float]:
+    def end_features(
+        self, doc: Doc, figure: Span, b: int, hints: list[str], figure_starts: list[int], previous_end: int | None = None
+    ) -> dict[str, float]:
         between = doc[b : figure.start]
         text_between = doc.text[doc[b - 1].idx + len(doc[b - 1].text) : figure.start_char]
         figures_between = sum(1 for s in figure_starts if b <= s < figure.start)
@@ -118,6 +120,8 @@ class IndicatorFinder:
             f"figure={figure.label_}": 1.0,
             f"last_is_digit={any(c.isdigit() for c in doc[b - 1].text)}": 1.0,
             f"last_is_title={doc[b - 1].text[:1].isupper()}": 1.0,
+            # figures of a clause chain share the indicator of the figure before them
+            f"previous_figure_end={b == previous_end}|figures_between={fb}": 1.0,
         }
         for token in list(between)[:3]:
             features[f"between_head={token.lower_}"] = 1.0
@@ -168,11 +172,16 @@ class IndicatorFinder:
         figure_starts = [f.start for f in figures]
         chosen: dict[tuple[int, int], Span] = {}
         links: list[tuple[Span, tuple[int, int]]] = []
+        previous_end = None
         for figure in figures:
             ends = self.end_candidates(doc, figure, blocked)
             if not ends:
                 continue
-            best_end = max(ends, key=lambda b: self.end_model.score(self.end_features(doc, figure, b, hints, figure_starts)))
+            best_end = max(
+                ends,
+                key=lambda b: self.end_model.score(self.end_features(doc, figure, b, hints, figure_starts, previous_end)),
+            )
+            previous_end = best_end
             starts = self.start_candidates(doc, best_end, blocked)
             best_start = max(starts, key=lambda a: self.start_model.score(self.start_features(doc, a, best_end, hints)), default=None)
             if best_start is None:
@@ -206,10 +215,12 @@ class IndicatorFinder:
             gold = {(r.head_start, r.head_end): (r.tail_start, r.tail_end) for r in get_relations(doc) if r.type == "indicator"}
             figures = [e for e in doc.ents if e.label_ in FIGURE_LABELS]
             figure_starts = [f.start for f in figures]
+            previous_end = None
             for figure in figures:
                 counts["figures"] += 1
                 target = gold.get((figure.start_char, figure.end_char))
                 span = doc.char_span(*target) if target else None
+                gold_previous, previous_end = previous_end, (span.end if span is not None else None)
                 if target:
                     counts["with_indicator"] += 1
                 candidates = self.end_candidates(doc, figure, blocked)
@@ -217,7 +228,7 @@ class IndicatorFinder:
                     counts["unreachable"] += 1  # after the figure, too far, or off token boundaries
                 if span is None or span.end not in candidates:
                     continue
-                features = {b: self.end_features(doc, figure, b, hints, figure_starts) for b in candidates}
+                features = {b: self.end_features(doc, figure, b, hints, figure_starts, gold_previous) for b in candidates}
                 end_groups.append((features.pop(span.end), list(features.values())))
                 starts = self.start_candidates(doc, span.end, blocked)
                 if span.start in starts:
