@@ -1,5 +1,26 @@
 """vnreport-ie: figures, indicators and targets from Vietnamese socio-economic reports."""
 
+from vnreport_ie.api import extract, extract_many, load
+from vnreport_ie.numbers import FigureValue, parse_figure, parse_money, parse_percent
+from vnreport_ie.records import FigureRecord, doc_to_records
+from vnreport_ie.tables import to_dataframe, write_csv, write_parquet
 from vnreport_ie.tokenizer import UndertheseaTokenizer, blank
 
-__all__ = ["UndertheseaTokenizer", "blank"]
+__version__ = "0.1.0"
+
+__all__ = [
+    "FigureRecord",
+    "FigureValue",
+    "UndertheseaTokenizer",
+    "blank",
+    "doc_to_records",
+    "extract",
+    "extract_many",
+    "load",
+    "parse_figure",
+    "parse_money",
+    "parse_percent",
+    "to_dataframe",
+    "write_csv",
+    "write_parquet",
+]

@@ -50,9 +50,8 @@ def to_dataframe(records: Iterable[FigureRecord]):
         row = record.to_dict()
         row["report"] = _report_of(record)
         rows.append({column: row.get(column) for column in COLUMNS})
-    frame = pd.DataFrame(rows, columns=list(COLUMNS))
-    # money values can exceed float precision: keep them as Python ints (object) rather than float64
-    return frame.astype({"value": object, "value_high": object})
+    # object columns: money values stay exact Python ints beside percentage floats, None stays None
+    return pd.DataFrame({c: pd.Series([row[c] for row in rows], dtype=object) for c in COLUMNS}, columns=list(COLUMNS))
 
 
 def write_csv(records: Iterable[FigureRecord], path: str | Path) -> Path:
