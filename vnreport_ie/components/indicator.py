@@ -42,16 +42,51 @@ def _bucket(value: int, edges: tuple[int, ...]) -> str:
     return f">{edges[-1]}"
 
 
-def _word(doc: Doc, i: int) -> str:
-    if i < 0:
-        return "<start>"
-    if i >= len(doc):
-        return "<end>"
-    return doc[i].lower_
+def _prefix_counts(flags: Iterable[bool]) -> list[int]:
+    counts = [0]
+    for flag in flags:
+        counts.append(counts[-1] + int(flag))
+    return counts
 
 
-def _can_edge(token) -> bool:
-    return not token.is_space and token.text not in PUNCTUATION_EDGE
+class _DocArrays:
+    """What the indicator features read from a Doc, as plain lists and prefix counts (fast to query)."""
+
+    def __init__(self, doc: Doc, hints: list[str], blocked: list[bool]):
+        texts = [t.text for t in doc]
+        self.length = len(doc)
+        self.words = [t.lower_ for t in doc]
+        self.hints = hints
+        self.blocked = blocked
+        self.can_edge = [not t.is_space and t.text not in PUNCTUATION_EDGE for t in doc]
+        self.stops = [text in (";", ".") or "\n" in text for text in texts]
+        self.has_digit = [any(c.isdigit() for c in text) for text in texts]
+        self.is_title = [text[:1].isupper() for text in texts]
+        self.token_end_char = [t.idx + len(t.text) for t in doc]
+        self.digits = _prefix_counts(self.has_digit)
+        self.commas = _prefix_counts(text == "," for text in texts)
+        self.brackets = _prefix_counts(text in "()" for text in texts)
+        self.verbs = _prefix_counts(h in ("FIGURE_VERB", "COMPARE_WORD") for h in hints)
+        self.numbers = _prefix_counts(h == "NUMBER" for h in hints)
+        self._text = doc.text
+        self._char_counts: dict[str, list[int]] = {}
+
+    def word(self, i: int) -> str:
+        if i < 0:
+            return "<start>"
+        return self.words[i] if i < self.length else "<end>"
+
+    def chars_between(self, needle: str, start: int, end: int) -> int:
+        """How many times ``needle`` starts in text[start:end] and ends by ``end``."""
+        counts = self._char_counts.get(needle)
+        if counts is None:
+            text, size = self._text, len(needle)
+            counts = _prefix_counts(text.startswith(needle, i) for i in range(len(text)))
+            self._char_counts[needle] = counts
+        if end <= start:
+            return 0
+        last = max(start, end - len(needle) + 1)
+        return counts[last] - counts[start]
 
 
 class IndicatorFinder:
@@ -65,98 +100,100 @@ class IndicatorFinder:
 
     # ------------------------------------------------------------ features
 
-    def _context(self, doc: Doc) -> tuple[list[str], list[bool]]:
-        """Hint classes of the tokens and which tokens lie inside a non-indicator entity."""
+    def _context(self, doc: Doc) -> "_DocArrays":
+        """Per-token data the features read: words, hint classes, which tokens are inside an entity."""
         hints = [t.tag_ or "O" for t in doc] if doc.has_annotation("TAG") else token_hints(doc)
         blocked = [False] * len(doc)
         for ent in doc.ents:
             if ent.label_ != "INDICATOR":
                 for i in range(ent.start, ent.end):
                     blocked[i] = True
-        return hints, blocked
+        return _DocArrays(doc, hints, blocked)
 
-    def end_candidates(self, doc: Doc, figure: Span, blocked: list[bool]) -> list[int]:
-        """Exclusive token ends b of a possible indicator [a, b) before ``figure``."""
-        result = []
-        for b in range(figure.start, max(0, figure.start - self.cfg["max_gap"]) - 1, -1):
-            if b >= 1 and _can_edge(doc[b - 1]) and not blocked[b - 1]:
-                result.append(b)
-        return result
+    def end_candidates(self, view: "_DocArrays", figure_start: int) -> list[int]:
+        """Exclusive token ends b of a possible indicator [a, b) before the figure starting at ``figure_start``."""
+        return [
+            b
+            for b in range(figure_start, max(0, figure_start - self.cfg["max_gap"]) - 1, -1)
+            if b >= 1 and view.can_edge[b - 1] and not view.blocked[b - 1]
+        ]
 
-    def start_candidates(self, doc: Doc, end: int, blocked: list[bool]) -> list[int]:
+    def start_candidates(self, view: "_DocArrays", end: int) -> list[int]:
         """Token starts a of a possible indicator [a, end): no entity, sentence end or semicolon inside."""
         result = []
         for a in range(end - 1, max(0, end - self.cfg["max_length"]) - 1, -1):
-            token = doc[a]
-            if blocked[a] or token.text in (";", ".") or "\n" in token.text:
+            if view.blocked[a] or view.stops[a]:
                 break
-            if _can_edge(token):
+            if view.can_edge[a]:
                 result.append(a)
         return result
 
     def end_features(
-        self, doc: Doc, figure: Span, b: int, hints: list[str], figure_starts: list[int], previous_end: int | None = None
+        self, view: "_DocArrays", figure: Span, b: int, figure_starts: list[int], previous_end: int | None = None
     ) -> dict[str, float]:
-        between = doc[b : figure.start]
-        text_between = doc.text[doc[b - 1].idx + len(doc[b - 1].text) : figure.start_char]
-        figures_between = sum(1 for s in figure_starts if b <= s < figure.start)
-        gap = _bucket(figure.start - b, (0, 1, 2, 3, 5, 8, 13, 21, 34))
+        words, hints = view.words, view.hints
+        f_start = figure.start
+        char_from, char_to = view.token_end_char[b - 1], figure.start_char
+        figures_between = sum(1 for s in figure_starts if b <= s < f_start)
+        gap = _bucket(f_start - b, (0, 1, 2, 3, 5, 8, 13, 21, 34))
         fb = _bucket(figures_between, (0, 1, 2, 3))
+        next_word = view.word(b)
+        next_hint = hints[b] if b < view.length else "<end>"
         features = {
             "bias": 1.0,
             f"gap={gap}": 1.0,
             f"figures_between={fb}": 1.0,
             f"gap={gap}|figures_between={fb}": 1.0,
-            f"last={_word(doc, b - 1)}": 1.0,
-            f"next={_word(doc, b)}": 1.0,
-            f"next2={_word(doc, b + 1)}": 1.0,
+            f"last={words[b - 1]}": 1.0,
+            f"next={next_word}": 1.0,
+            f"next2={view.word(b + 1)}": 1.0,
             f"last_hint={hints[b - 1]}": 1.0,
-            f"next_hint={hints[b] if b < len(doc) else '<end>'}": 1.0,
-            f"next={_word(doc, b)}|figures_between={fb}": 1.0,
-            f"semicolons={_bucket(text_between.count(';'), (0, 1))}": 1.0,
-            f"sentence_end={'. ' in text_between}": 1.0,
-            f"commas={_bucket(text_between.count(','), (0, 1, 2))}": 1.0,
-            f"colon={':' in text_between}": 1.0,
+            f"next_hint={next_hint}": 1.0,
+            f"next={next_word}|figures_between={fb}": 1.0,
+            f"semicolons={_bucket(view.chars_between(';', char_from, char_to), (0, 1))}": 1.0,
+            f"sentence_end={view.chars_between('. ', char_from, char_to) > 0}": 1.0,
+            f"commas={_bucket(view.chars_between(',', char_from, char_to), (0, 1, 2))}": 1.0,
+            f"colon={view.chars_between(':', char_from, char_to) > 0}": 1.0,
             f"figure={figure.label_}": 1.0,
-            f"last_is_digit={any(c.isdigit() for c in doc[b - 1].text)}": 1.0,
-            f"last_is_title={doc[b - 1].text[:1].isupper()}": 1.0,
+            f"last_is_digit={view.has_digit[b - 1]}": 1.0,
+            f"last_is_title={view.is_title[b - 1]}": 1.0,
             # figures of a clause chain share the indicator of the figure before them
             f"previous_figure_end={b == previous_end}|figures_between={fb}": 1.0,
         }
-        for token in list(between)[:3]:
-            features[f"between_head={token.lower_}"] = 1.0
-        for token in list(between)[-3:]:
-            features[f"between_tail={token.lower_}"] = 1.0
-        between_hints = [hints[i] for i in range(b, figure.start)]
-        for hint in set(between_hints):
+        for i in range(b, min(b + 3, f_start)):
+            features[f"between_head={words[i]}"] = 1.0
+        for i in range(max(b, f_start - 3), f_start):
+            features[f"between_tail={words[i]}"] = 1.0
+        for hint in set(hints[b:f_start]):
             features[f"between_hint={hint}"] = 1.0
-        verbs = sum(1 for h in between_hints if h in ("FIGURE_VERB", "COMPARE_WORD"))
+        verbs = view.verbs[f_start] - view.verbs[b]
+        numbers = view.numbers[f_start] - view.numbers[b]
         features[f"verbs_between={_bucket(verbs, (0, 1, 2, 3))}"] = 1.0
-        features[f"next_hint={hints[b] if b < len(doc) else '<end>'}|gap={gap}"] = 1.0
-        features[f"last_hint={hints[b - 1]}|next_hint={hints[b] if b < len(doc) else '<end>'}"] = 1.0
-        features[f"numbers_between={_bucket(sum(1 for h in between_hints if h == 'NUMBER'), (0, 1, 3))}"] = 1.0
+        features[f"next_hint={next_hint}|gap={gap}"] = 1.0
+        features[f"last_hint={hints[b - 1]}|next_hint={next_hint}"] = 1.0
+        features[f"numbers_between={_bucket(numbers, (0, 1, 3))}"] = 1.0
         return features
 
-    def start_features(self, doc: Doc, a: int, b: int, hints: list[str]) -> dict[str, float]:
-        span = doc[a:b]
+    def start_features(self, view: "_DocArrays", a: int, b: int) -> dict[str, float]:
+        words, hints = view.words, view.hints
         length = _bucket(b - a, (1, 2, 3, 4, 6, 9, 13))
         previous_hint = hints[a - 1] if a > 0 else "<start>"
         features = {
             "bias": 1.0,
             f"length={length}": 1.0,
-            f"first={doc[a].lower_}": 1.0,
-            f"before={_word(doc, a - 1)}": 1.0,
-            f"before2={_word(doc, a - 2)}": 1.0,
+            f"first={words[a]}": 1.0,
+            f"before={view.word(a - 1)}": 1.0,
+            f"before2={view.word(a - 2)}": 1.0,
             f"first_hint={hints[a]}": 1.0,
             f"before_hint={previous_hint}": 1.0,
             f"before_hint={previous_hint}|length={length}": 1.0,
-            f"first_is_title={doc[a].text[:1].isupper()}": 1.0,
-            f"comma_inside={any(t.text == ',' for t in span)}": 1.0,
-            f"bracket_inside={any(t.text in '()' for t in span)}": 1.0,
-            f"digit_inside={any(c.isdigit() for t in span for c in t.text)}": 1.0,
-            f"last={doc[b - 1].lower_}": 1.0,
+            f"first_is_title={view.is_title[a]}": 1.0,
+            f"comma_inside={view.commas[b] - view.commas[a] > 0}": 1.0,
+            f"bracket_inside={view.brackets[b] - view.brackets[a] > 0}": 1.0,
+            f"digit_inside={view.digits[b] - view.digits[a] > 0}": 1.0,
+            f"last={words[b - 1]}": 1.0,
         }
-        for hint in {hints[i] for i in range(a, b)}:
+        for hint in set(hints[a:b]):
             features[f"inside_hint={hint}"] = 1.0
         return features
 
@@ -167,23 +204,23 @@ class IndicatorFinder:
             raise ValueError(f"[{self.name}] the indicator model is not trained: train it or load a trained pipeline")
         if any(e.label_ == "INDICATOR" for e in doc.ents):  # this component owns INDICATOR
             doc.ents = [e for e in doc.ents if e.label_ != "INDICATOR"]
-        hints, blocked = self._context(doc)
+        view = self._context(doc)
         figures = [e for e in doc.ents if e.label_ in FIGURE_LABELS]
         figure_starts = [f.start for f in figures]
         chosen: dict[tuple[int, int], Span] = {}
         links: list[tuple[Span, tuple[int, int]]] = []
         previous_end = None
         for figure in figures:
-            ends = self.end_candidates(doc, figure, blocked)
+            ends = self.end_candidates(view, figure.start)
             if not ends:
                 continue
             best_end = max(
                 ends,
-                key=lambda b: self.end_model.score(self.end_features(doc, figure, b, hints, figure_starts, previous_end)),
+                key=lambda b: self.end_model.score(self.end_features(view, figure, b, figure_starts, previous_end)),
             )
             previous_end = best_end
-            starts = self.start_candidates(doc, best_end, blocked)
-            best_start = max(starts, key=lambda a: self.start_model.score(self.start_features(doc, a, best_end, hints)), default=None)
+            starts = self.start_candidates(view, best_end)
+            best_start = max(starts, key=lambda a: self.start_model.score(self.start_features(view, a, best_end)), default=None)
             if best_start is None:
                 continue
             key = (best_start, best_end)
@@ -211,7 +248,7 @@ class IndicatorFinder:
         counts = {"figures": 0, "with_indicator": 0, "unreachable": 0}
         for example in examples:
             doc = example.reference
-            hints, blocked = self._context(doc)
+            view = self._context(doc)
             gold = {(r.head_start, r.head_end): (r.tail_start, r.tail_end) for r in get_relations(doc) if r.type == "indicator"}
             figures = [e for e in doc.ents if e.label_ in FIGURE_LABELS]
             figure_starts = [f.start for f in figures]
@@ -223,16 +260,16 @@ class IndicatorFinder:
                 gold_previous, previous_end = previous_end, (span.end if span is not None else None)
                 if target:
                     counts["with_indicator"] += 1
-                candidates = self.end_candidates(doc, figure, blocked)
+                candidates = self.end_candidates(view, figure.start)
                 if span is not None and span.end not in candidates:
                     counts["unreachable"] += 1  # after the figure, too far, or off token boundaries
                 if span is None or span.end not in candidates:
                     continue
-                features = {b: self.end_features(doc, figure, b, hints, figure_starts, gold_previous) for b in candidates}
+                features = {b: self.end_features(view, figure, b, figure_starts, gold_previous) for b in candidates}
                 end_groups.append((features.pop(span.end), list(features.values())))
-                starts = self.start_candidates(doc, span.end, blocked)
+                starts = self.start_candidates(view, span.end)
                 if span.start in starts:
-                    features = {a: self.start_features(doc, a, span.end, hints) for a in starts}
+                    features = {a: self.start_features(view, a, span.end) for a in starts}
                     start_groups.append((features.pop(span.start), list(features.values())))
         self.end_model = fit_ranker(end_groups, seed)
         self.start_model = fit_ranker(start_groups, seed)
