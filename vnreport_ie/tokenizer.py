@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 import spacy
 from spacy.language import Language
@@ -99,8 +100,9 @@ class UndertheseaTokenizer:
 
     def syllables(self, text: str) -> list[Syllable]:
         """The syllables of ``text`` with exact offsets into it."""
-        from underthesea.pipeline.text_normalize import token_normalize
         from underthesea.pipeline.word_tokenize.regex_tokenize import patterns
+
+        token_normalize = _cached_token_normalize()
 
         result: list[Syllable] = []
         position = 0
@@ -177,12 +179,20 @@ def _plain_syllables(text, start, end, patterns, token_normalize) -> Iterator[Sy
                         position = end
 
 
+@lru_cache(maxsize=1)
+def _cached_token_normalize():
+    """underthesea's token_normalize, memoised (syllables repeat: most of a report is a few thousand)."""
+    from underthesea.pipeline.text_normalize import token_normalize
+
+    return lru_cache(maxsize=200_000)(token_normalize)
+
+
 def _split_word(word: list[Syllable], text: str) -> list[tuple[int, int]]:
     """Offsets of ``word``, or of its parts where the CRF glued a figure verb or a name to its neighbour."""
-    pieces = [text[s.start : s.end] for s in word]
     whole = [(word[0].start, word[-1].end)]
     if len(word) == 1:
         return whole
+    pieces = [text[s.start : s.end] for s in word]
     lowered = " ".join(p.lower() for p in pieces)
     if lowered not in FIGURE_VERB_COMPOUNDS and FIGURE_VERB_SYLLABLES & {p.lower() for p in pieces}:
         parts: list[tuple[int, int]] = []

@@ -166,14 +166,23 @@ def token_hints(doc: Doc) -> list[str]:
     """The hint class of each token of ``doc`` (one of HINT_CLASSES)."""
     text = doc.text
     hints = ["NUMBER" if any(c.isdigit() for c in t.text) else "O" for t in doc]
+    # the token of each character (a character between tokens belongs to the next one)
+    token_of = [0] * (len(text) + 1)
+    for token in doc:
+        token_of[token.idx : token.idx + len(token.text)] = [token.i] * len(token.text)
+    previous = len(doc)
+    for position in range(len(text), -1, -1):
+        if position < len(text) and text[position].isspace():
+            token_of[position] = previous
+        else:
+            previous = token_of[position] if position < len(text) else len(doc)
 
     def mark(spans: Iterator[tuple[int, int]] | list[tuple[int, int]], name: str, begin_inside: bool) -> None:
+        """Give the hint ``name`` to every token that overlaps one of the character spans."""
         for start, end in spans:
-            span = doc.char_span(start, end, alignment_mode="expand")
-            if span is None:
-                continue
-            for i, token in enumerate(span):
-                hints[token.i] = (("B-" if i == 0 else "I-") + name) if begin_inside else name
+            first, last = token_of[start], token_of[end - 1]
+            for i in range(first, min(last, len(doc) - 1) + 1):
+                hints[i] = (("B-" if i == first else "I-") + name) if begin_inside else name
 
     mark(((m.start(), m.end()) for m in CLAUSE_MARK.finditer(text)), "CLAUSE_MARK", False)
     mark(((m.start(), m.end()) for m in FIGURE_VERB.finditer(text)), "FIGURE_VERB", False)
