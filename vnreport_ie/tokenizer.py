@@ -53,8 +53,11 @@ WHITESPACE = re.compile(r"\s+")
 EDGE_PUNCTUATION = re.compile(r"^(?P<lead>[*\"“”'(\[]*)(?P<core>.*?)(?P<trail>[.*,;:!?\"“”')\]]*)$", re.DOTALL)
 # Words the CRF glues across the verb that introduces a figure ("hạt ước", "Ước tổng", "thu ước"):
 # a word holding one of these syllables is split into syllables, unless it is a known compound.
-FIGURE_VERB_SYLLABLES = {"ước", "đạt"}
-FIGURE_VERB_COMPOUNDS = {"ước tính", "ước đạt", "đạt được", "ước thực hiện"}
+# "bằng" introduces a comparison ("... 113 tỷ đồng bằng 28,1%"), where the CRF reads "đồng bằng" (delta).
+FIGURE_VERB_SYLLABLES = {"ước", "đạt", "bằng"}
+FIGURE_VERB_COMPOUNDS = {"ước tính", "ước đạt", "đạt được", "ước thực hiện", "cân bằng", "công bằng"}
+# a hyphen glued between two words ("Kỳ Cùng-Giai đoạn") is cut; it is rarely part of a name here
+GLUED_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 # underthesea's CRF tags the sequence at once; very long inputs are tagged in windows
 # of at most this many syllables, cut after a sentence-ending syllable when there is one.
 CRF_WINDOW = 2000
@@ -166,6 +169,13 @@ def _plain_syllables(text, start, end, patterns, token_normalize) -> Iterator[Sy
                 continue
             part_start = match.start() + piece.find(part, offset - match.start())
             offset = part_start + len(part)
+            if GLUED_HYPHEN.search(part):
+                position = part_start
+                for piece_text in re.split(r"(-)", part):
+                    if piece_text:
+                        yield Syllable(position, position + len(piece_text), token_normalize(piece_text), False)
+                        position += len(piece_text)
+                continue
             edges = EDGE_PUNCTUATION.match(part)
             if not edges.group("core") or edges.group("core") == part:
                 yield Syllable(part_start, offset, token_normalize(part), False)
