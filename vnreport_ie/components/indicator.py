@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 
 from vnreport_ie.components.linear import LinearModel, fit_ranker
-from vnreport_ie.components.patterns import token_hints
+from vnreport_ie.components.patterns import indicator_before, token_hints
 from vnreport_ie.corpus import FIGURE_LABELS
 from vnreport_ie.relations import FigureRelation, get_relations, set_relations
 
@@ -110,6 +110,14 @@ class IndicatorFinder:
                     blocked[i] = True
         return _DocArrays(doc, hints, blocked)
 
+    def _pattern_edges(self, view: "_DocArrays", doc: Doc, figure: Span) -> tuple[int | None, int | None]:
+        """Token start and end of the rule baseline's indicator for ``figure`` (a feature, not an answer)."""
+        guess = indicator_before(doc.text, figure.start_char)
+        if guess is None:
+            return None, None
+        span = doc.char_span(guess[0], guess[1], alignment_mode="expand")
+        return (span.start, span.end) if span is not None else (None, None)
+
     def end_candidates(self, view: "_DocArrays", figure_start: int) -> list[int]:
         """Exclusive token ends b of a possible indicator [a, b) before the figure starting at ``figure_start``."""
         return [
@@ -129,7 +137,13 @@ class IndicatorFinder:
         return result
 
     def end_features(
-        self, view: "_DocArrays", figure: Span, b: int, figure_starts: list[int], previous_end: int | None = None
+        self,
+        view: "_DocArrays",
+        figure: Span,
+        b: int,
+        figure_starts: list[int],
+        previous_end: int | None = None,
+        pattern_end: int | None = None,
     ) -> dict[str, float]:
         words, hints = view.words, view.hints
         f_start = figure.start
@@ -159,6 +173,7 @@ class IndicatorFinder:
             f"last_is_title={view.is_title[b - 1]}": 1.0,
             # figures of a clause chain share the indicator of the figure before them
             f"previous_figure_end={b == previous_end}|figures_between={fb}": 1.0,
+            f"pattern_end={b == pattern_end}": 1.0,
         }
         for i in range(b, min(b + 3, f_start)):
             features[f"between_head={words[i]}"] = 1.0
@@ -174,7 +189,7 @@ class IndicatorFinder:
         features[f"numbers_between={_bucket(numbers, (0, 1, 3))}"] = 1.0
         return features
 
-    def start_features(self, view: "_DocArrays", a: int, b: int) -> dict[str, float]:
+    def start_features(self, view: "_DocArrays", a: int, b: int, pattern_start: int | None = None) -> dict[str, float]:
         words, hints = view.words, view.hints
         length = _bucket(b - a, (1, 2, 3, 4, 6, 9, 13))
         previous_hint = hints[a - 1] if a > 0 else "<start>"
@@ -192,6 +207,7 @@ class IndicatorFinder:
             f"bracket_inside={view.brackets[b] - view.brackets[a] > 0}": 1.0,
             f"digit_inside={view.digits[b] - view.digits[a] > 0}": 1.0,
             f"last={words[b - 1]}": 1.0,
+            f"pattern_start={a == pattern_start}": 1.0,
         }
         for hint in set(hints[a:b]):
             features[f"inside_hint={hint}"] = 1.0
@@ -214,13 +230,20 @@ class IndicatorFinder:
             ends = self.end_candidates(view, figure.start)
             if not ends:
                 continue
+            pattern_start, pattern_end = self._pattern_edges(view, doc, figure)
             best_end = max(
                 ends,
-                key=lambda b: self.end_model.score(self.end_features(view, figure, b, figure_starts, previous_end)),
+                key=lambda b: self.end_model.score(
+                    self.end_features(view, figure, b, figure_starts, previous_end, pattern_end)
+                ),
             )
             previous_end = best_end
             starts = self.start_candidates(view, best_end)
-            best_start = max(starts, key=lambda a: self.start_model.score(self.start_features(view, a, best_end)), default=None)
+            best_start = max(
+                starts,
+                key=lambda a: self.start_model.score(self.start_features(view, a, best_end, pattern_start)),
+                default=None,
+            )
             if best_start is None:
                 continue
             key = (best_start, best_end)
@@ -265,11 +288,14 @@ class IndicatorFinder:
                     counts["unreachable"] += 1  # after the figure, too far, or off token boundaries
                 if span is None or span.end not in candidates:
                     continue
-                features = {b: self.end_features(view, figure, b, figure_starts, gold_previous) for b in candidates}
+                pattern_start, pattern_end = self._pattern_edges(view, doc, figure)
+                features = {
+                    b: self.end_features(view, figure, b, figure_starts, gold_previous, pattern_end) for b in candidates
+                }
                 end_groups.append((features.pop(span.end), list(features.values())))
                 starts = self.start_candidates(view, span.end)
                 if span.start in starts:
-                    features = {a: self.start_features(view, a, span.end) for a in starts}
+                    features = {a: self.start_features(view, a, span.end, pattern_start) for a in starts}
                     start_groups.append((features.pop(span.start), list(features.values())))
         self.end_model = fit_ranker(end_groups, seed)
         self.start_model = fit_ranker(start_groups, seed)

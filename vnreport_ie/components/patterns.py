@@ -226,13 +226,13 @@ def pattern_entities(text: str) -> list[tuple[int, int, str]]:
     ):
         spans.append((match.start("target"), match.end("target"), "TARGET"))
     for figure_start, _, _ in find_figures(text):
-        indicator = _indicator_before(text, figure_start)
+        indicator = indicator_before(text, figure_start)
         if indicator is not None:
             spans.append((*indicator, "INDICATOR"))
     return _without_overlaps(spans, priority=("MONEY", "PERCENT", "COMMUNE", "TARGET", "PROJECT", "INDICATOR"))
 
 
-def _indicator_before(text: str, figure_start: int) -> tuple[int, int] | None:
+def indicator_before(text: str, figure_start: int) -> tuple[int, int] | None:
     """Baseline indicator: the clause before a figure, without list marks and the verb before the figure."""
     clause_start = max(text.rfind(c, 0, figure_start) for c in ";:,(") + 1
     clause = text[clause_start:figure_start]
