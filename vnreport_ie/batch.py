@@ -20,31 +20,14 @@ from pathlib import Path
 from typing import IO, Literal
 
 from vnreport_ie.inputs import InputError, Paragraph, check_readable, read_paragraphs
-from vnreport_ie.records import COMMUNE_LINK_COLUMNS, FigureRecord
+from vnreport_ie.records import FigureRecord
+from vnreport_ie.tables import COLUMNS as TABLE_COLUMNS
+from vnreport_ie.tables import table_row
 
 OutputFormat = Literal["doccano", "csv", "jsonl"]
 OUTPUT_FORMATS = ("doccano", "csv", "jsonl")
-CSV_COLUMNS = (
-    "paragraph_id",
-    "doc",
-    "text",
-    "label",
-    "start",
-    "end",
-    "value",
-    "value_high",
-    "unit",
-    "indicator",
-    "target",
-    "commune",
-    "project",
-    "communes",
-    "projects",
-    *COMMUNE_LINK_COLUMNS,
-    "sentence",
-    "warnings",
-    "value_error",
-)
+# the CSV output is the same figure table as vnreport_ie.tables (same columns, same order)
+CSV_COLUMNS = TABLE_COLUMNS
 BATCH_PARAGRAPHS = 32
 
 
@@ -77,10 +60,8 @@ def output_lines(paragraph: Paragraph, doc, fmt: OutputFormat, location=None) ->
 
 
 def record_row(record: FigureRecord, paragraph: Paragraph) -> dict:
-    """A record as a flat dict with its paragraph's provenance."""
-    row = record.to_dict()
-    row["doc"] = paragraph.meta.get("doc")
-    return row
+    """A record as a flat dict with its paragraph's provenance (the report from meta.doc when given)."""
+    return table_row(record, paragraph.meta.get("doc"))
 
 
 def doc_to_doccano(paragraph: Paragraph, doc) -> dict:

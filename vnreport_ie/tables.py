@@ -41,15 +41,18 @@ def _report_of(record: FigureRecord) -> str | None:
     return record.paragraph_id.rsplit(":", 1)[0] if ":" in record.paragraph_id else record.paragraph_id
 
 
+def table_row(record: FigureRecord, report: str | None = None) -> dict:
+    """One row of the figure table (COLUMNS, in order); the report defaults to the paragraph id's prefix."""
+    row = record.to_dict()
+    row["report"] = report if report is not None else _report_of(record)
+    return {column: row.get(column) for column in COLUMNS}
+
+
 def to_dataframe(records: Iterable[FigureRecord]):
     """A DataFrame with one row per figure record and its provenance columns (see COLUMNS)."""
     import pandas as pd
 
-    rows = []
-    for record in records:
-        row = record.to_dict()
-        row["report"] = _report_of(record)
-        rows.append({column: row.get(column) for column in COLUMNS})
+    rows = [table_row(record) for record in records]
     # object columns: money values stay exact Python ints beside percentage floats, None stays None
     return pd.DataFrame({c: pd.Series([row[c] for row in rows], dtype=object) for c in COLUMNS}, columns=list(COLUMNS))
 
