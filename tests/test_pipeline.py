@@ -22,7 +22,7 @@ runner = CliRunner()
 
 
 def test_small_pipeline_has_every_stage(small_nlp):
-    assert small_nlp.pipe_names == ["lexical_hints", "tok2vec", "ner", "vnreport_indicators", "vnreport_relations"]
+    assert small_nlp.pipe_names == ["lexical_hints", "tok2vec", "ner", "vnreport_pattern_merge", "vnreport_indicators", "vnreport_relations"]
     assert set(small_nlp.get_pipe("ner").labels) == {"MONEY", "PERCENT", "COMMUNE", "PROJECT", "TARGET"}
 
 

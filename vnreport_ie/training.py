@@ -109,6 +109,7 @@ def train(
     nlp = init_nlp(config)
     nlp, _ = train_loop(nlp, None, stdout=stdout, stderr=io.StringIO())
     spacy_data = to_spacy_examples(nlp, examples)
+    nlp.add_pipe("vnreport_pattern_merge", after="ner")
     indicators = nlp.add_pipe("vnreport_indicators")
     indicator_counts = indicators.fit(spacy_data.examples, seed=seed)
     linker = nlp.add_pipe("vnreport_relations")

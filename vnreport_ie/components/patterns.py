@@ -259,3 +259,39 @@ def _without_overlaps(
         taken[start:end] = [True] * (end - start)
         kept.append((start, end, label))
     return sorted(kept)
+
+
+@Language.factory("vnreport_pattern_merge", requires=["doc.ents"], assigns=["doc.ents"])
+def make_pattern_merge(nlp: Language, name: str) -> "PatternMerge":
+    """Rule component after the NER: figure shapes and commune names the NER cut differently or missed."""
+    return PatternMerge()
+
+
+class PatternMerge:
+    """Merge the rules' figures and communes into the NER's entities.
+
+    Money and percent shapes are rules that hold in any report, so a pattern
+    figure replaces the NER figures it overlaps (and is added where the NER
+    found nothing); NER figures the patterns do not see (a number whose unit
+    is shared, "60.746/135.188 triệu đồng") stay. A commune name after xã /
+    phường / thị trấn is added only where the NER found nothing.
+    """
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents = list(doc.ents)
+        text = doc.text
+        rule_spans = [(s, e, label) for s, e, label in find_figures(text)]
+        rule_spans += [(s, e, "COMMUNE") for s, e in find_communes(text)]
+        for start, end, label in rule_spans:
+            span = doc.char_span(start, end, label=label)
+            if span is None:
+                continue  # not on token edges: leave it to the NER
+            overlapping = [e for e in ents if e.start < span.end and span.start < e.end]
+            if label == "COMMUNE":
+                if overlapping:
+                    continue
+            elif any(e.label_ not in ("MONEY", "PERCENT") for e in overlapping):
+                continue
+            ents = [e for e in ents if e not in overlapping] + [span]
+        doc.ents = sorted(ents, key=lambda e: e.start)
+        return doc
