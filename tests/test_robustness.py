@@ -485,7 +485,7 @@ def test_extract_files_on_mutated_reports(tmp_path_factory, small_model_dir, tex
     texts = [t.replace("\x00", " ").replace("\ufeff", " ") for t in texts]  # NUL reads as binary, a BOM is dropped
     report = folder / "report.txt"
     report.write_text("\n".join(texts) + "\n", encoding="utf-8")
-    lines = [line.rstrip("\r") for line in report.read_text(encoding="utf-8").split("\n")]
+    lines = [line.rstrip("\r") for line in report.read_bytes().decode("utf-8").split("\n")]  # as paragraphs_of
     output = folder / "out.jsonl"
     summary = extract_files([report], output, "doccano", str(small_model_dir), progress=False)
     assert summary.problems == []
