@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
 import spacy
 from spacy.language import Language
+from spacy.tokens import Doc
 
 import vnreport_ie.components.indicator  # noqa: F401  (registers vnreport_indicators)
 import vnreport_ie.components.patterns  # noqa: F401  (registers vnreport_lexical_hints)
 import vnreport_ie.components.relation  # noqa: F401  (registers vnreport_relations)
 import vnreport_ie.tokenizer  # noqa: F401  (registers the tokenizer)
 from vnreport_ie.records import FigureRecord, doc_to_records
+from vnreport_ie.relations import FigureRelation, get_relations, set_relations
 
 MODEL_NAME = "vnreport-ie"
 REPO_MODEL_DIR = Path(__file__).resolve().parent.parent / "models" / MODEL_NAME
@@ -41,6 +44,66 @@ def load(path: str | Path | None = None) -> Language:
     return nlp
 
 
+LONG_TEXT_CHARS = 20_000  # longer texts run in pieces of about this size (memory stays flat)
+
+
+def split_long_text(text: str, max_chars: int = LONG_TEXT_CHARS) -> list[str]:
+    """Consecutive pieces of ``text`` (joined they are ``text``), cut after a sentence end, else at a space."""
+    pieces = []
+    start = 0
+    while len(text) - start > max_chars:
+        window = text[start : start + max_chars]
+        cut = max(window.rfind(". "), window.rfind("; "), window.rfind(".\t"))
+        if cut < max_chars // 2:
+            cut = max(window.rfind(" "), window.rfind("\t"))
+        if cut <= 0:
+            cut = max_chars - 1
+        pieces.append(text[start : start + cut + 1])
+        start += cut + 1
+    pieces.append(text[start:])
+    return pieces
+
+
+def pipe(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> Iterator[Doc]:
+    """``nlp.pipe`` for texts of any length: a long text runs in pieces and comes back as one Doc.
+
+    Entities and relations of the pieces are joined with their offsets shifted, so
+    ``doc.text`` is the input and every span points into it.
+    """
+    stream = iter(texts)
+    sizes: list[int] = []
+
+    def pieces() -> Iterator[str]:
+        for text in stream:
+            parts = split_long_text(text)
+            sizes.append(len(parts))
+            yield from parts
+
+    docs = nlp.pipe(pieces(), batch_size=batch_size)
+    index = 0
+    for doc in docs:
+        parts = [doc]
+        while len(parts) < sizes[index]:
+            parts.append(next(docs))
+        index += 1
+        yield parts[0] if len(parts) == 1 else _join_docs(parts)
+
+
+def _join_docs(parts: list[Doc]) -> Doc:
+    with warnings.catch_warnings():  # W101: from_docs does not carry custom extensions; relations are set below
+        warnings.simplefilter("ignore", UserWarning)
+        joined = Doc.from_docs(parts, ensure_whitespace=False)
+    relations, offset = [], 0
+    for part in parts:
+        relations.extend(
+            FigureRelation(r.type, r.head_start + offset, r.head_end + offset, r.tail_start + offset, r.tail_end + offset)
+            for r in get_relations(part)
+        )
+        offset += len(part.text)
+    set_relations(joined, relations)
+    return joined
+
+
 @lru_cache(maxsize=1)
 def _shipped() -> Language:
     return load()
@@ -53,7 +116,7 @@ def extract(text: str, nlp: Language | None = None, paragraph_id: str | None = N
     from vnreport_ie.communes import report_location
 
     nlp = nlp or _shipped()
-    return doc_to_records(nlp(text), paragraph_id, report_location(text))
+    return doc_to_records(next(pipe(nlp, [text])), paragraph_id, report_location(text))
 
 
 def extract_many(
@@ -76,6 +139,6 @@ def extract_many(
             ids.append(paragraph_id)
             yield text
 
-    for index, doc in enumerate(nlp.pipe(texts(), batch_size=batch_size)):
+    for index, doc in enumerate(pipe(nlp, texts(), batch_size=batch_size)):
         yield doc_to_records(doc, ids[index], location)
         ids[index] = None

@@ -122,7 +122,9 @@ def _process_batch(args: tuple) -> tuple[list[str], int]:
 def _run_batch(nlp, paragraphs: list[Paragraph], fmt: OutputFormat, location=None) -> tuple[list[str], int]:
     lines: list[str] = []
     records = 0
-    for paragraph, doc in zip(paragraphs, nlp.pipe(p.text for p in paragraphs)):
+    from vnreport_ie.api import pipe
+
+    for paragraph, doc in zip(paragraphs, pipe(nlp, (p.text for p in paragraphs))):
         produced = output_lines(paragraph, doc, fmt, location)
         records += len(produced) if fmt != "doccano" else sum(1 for e in doc.ents if e.label_ in ("MONEY", "PERCENT"))
         lines.extend(produced)

@@ -21,7 +21,9 @@ def preannotate(paragraphs: Iterable[Paragraph], nlp: Language, batch_size: int 
             pending.append(paragraph)
             yield paragraph.text
 
-    for doc in nlp.pipe(texts(), batch_size=batch_size):
+    from vnreport_ie.api import pipe
+
+    for doc in pipe(nlp, texts(), batch_size=batch_size):
         paragraph = pending.pop(0)
         example, problems = example_from_dict(doc_to_doccano(paragraph, doc))
         if example is None or problems:

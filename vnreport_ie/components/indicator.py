@@ -19,6 +19,7 @@ of one clause chain share one span) and the indicator relations to
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -62,13 +63,14 @@ class _DocArrays:
         self.stops = [text in (";", ".") or "\n" in text for text in texts]
         self.has_digit = [any(c.isdigit() for c in text) for text in texts]
         self.is_title = [text[:1].isupper() for text in texts]
+        self.token_start_char = [t.idx for t in doc]
         self.token_end_char = [t.idx + len(t.text) for t in doc]
         self.digits = _prefix_counts(self.has_digit)
         self.commas = _prefix_counts(text == "," for text in texts)
         self.brackets = _prefix_counts(text in "()" for text in texts)
         self.verbs = _prefix_counts(h in ("FIGURE_VERB", "COMPARE_WORD") for h in hints)
         self.numbers = _prefix_counts(h == "NUMBER" for h in hints)
-        self._text = doc.text
+        self.text = doc.text
         self._char_counts: dict[str, list[int]] = {}
 
     def word(self, i: int) -> str:
@@ -80,7 +82,7 @@ class _DocArrays:
         """How many times ``needle`` starts in text[start:end] and ends by ``end``."""
         counts = self._char_counts.get(needle)
         if counts is None:
-            text, size = self._text, len(needle)
+            text = self.text
             counts = _prefix_counts(text.startswith(needle, i) for i in range(len(text)))
             self._char_counts[needle] = counts
         if end <= start:
@@ -112,11 +114,13 @@ class IndicatorFinder:
 
     def _pattern_edges(self, view: "_DocArrays", doc: Doc, figure: Span) -> tuple[int | None, int | None]:
         """Token start and end of the rule baseline's indicator for ``figure`` (a feature, not an answer)."""
-        guess = indicator_before(doc.text, figure.start_char)
+        guess = indicator_before(view.text, figure.start_char)
         if guess is None:
             return None, None
-        span = doc.char_span(guess[0], guess[1], alignment_mode="expand")
-        return (span.start, span.end) if span is not None else (None, None)
+        # the tokens holding the first and the last character (doc.char_span would rebuild doc.text)
+        first = bisect_right(view.token_start_char, guess[0]) - 1
+        last = bisect_right(view.token_start_char, guess[1] - 1) - 1
+        return max(first, 0), last + 1
 
     def end_candidates(self, view: "_DocArrays", figure_start: int) -> list[int]:
         """Exclusive token ends b of a possible indicator [a, b) before the figure starting at ``figure_start``."""

@@ -232,9 +232,13 @@ def pattern_entities(text: str) -> list[tuple[int, int, str]]:
     return _without_overlaps(spans, priority=("MONEY", "PERCENT", "COMMUNE", "TARGET", "PROJECT", "INDICATOR"))
 
 
+INDICATOR_WINDOW_CHARS = 400  # a clause longer than this is cut: the baseline looks this far back
+
+
 def indicator_before(text: str, figure_start: int) -> tuple[int, int] | None:
     """Baseline indicator: the clause before a figure, without list marks and the verb before the figure."""
-    clause_start = max(text.rfind(c, 0, figure_start) for c in ";:,(") + 1
+    window_start = max(0, figure_start - INDICATOR_WINDOW_CHARS)
+    clause_start = max([text.rfind(c, window_start, figure_start) + 1 for c in ";:,("] + [window_start])
     clause = text[clause_start:figure_start]
     mark = LIST_MARK.match(clause)
     start = clause_start + (mark.end() if mark else 0)

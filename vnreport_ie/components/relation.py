@@ -68,15 +68,22 @@ def _bucket(value: int, edges: tuple[int, ...] = (0, 1, 2, 3, 5, 8, 13, 21, 34))
     return f">{edges[-1]}"
 
 
-def pair_features(candidate: Candidate) -> dict[str, float]:
-    """Sparse features of one candidate pair: order, distance, what lies between, the words around."""
+def pair_features(candidate: Candidate, ents: list[Span] | None = None, starts: list[int] | None = None) -> dict[str, float]:
+    """Sparse features of one candidate pair: order, distance, what lies between, the words around.
+
+    ``ents`` / ``starts`` (the Doc's entities and their token starts) can be passed to avoid
+    re-reading ``doc.ents`` for every pair.
+    """
     doc = candidate.figure.doc
     figure, other = candidate.figure, candidate.other
     before = other.end <= figure.start
     left, right = (other, figure) if before else (figure, other)
     between = doc[left.end : right.start]
-    between_text = doc.text[left.end_char : right.start_char]
-    ents_between = [e for e in doc.ents if e.start >= left.end and e.end <= right.start]
+    between_text = between.text_with_ws  # not doc.text[...]: Doc.text is rebuilt on every access
+    if ents is None or starts is None:
+        ents = list(doc.ents)
+        starts = [e.start for e in ents]
+    ents_between = [e for e in ents[bisect_left(starts, left.end) : bisect_left(starts, right.start)] if e.end <= right.start]
     same_between = sum(1 for e in ents_between if e.label_ == other.label_)
     figures_between = sum(1 for e in ents_between if e.label_ in FIGURE_LABELS)
     direction = "before" if before else "after"
@@ -136,10 +143,12 @@ class RelationLinker:
         if not self.models:
             raise ValueError(f"[{self.name}] the relation model is not trained: train it or load a trained pipeline")
         scored = []
+        ents = list(doc.ents)
+        starts = [e.start for e in ents]
         for candidate in candidate_pairs(doc, self.cfg["max_distance"], tuple(self.cfg["types"])):
             model = self.models.get(candidate.type)
             if model is not None:
-                scored.append((model.probability(pair_features(candidate)), candidate))
+                scored.append((model.probability(pair_features(candidate, ents, starts)), candidate))
         return decode(scored, self.cfg["threshold"])
 
     def fit(self, examples: Iterable[Example], seed: int = 0) -> dict[str, int]:
@@ -149,8 +158,10 @@ class RelationLinker:
         for example in examples:
             reference = example.reference
             gold = set(get_relations(reference))
+            ents = list(reference.ents)
+            starts = [e.start for e in ents]
             for candidate in candidate_pairs(reference, self.cfg["max_distance"], tuple(self.cfg["types"])):
-                rows[candidate.type].append(pair_features(candidate))
+                rows[candidate.type].append(pair_features(candidate, ents, starts))
                 labels[candidate.type].append(int(candidate.as_relation() in gold))
         self.models = {}
         counts = {}
