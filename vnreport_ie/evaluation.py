@@ -113,22 +113,22 @@ def format_table(results: dict[str, Scores]) -> str:
     rule = "|---|" + "---|" * len(systems)
     rows = [header, rule]
 
-    def cell(system: str, prf, applicable: bool = True) -> str:
+    def cell(prf, applicable: bool = True) -> str:
         return f"{prf.precision:.3f} / {prf.recall:.3f} / **{prf.f1:.3f}**" if applicable else "n/a"
 
     for label in ENTITY_LABELS:
         rows.append(
             f"| {label} | "
-            + " | ".join(cell(s, results[s].entities[label], label in SYSTEM_LABELS.get(s, ENTITY_LABELS)) for s in systems)
+            + " | ".join(cell(results[s].entities[label], label in SYSTEM_LABELS.get(s, ENTITY_LABELS)) for s in systems)
             + " |"
         )
-    rows.append("| entities (micro) | " + " | ".join(cell(s, results[s].entities_micro, s != UNDERTHESEA) for s in systems) + " |")
+    rows.append("| entities (micro) | " + " | ".join(cell(results[s].entities_micro, s != UNDERTHESEA) for s in systems) + " |")
     for mode in ("strict", "relaxed"):
         for relation_type in RELATION_TYPES:
             table = {s: getattr(results[s], f"relations_{mode}")[relation_type] for s in systems}
             rows.append(
                 f"| {relation_type} relation ({mode}) | "
-                + " | ".join(cell(s, table[s], s != UNDERTHESEA) for s in systems)
+                + " | ".join(cell(table[s], s != UNDERTHESEA) for s in systems)
                 + " |"
             )
     rows.append(

@@ -72,6 +72,8 @@ FIGURE_PIECE = re.compile(
     re.VERBOSE,
 )
 RANGE_WORDS = {"đến", "tới"}
+# unit words written as several words, longest first: "nghìn tỷ", "đô la mỹ"
+MULTIWORD_UNITS = sorted((w for w in [*SCALE_WORDS, *CURRENCY_WORDS] if " " in w), key=lambda w: -w.count(" "))
 
 FigureKind = Literal["money", "percent"]
 
@@ -252,11 +254,10 @@ def _parse_money_pieces(text: str, pieces: list[tuple[str, str]], warnings: list
 
 def _join_multiword_units(pieces: list[tuple[str, str]]) -> list[tuple[str, str]]:
     """Merge unit words written as several words ("nghìn tỷ", "đô la") into one piece."""
-    multiword = sorted((w for w in [*SCALE_WORDS, *CURRENCY_WORDS] if " " in w), key=lambda w: -w.count(" "))
     result: list[tuple[str, str]] = []
     index = 0
     while index < len(pieces):
-        for unit in multiword:
+        for unit in MULTIWORD_UNITS:
             parts = unit.split(" ")
             window = [piece.lower() for _, piece in pieces[index : index + len(parts)]]
             if window == parts:

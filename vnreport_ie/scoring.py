@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from vnreport_ie.corpus import ENTITY_LABELS, FIGURE_LABELS, RELATION_TARGET_LABEL, RELATION_TYPES, AnnotatedExample
@@ -349,5 +349,3 @@ def model_prediction(doc) -> Prediction:
 
     return Prediction([(e.start_char, e.end_char, e.label_) for e in doc.ents], get_relations(doc))
 
-
-SystemFn = Callable[[str], Prediction]

@@ -27,7 +27,6 @@ def load_dataset(
     validation_docs: Sequence[str] = (),
 ):
     """The annotations at ``path`` as a ``datasets.DatasetDict`` split by report."""
-    from datasets import DatasetDict
 
     examples = load_examples(path)
     return examples_to_dataset_dict(examples, test_docs, validation_docs)
