@@ -16,6 +16,9 @@ Two refinements on top of underthesea, both needed for figures:
   ``1.829.669.600``), ``%`` and footnote superscripts are tokens of their own;
 * a word the CRF glues across such a piece (``4.696 m²``, ``KH ]``) is split
   back into its syllables.
+
+The CRF is underthesea's own model, decoded by :mod:`vnreport_ie.word_segmenter`
+(same tags as underthesea's tagger, from cached n-gram scores: faster).
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces
 from spacy.vocab import Vocab
+
+from .word_segmenter import CRFWordSegmenter
 
 TOKENIZER_NAME = "vnreport.UndertheseaTokenizer.v1"
 
@@ -79,7 +84,6 @@ class UndertheseaTokenizer:
 
     def __init__(self, vocab: Vocab):
         self.vocab = vocab
-        self._crf = None
 
     def __call__(self, text: str) -> Doc:
         words = [text[start:end] for start, end in self.word_offsets(text)]
@@ -121,7 +125,7 @@ class UndertheseaTokenizer:
     def _segment(self, syllables: list[Syllable]) -> list[list[Syllable]]:
         if not syllables:
             return []
-        tags = self._crf_model().predict([[s.normalized] for s in syllables])
+        tags = word_segmenter().tag([s.normalized for s in syllables])
         words: list[list[Syllable]] = []
         for tag, syllable in zip(tags, syllables):
             joins = tag == "I-W" and words and not syllable.splits_words and not words[-1][-1].splits_words
@@ -130,15 +134,6 @@ class UndertheseaTokenizer:
             else:
                 words.append([syllable])
         return words
-
-    def _crf_model(self):
-        if self._crf is None:
-            from underthesea.pipeline import word_tokenize as word_tokenize_module
-
-            if word_tokenize_module.word_tokenize_model is None:
-                word_tokenize_module.word_tokenize("khởi động")  # loads underthesea's shipped CRF once
-            self._crf = word_tokenize_module.word_tokenize_model
-        return self._crf
 
     def to_bytes(self, **kwargs) -> bytes:
         return b""
@@ -187,6 +182,12 @@ def _plain_syllables(text, start, end, patterns, token_normalize) -> Iterator[Sy
                         end = position + len(char_or_core)
                         yield Syllable(position, end, token_normalize(char_or_core), False)
                         position = end
+
+
+@lru_cache(maxsize=1)
+def word_segmenter():
+    """underthesea's word-segmentation CRF, loaded once per process (see :mod:`vnreport_ie.word_segmenter`)."""
+    return CRFWordSegmenter.underthesea()
 
 
 @lru_cache(maxsize=1)
