@@ -13,6 +13,7 @@ from vnreport_ie.communes import CommuneLink, ReportLocation, link_commune
 from vnreport_ie.corpus import FIGURE_LABELS
 from vnreport_ie.numbers import parse_figure
 from vnreport_ie.relations import get_relations
+from vnreport_ie.tokenizer import doc_text
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ def doc_to_records(
     doc: Doc, paragraph_id: str | None = None, location: ReportLocation | None = None
 ) -> list[FigureRecord]:
     """The figure records of a processed Doc, in text order (``location``: the report's district)."""
-    text = doc.text
+    text = doc_text(doc)
     links: dict[tuple[int, int], dict[str, list[tuple[int, int]]]] = {}
     for relation in get_relations(doc):
         targets = links.setdefault((relation.head_start, relation.head_end), {})

@@ -34,7 +34,7 @@ from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces
 from spacy.vocab import Vocab
 
-from .word_segmenter import CRFWordSegmenter
+from vnreport_ie.word_segmenter import CRFWordSegmenter
 
 TOKENIZER_NAME = "vnreport.UndertheseaTokenizer.v1"
 
@@ -69,6 +69,19 @@ CRF_WINDOW = 2000
 SENTENCE_END = {".", ";", "!", "?", ":"}
 
 
+# doc.user_data key of the input text: spaCy rebuilds Doc.text from every token at each call
+TEXT_KEY = "vnreport_ie.text"
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, from the copy the tokenizer keeps when it is still the Doc's text (else rebuilt)."""
+    text = doc.user_data.get(TEXT_KEY)
+    # a Doc's text never changes (retokenizing keeps it); the length check catches a Doc built otherwise
+    if isinstance(text, str) and len(doc) and len(text) == doc[-1].idx + len(doc[-1].text_with_ws):
+        return text
+    return doc.text
+
+
 @dataclass(frozen=True)
 class Syllable:
     """One underthesea syllable (or figure piece) with its place in the original text."""
@@ -88,9 +101,12 @@ class UndertheseaTokenizer:
     def __call__(self, text: str) -> Doc:
         words = [text[start:end] for start, end in self.word_offsets(text)]
         if not words:
-            return Doc(self.vocab, words=[text], spaces=[False]) if text else Doc(self.vocab)
-        words, spaces = get_words_and_spaces(words, text)
-        return Doc(self.vocab, words=words, spaces=spaces)
+            doc = Doc(self.vocab, words=[text], spaces=[False]) if text else Doc(self.vocab)
+        else:
+            words, spaces = get_words_and_spaces(words, text)
+            doc = Doc(self.vocab, words=words, spaces=spaces)
+        doc.user_data[TEXT_KEY] = text
+        return doc
 
     def pipe(self, texts: Iterable[str], batch_size: int = 1000) -> Iterator[Doc]:
         for text in texts:

@@ -19,18 +19,20 @@ of one clause chain share one span) and the indicator relations to
 from __future__ import annotations
 
 import json
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from pathlib import Path
 
+from spacy.attrs import TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
 from vnreport_ie.components.linear import LinearModel, fit_ranker
-from vnreport_ie.components.patterns import indicator_before, token_hints
+from vnreport_ie.components.patterns import indicator_before, token_hints, token_offsets_and_texts
 from vnreport_ie.corpus import FIGURE_LABELS
 from vnreport_ie.relations import FigureRelation, get_relations, set_relations
+from vnreport_ie.tokenizer import doc_text
 
 NAME = "vnreport_indicators"
 PUNCTUATION_EDGE = set(".,;:!?()[]{}\"'“”*-+/%…")
@@ -54,24 +56,25 @@ class _DocArrays:
     """What the indicator features read from a Doc, as plain lists and prefix counts (fast to query)."""
 
     def __init__(self, doc: Doc, hints: list[str], blocked: list[bool]):
-        texts = [t.text for t in doc]
+        tokens = token_offsets_and_texts(doc)
+        texts = [text for _, text in tokens]
         self.length = len(doc)
-        self.words = [t.lower_ for t in doc]
+        self.words = [text.lower() for text in texts]
         self.hints = hints
         self.blocked = blocked
-        self.can_edge = [not t.is_space and t.text not in PUNCTUATION_EDGE for t in doc]
+        self.can_edge = [not text.isspace() and text not in PUNCTUATION_EDGE for text in texts]
         self.stops = [text in (";", ".") or "\n" in text for text in texts]
         self.has_digit = [any(c.isdigit() for c in text) for text in texts]
         self.is_title = [text[:1].isupper() for text in texts]
-        self.token_start_char = [t.idx for t in doc]
-        self.token_end_char = [t.idx + len(t.text) for t in doc]
+        self.token_start_char = [idx for idx, _ in tokens]
+        self.token_end_char = [idx + len(text) for idx, text in tokens]
         self.digits = _prefix_counts(self.has_digit)
         self.commas = _prefix_counts(text == "," for text in texts)
         self.brackets = _prefix_counts(text in "()" for text in texts)
         self.verbs = _prefix_counts(h in ("FIGURE_VERB", "COMPARE_WORD") for h in hints)
         self.numbers = _prefix_counts(h == "NUMBER" for h in hints)
-        self.text = doc.text
-        self._char_counts: dict[str, list[int]] = {}
+        self.text = doc_text(doc)
+        self._char_positions: dict[str, list[int]] = {}
 
     def word(self, i: int) -> str:
         if i < 0:
@@ -80,15 +83,19 @@ class _DocArrays:
 
     def chars_between(self, needle: str, start: int, end: int) -> int:
         """How many times ``needle`` starts in text[start:end] and ends by ``end``."""
-        counts = self._char_counts.get(needle)
-        if counts is None:
+        positions = self._char_positions.get(needle)
+        if positions is None:
             text = self.text
-            counts = _prefix_counts(text.startswith(needle, i) for i in range(len(text)))
-            self._char_counts[needle] = counts
+            positions = []
+            found = text.find(needle)
+            while found >= 0:
+                positions.append(found)
+                found = text.find(needle, found + 1)
+            self._char_positions[needle] = positions
         if end <= start:
             return 0
         last = max(start, end - len(needle) + 1)
-        return counts[last] - counts[start]
+        return bisect_left(positions, last) - bisect_left(positions, start)
 
 
 class IndicatorFinder:
@@ -104,7 +111,12 @@ class IndicatorFinder:
 
     def _context(self, doc: Doc) -> "_DocArrays":
         """Per-token data the features read: words, hint classes, which tokens are inside an entity."""
-        hints = [t.tag_ or "O" for t in doc] if doc.has_annotation("TAG") else token_hints(doc)
+        # the lexical hints component tags every token (doc.has_annotation("TAG") would scan the whole Doc)
+        if len(doc) and doc[0].tag:
+            strings = doc.vocab.strings
+            hints = [strings[tag] if tag else "O" for tag in doc.to_array(TAG).tolist()]
+        else:
+            hints = token_hints(doc)
         blocked = [False] * len(doc)
         for ent in doc.ents:
             if ent.label_ != "INDICATOR":

@@ -11,12 +11,17 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
+import numpy
+from spacy.attrs import IDX, LENGTH, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
+
+from vnreport_ie.tokenizer import doc_text
 
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 UPPER = "".join(c for c in map(chr, range(0x41, 0x1F00)) if c.isupper() and c.isalpha())
@@ -161,25 +166,27 @@ def commune_gazetteer() -> frozenset[str]:
     return frozenset(names)
 
 
+def token_offsets_and_texts(doc: Doc) -> list[tuple[int, str]]:
+    """(character offset, text) of each token, read from the Doc's arrays (Token objects are slow to make)."""
+    text = doc_text(doc)
+    return [(start, text[start : start + length]) for start, length in doc.to_array([IDX, LENGTH]).tolist()]
+
+
 def token_hints(doc: Doc) -> list[str]:
     """The hint class of each token of ``doc`` (one of HINT_CLASSES)."""
-    text = doc.text
-    hints = ["NUMBER" if any(c.isdigit() for c in t.text) else "O" for t in doc]
-    # the token of each character (a character between tokens belongs to the next one)
-    token_of = [0] * (len(text) + 1)
-    for token in doc:
-        token_of[token.idx : token.idx + len(token.text)] = [token.i] * len(token.text)
-    previous = len(doc)
-    for position in range(len(text), -1, -1):
-        if position < len(text) and text[position].isspace():
-            token_of[position] = previous
-        else:
-            previous = token_of[position] if position < len(text) else len(doc)
+    text = doc_text(doc)
+    tokens = token_offsets_and_texts(doc)
+    hints = ["NUMBER" if any(c.isdigit() for c in token_text) else "O" for _, token_text in tokens]
+    # the token holding a character, or the next token for whitespace between tokens (len(doc) after the last)
+    token_ends = [start + len(token_text) for start, token_text in tokens]
+
+    def token_of(position: int) -> int:
+        return bisect_right(token_ends, position)
 
     def mark(spans: Iterator[tuple[int, int]] | list[tuple[int, int]], name: str, begin_inside: bool) -> None:
         """Give the hint ``name`` to every token that overlaps one of the character spans."""
         for start, end in spans:
-            first, last = token_of[start], token_of[end - 1]
+            first, last = token_of(start), token_of(end - 1)
             for i in range(first, min(last, len(doc) - 1) + 1):
                 hints[i] = (("B-" if i == first else "I-") + name) if begin_inside else name
 
@@ -206,8 +213,10 @@ class LexicalHints:
     """Sets ``token.tag_`` to the hint class of figure patterns, gazetteer and trigger words."""
 
     def __call__(self, doc: Doc) -> Doc:
-        for token, hint in zip(doc, token_hints(doc)):
-            token.tag_ = hint
+        if len(doc):
+            strings = doc.vocab.strings
+            tags = numpy.array([[strings.add(hint)] for hint in token_hints(doc)], dtype=numpy.uint64)
+            doc.from_array([TAG], tags)
         return doc
 
 
@@ -282,7 +291,7 @@ class PatternMerge:
 
     def __call__(self, doc: Doc) -> Doc:
         ents = list(doc.ents)
-        text = doc.text
+        text = doc_text(doc)
         rule_spans = [(s, e, label) for s, e, label in find_figures(text)]
         rule_spans += [(s, e, "COMMUNE") for s, e in find_communes(text)]
         for start, end, label in rule_spans:
