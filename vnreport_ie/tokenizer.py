@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import spacy
 from spacy.language import Language
@@ -82,8 +82,7 @@ def doc_text(doc: Doc) -> str:
     return doc.text
 
 
-@dataclass(frozen=True)
-class Syllable:
+class Syllable(NamedTuple):
     """One underthesea syllable (or figure piece) with its place in the original text."""
 
     start: int
@@ -172,6 +171,9 @@ def _plain_syllables(text, start, end, patterns, token_normalize) -> Iterator[Sy
         if not match.group():
             continue
         piece = match.group()
+        if piece.isalpha():  # the common case: a plain syllable, nothing to cut
+            yield Syllable(match.start(), match.end(), token_normalize(piece), False)
+            continue
         # underthesea's regex can glue characters across whitespace (e.g. abbreviations);
         # keep whitespace out of syllables so that words map onto the text exactly.
         offset = match.start()
