@@ -158,7 +158,7 @@ def test_cli_train_and_evaluate_small(tmp_path, corpus_examples):
     from vnreport_ie.corpus import write_jsonl
 
     write_jsonl([e for e in corpus_examples if e.doc_id == "binhgia-2024-04"][:30], tmp_path / "ann" / "a.jsonl")
-    model = tmp_path / "model"
+    model = tmp_path / "models" / "nested" / "model"  # parents that do not exist yet are made
     result = runner.invoke(app, ["train", str(tmp_path / "ann"), "-o", str(model), "--max-steps", "5"])
     assert result.exit_code == 0, result.output
     result = runner.invoke(app, ["evaluate", str(tmp_path / "ann"), "--model", str(model), "--json", str(tmp_path / "s.json"), "--errors"])
@@ -166,6 +166,17 @@ def test_cli_train_and_evaluate_small(tmp_path, corpus_examples):
     scores = json.loads((tmp_path / "s.json").read_text(encoding="utf-8"))["scores"]
     assert set(scores) == {"model", "patterns", "underthesea-ner"}
     assert "MONEY" in result.output and "figure records correct" in result.output
+
+
+def test_cli_train_into_a_file_is_one_line_before_training(tmp_path, corpus_examples):
+    from vnreport_ie.corpus import write_jsonl
+
+    write_jsonl([e for e in corpus_examples if e.doc_id == "binhgia-2024-04"][:5], tmp_path / "ann" / "a.jsonl")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = runner.invoke(app, ["train", str(tmp_path / "ann"), "-o", str(blocker / "model"), "--max-steps", "5"])
+    assert result.exit_code == 1
+    assert "cannot write the model there" in result.output and "Traceback" not in result.output
 
 
 def test_cli_preannotate_label_studio(tmp_path, small_model_dir):

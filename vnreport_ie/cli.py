@@ -211,6 +211,8 @@ def train(
         _, report = train_pipeline(annotations, output, exclude_docs=exclude, seed=seed, max_steps=max_steps)
     except ValueError as error:
         fail(str(error))
+    except OSError as error:  # the output folder cannot be made or written
+        fail(f"{output}: cannot write the model there ({error.strerror or error})")
     for problem in report.misaligned:
         typer.echo(f"warning: {problem}", err=True)
     typer.echo(

@@ -94,6 +94,8 @@ def train(
     examples = select_examples(load_examples(annotations), include_docs, exclude_docs)
     if not examples:
         raise ValueError("no training examples left after selecting reports")
+    if output_dir is not None:  # before training: a run must not end in an unwritable folder
+        Path(output_dir).mkdir(parents=True, exist_ok=True)
     overrides = {
         "paths.annotations": str(annotations),
         "paths.include_docs": list(include_docs),
