@@ -13,6 +13,7 @@ from spacy.tokens import Doc
 
 import vnreport_ie.components.indicator  # noqa: F401  (registers vnreport_indicators)
 import vnreport_ie.components.patterns  # noqa: F401  (registers vnreport_lexical_hints)
+import vnreport_ie.components.project  # noqa: F401  (registers vnreport_projects)
 import vnreport_ie.components.relation  # noqa: F401  (registers vnreport_relations)
 import vnreport_ie.tokenizer  # noqa: F401  (registers the tokenizer)
 from vnreport_ie.records import FigureRecord, doc_to_records

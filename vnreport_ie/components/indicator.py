@@ -28,7 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
-from vnreport_ie.components.linear import LinearModel, fit_ranker
+from vnreport_ie.components.linear import LinearModel, bucket, fit_ranker
 from vnreport_ie.components.patterns import indicator_before, token_hints, token_offsets_and_texts
 from vnreport_ie.corpus import FIGURE_LABELS
 from vnreport_ie.relations import FigureRelation, get_relations, set_relations
@@ -36,13 +36,6 @@ from vnreport_ie.tokenizer import doc_text
 
 NAME = "vnreport_indicators"
 PUNCTUATION_EDGE = set(".,;:!?()[]{}\"'“”*-+/%…")
-
-
-def _bucket(value: int, edges: tuple[int, ...]) -> str:
-    for edge in edges:
-        if value <= edge:
-            return str(edge)
-    return f">{edges[-1]}"
 
 
 def _prefix_counts(flags: Iterable[bool]) -> list[int]:
@@ -165,8 +158,8 @@ class IndicatorFinder:
         f_start = figure.start
         char_from, char_to = view.token_end_char[b - 1], figure.start_char
         figures_between = sum(1 for s in figure_starts if b <= s < f_start)
-        gap = _bucket(f_start - b, (0, 1, 2, 3, 5, 8, 13, 21, 34))
-        fb = _bucket(figures_between, (0, 1, 2, 3))
+        gap = bucket(f_start - b, (0, 1, 2, 3, 5, 8, 13, 21, 34))
+        fb = bucket(figures_between, (0, 1, 2, 3))
         next_word = view.word(b)
         next_hint = hints[b] if b < view.length else "<end>"
         features = {
@@ -180,9 +173,9 @@ class IndicatorFinder:
             f"last_hint={hints[b - 1]}": 1.0,
             f"next_hint={next_hint}": 1.0,
             f"next={next_word}|figures_between={fb}": 1.0,
-            f"semicolons={_bucket(view.chars_between(';', char_from, char_to), (0, 1))}": 1.0,
+            f"semicolons={bucket(view.chars_between(';', char_from, char_to), (0, 1))}": 1.0,
             f"sentence_end={view.chars_between('. ', char_from, char_to) > 0}": 1.0,
-            f"commas={_bucket(view.chars_between(',', char_from, char_to), (0, 1, 2))}": 1.0,
+            f"commas={bucket(view.chars_between(',', char_from, char_to), (0, 1, 2))}": 1.0,
             f"colon={view.chars_between(':', char_from, char_to) > 0}": 1.0,
             f"figure={figure.label_}": 1.0,
             f"last_is_digit={view.has_digit[b - 1]}": 1.0,
@@ -199,15 +192,15 @@ class IndicatorFinder:
             features[f"between_hint={hint}"] = 1.0
         verbs = view.verbs[f_start] - view.verbs[b]
         numbers = view.numbers[f_start] - view.numbers[b]
-        features[f"verbs_between={_bucket(verbs, (0, 1, 2, 3))}"] = 1.0
+        features[f"verbs_between={bucket(verbs, (0, 1, 2, 3))}"] = 1.0
         features[f"next_hint={next_hint}|gap={gap}"] = 1.0
         features[f"last_hint={hints[b - 1]}|next_hint={next_hint}"] = 1.0
-        features[f"numbers_between={_bucket(numbers, (0, 1, 3))}"] = 1.0
+        features[f"numbers_between={bucket(numbers, (0, 1, 3))}"] = 1.0
         return features
 
     def start_features(self, view: "_DocArrays", a: int, b: int, pattern_start: int | None = None) -> dict[str, float]:
         words, hints = view.words, view.hints
-        length = _bucket(b - a, (1, 2, 3, 4, 6, 9, 13))
+        length = bucket(b - a, (1, 2, 3, 4, 6, 9, 13))
         previous_hint = hints[a - 1] if a > 0 else "<start>"
         features = {
             "bias": 1.0,

@@ -30,6 +30,14 @@ class LinearModel:
         return cls({str(k): float(v) for k, v in data["weights"].items()}, float(data["intercept"]))
 
 
+def bucket(value: int, edges: tuple[int, ...]) -> str:
+    """The feature value of a count: the first edge it does not exceed, or ">last"."""
+    for edge in edges:
+        if value <= edge:
+            return str(edge)
+    return f">{edges[-1]}"
+
+
 def fit_linear(
     rows: list[dict[str, float]], labels: list[int], seed: int = 0, c: float = 1.0, fit_intercept: bool = True
 ) -> LinearModel | None:

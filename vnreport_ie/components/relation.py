@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
-from vnreport_ie.components.linear import LinearModel, fit_linear
+from vnreport_ie.components.linear import LinearModel, bucket, fit_linear
 from vnreport_ie.corpus import FIGURE_LABELS, RELATION_TARGET_LABEL, RELATION_TYPES, SINGLE_VALUED_RELATIONS
 from vnreport_ie.relations import FigureRelation, get_relations, set_relations
 
@@ -61,11 +61,7 @@ def candidate_pairs(doc: Doc, max_distance: int, types: tuple[str, ...] = RELATI
     return candidates
 
 
-def _bucket(value: int, edges: tuple[int, ...] = (0, 1, 2, 3, 5, 8, 13, 21, 34)) -> str:
-    for edge in edges:
-        if value <= edge:
-            return str(edge)
-    return f">{edges[-1]}"
+DISTANCE_EDGES = (0, 1, 2, 3, 5, 8, 13, 21, 34)
 
 
 def pair_features(candidate: Candidate, ents: list[Span] | None = None, starts: list[int] | None = None) -> dict[str, float]:
@@ -90,20 +86,20 @@ def pair_features(candidate: Candidate, ents: list[Span] | None = None, starts: 
     features: dict[str, float] = {
         "bias": 1.0,
         f"dir={direction}": 1.0,
-        f"dist={_bucket(len(between))}": 1.0,
-        f"dir={direction}|dist={_bucket(len(between))}": 1.0,
-        f"same_between={_bucket(same_between, (0, 1, 2))}": 1.0,
-        f"dir={direction}|same_between={_bucket(same_between, (0, 1, 2))}": 1.0,
-        f"figures_between={_bucket(figures_between, (0, 1, 2, 4))}": 1.0,
-        f"dir={direction}|figures_between={_bucket(figures_between, (0, 1, 2, 4))}": 1.0,
-        f"semicolons={_bucket(between_text.count(';'), (0, 1))}": 1.0,
-        f"dir={direction}|semicolons={_bucket(between_text.count(';'), (0, 1))}": 1.0,
-        f"commas={_bucket(between_text.count(','), (0, 1, 2, 4))}": 1.0,
+        f"dist={bucket(len(between), DISTANCE_EDGES)}": 1.0,
+        f"dir={direction}|dist={bucket(len(between), DISTANCE_EDGES)}": 1.0,
+        f"same_between={bucket(same_between, (0, 1, 2))}": 1.0,
+        f"dir={direction}|same_between={bucket(same_between, (0, 1, 2))}": 1.0,
+        f"figures_between={bucket(figures_between, (0, 1, 2, 4))}": 1.0,
+        f"dir={direction}|figures_between={bucket(figures_between, (0, 1, 2, 4))}": 1.0,
+        f"semicolons={bucket(between_text.count(';'), (0, 1))}": 1.0,
+        f"dir={direction}|semicolons={bucket(between_text.count(';'), (0, 1))}": 1.0,
+        f"commas={bucket(between_text.count(','), (0, 1, 2, 4))}": 1.0,
         f"colon={':' in between_text}": 1.0,
         f"sentence_end={bool(SENTENCE_END.search(between_text))}": 1.0,
         f"bracket={'(' in between_text or ')' in between_text}": 1.0,
         f"figure={figure.label_}": 1.0,
-        f"other_len={_bucket(len(other), (1, 2, 4, 8))}": 1.0,
+        f"other_len={bucket(len(other), (1, 2, 4, 8))}": 1.0,
     }
     for token in list(between)[:6] + list(between)[-6:]:
         if not token.is_space:

@@ -1,0 +1,258 @@
+"""Project component: PROJECT spans anchored on the words that introduce them.
+
+A project name follows a trigger ("dự án", "công trình", "Dự án:") or is a
+programme that names itself ("Chương trình MTQG ...", "CTMTQG ...",
+"CT MTQG ..."), and lists of projects go on after ";" or "," ("Khu đô thị mới
+Bến Bắc; Điều chỉnh, mở rộng khu đô thị ..."). Names are long, hold commas
+and place names ("Khách sạn, sân golf Hoàng Đồng - Lạng Sơn"), and end
+where the report goes on ("... năm 2024", "... trên địa bàn huyện",
+"... (thực hiện ...)"), which is what a tagger trained on five reports
+misses most. So, like the indicators, projects are found from an anchor:
+at each anchor a linear ranker (logistic regression on feature differences)
+chooses where the name ends, or that there is no project there. It learns the
+words that end names (and those that mark a generic "dự án"), not the names.
+
+A chosen span replaces the entities it overlaps (a commune inside a project
+name is part of the name, as the guide annotates it); MONEY and PERCENT are
+never crossed. NER projects away from any anchor stay. Weights are JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from bisect import bisect_left
+from collections.abc import Iterable
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+from spacy.training import Example
+
+from vnreport_ie.components.linear import LinearModel, bucket, fit_ranker
+from vnreport_ie.components.patterns import token_hints, token_offsets_and_texts
+from vnreport_ie.corpus import FIGURE_LABELS
+from vnreport_ie.tokenizer import doc_text
+
+NAME = "vnreport_projects"
+NOT_LETTER_BEFORE = r"(?<![^\W\d_])"
+# "dự án X", "công trình: X", "Dự án “X”": the name starts after the trigger
+TRIGGER = re.compile(rf"{NOT_LETTER_BEFORE}(?:[Dd]ự\s+án|[Cc]ông\s+trình|DỰ\s+ÁN)[ \t]*[:“\"]?[ \t]*")
+# a programme names itself: the span starts at the word
+PROGRAMME = re.compile(rf"{NOT_LETTER_BEFORE}(?:[Cc]hương\s+trình|CTMTQG|CT\s+MTQG)(?![^\W\d_])")
+# where a list of projects goes on after a name: "...; Next name" / "..., next name"
+LIST_SEPARATORS = (";", ",")
+LIST_LOOKAHEAD = 8  # tokens after a name within which the separator may come ("Cầu Bản Dù, xã Vân Thủy; Cầu ...")
+STOPS = {";", ".", "!", "?"}
+NONE = -1  # the "no project here" candidate
+ANCHOR_KINDS = ("trigger", "programme", "list")
+
+
+class ProjectFinder:
+    """spaCy component: PROJECT spans from anchors, with a ranker for where each name ends."""
+
+    def __init__(self, nlp: Language, name: str, max_length: int):
+        self.name = name
+        self.cfg = {"max_length": max_length}
+        self.model: LinearModel | None = None
+
+    # ------------------------------------------------------------ candidates
+
+    def _view(self, doc: Doc) -> dict:
+        tokens = token_offsets_and_texts(doc)
+        texts = [text for _, text in tokens]
+        hints = (
+            [doc.vocab.strings[tag] if tag else "O" for tag in doc.to_array("TAG").tolist()]
+            if len(doc) and doc[0].tag
+            else token_hints(doc)
+        )
+        figure = [False] * len(doc)
+        for ent in doc.ents:
+            if ent.label_ in FIGURE_LABELS:
+                figure[ent.start : ent.end] = [True] * (ent.end - ent.start)
+        ends = [start + len(text) for start, text in tokens]
+        # a full stop ends a sentence when a space or the end follows ("ĐT.226" goes on)
+        sentence_end = [
+            t in STOPS and (t != "." or i + 1 == len(texts) or tokens[i + 1][0] > ends[i]) or "\n" in t
+            for i, t in enumerate(texts)
+        ]
+        return {
+            "texts": texts,
+            "words": [t.lower() for t in texts],
+            "starts": [start for start, _ in tokens],
+            "hints": hints,
+            "figure": figure,
+            "stop": sentence_end,
+            "title": [t[:1].isupper() for t in texts],
+        }
+
+    def anchors(self, doc: Doc, view: dict) -> dict[int, set[str]]:
+        """Token index -> kinds ("trigger", "programme") of the anchors found by the words alone."""
+        text = doc_text(doc)
+        result: dict[int, set[str]] = {}
+        for kind, pattern, edge in (("trigger", TRIGGER, "end"), ("programme", PROGRAMME, "start")):
+            for match in pattern.finditer(text):
+                position = match.end() if edge == "end" else match.start()
+                index = bisect_left(view["starts"], position)
+                if index < len(view["starts"]) and view["starts"][index] == position and not view["figure"][index]:
+                    result.setdefault(index, set()).add(kind)
+        return result
+
+    def list_anchor(self, view: dict, end: int) -> int | None:
+        """The token after the list separator that follows a name ending at ``end``, if any."""
+        for i in range(end, min(end + LIST_LOOKAHEAD, len(view["words"]))):
+            if view["figure"][i] or view["stop"][i] and view["texts"][i] != ";":
+                return None
+            if view["texts"][i] in LIST_SEPARATORS:
+                following = i + 1
+                while following < len(view["texts"]) and not view["texts"][following][:1].isalnum():
+                    following += 1  # footnote marks, list marks, quotes
+                return following if following < len(view["texts"]) else None
+        return None
+
+    def end_candidates(self, view: dict, start: int, anchors: Iterable[int] = ()) -> list[int]:
+        """Exclusive ends of a name starting at ``start``: no figure, no sentence end and no other
+        anchor inside (one in brackets opened inside the name is part of it: "... quốc gia (CTMTQG)")."""
+        result = []
+        anchors = set(anchors)
+        depth = 0
+        for b in range(start + 1, min(start + self.cfg["max_length"], len(view["words"])) + 1):
+            token = view["texts"][b - 1]
+            if view["figure"][b - 1] or view["stop"][b - 1] or (b - 1 in anchors and b - 1 > start and depth <= 0):
+                break
+            depth += (token == "(") - (token == ")")
+            if token[:1].isalnum() or token == ")":
+                result.append(b)
+        return result
+
+    # ------------------------------------------------------------ features
+
+    def features(
+        self, view: dict, kinds: set[str], start: int, end: int, anchors: Iterable[int] = ()
+    ) -> dict[str, float]:
+        words, hints = view["words"], view["hints"]
+        kind = "+".join(sorted(kinds))
+        first = words[start]
+        before = words[start - 1] if start else "<start>"
+        if end == NONE:
+            return {
+                "none": 1.0,
+                f"none|kind={kind}": 1.0,
+                f"none|first={first}": 1.0,
+                f"none|first_is_title={view['title'][start]}": 1.0,
+                f"none|first_is_title={view['title'][start]}|kind={kind}": 1.0,
+                f"none|first_hint={hints[start]}": 1.0,
+                f"none|before={before}": 1.0,
+                f"none|second={words[start + 1] if start + 1 < len(words) else '<end>'}": 1.0,
+            }
+        length = bucket(end - start, (1, 2, 3, 4, 6, 9, 13, 20, 30))
+        next_word = words[end] if end < len(words) else "<end>"
+        next2 = words[end + 1] if end + 1 < len(words) else "<end>"
+        next_hint = hints[end] if end < len(words) else "<end>"
+        inside = view["texts"][start:end]
+        features = {
+            f"kind={kind}": 1.0,
+            f"kind={kind}|length={length}": 1.0,
+            f"length={length}": 1.0,
+            f"last={words[end - 1]}": 1.0,
+            f"last_hint={hints[end - 1]}": 1.0,
+            f"last_is_title={view['title'][end - 1]}": 1.0,
+            f"next={next_word}": 1.0,
+            f"next2={next2}": 1.0,
+            f"next={next_word}|next2={next2}": 1.0,
+            f"anchor_inside={any(start < a < end for a in anchors)}": 1.0,
+            f"next_hint={next_hint}": 1.0,
+            f"next={next_word}|kind={kind}": 1.0,
+            f"next_is_title={end < len(words) and view['title'][end]}": 1.0,
+            f"commas_inside={bucket(inside.count(','), (0, 1, 2))}": 1.0,
+            f"open_bracket={inside.count('(') - inside.count(')')}": 1.0,
+            f"digit_inside={any(c.isdigit() for t in inside for c in t)}": 1.0,
+            f"first_is_title={view['title'][start]}": 1.0,
+        }
+        for hint in set(hints[start:end]):
+            features[f"inside_hint={hint}"] = 1.0
+        return features
+
+    # ------------------------------------------------------------ predict
+
+    def __call__(self, doc: Doc) -> Doc:
+        if self.model is None:
+            raise ValueError(f"[{self.name}] the project model is not trained: train it or load a trained pipeline")
+        view = self._view(doc)
+        anchors = self.anchors(doc, view)
+        chosen: list[Span] = []
+        covered_until = 0
+        pending = sorted(anchors)
+        while pending:
+            start = pending.pop(0)
+            if start < covered_until:
+                continue
+            end = self._best_end(view, anchors, start)
+            if end == NONE:
+                continue
+            chosen.append(Span(doc, start, end, label="PROJECT"))
+            covered_until = end
+            following = self.list_anchor(view, end)
+            if following is not None and following not in anchors:
+                anchors[following] = {"list"}
+                pending = sorted([*pending, following])
+        if chosen:
+            kept = [e for e in doc.ents if not any(e.start < s.end and s.start < e.end for s in chosen)]
+            doc.ents = sorted(kept + chosen, key=lambda e: e.start)
+        return doc
+
+    def _best_end(self, view: dict, anchors: dict[int, set[str]], start: int) -> int:
+        candidates = [*self.end_candidates(view, start, anchors), NONE]
+        return max(candidates, key=lambda b: self.model.score(self.features(view, anchors[start], start, b, anchors)))
+
+    # ------------------------------------------------------------ training
+
+    def fit(self, examples: Iterable[Example], seed: int = 0) -> dict[str, int]:
+        """Train the ranker on the gold PROJECT spans of ``examples``."""
+        groups = []
+        counts = {"anchors": 0, "projects": 0, "anchored_projects": 0}
+        for example in examples:
+            doc = example.reference
+            view = self._view(doc)
+            gold = {e.start: e.end for e in doc.ents if e.label_ == "PROJECT"}
+            counts["projects"] += len(gold)
+            anchors = self.anchors(doc, view)
+            for start, end in gold.items():  # lists go on after gold names, as after predicted ones
+                following = self.list_anchor(view, end)
+                if following is not None and following not in anchors:
+                    anchors[following] = {"list"}
+            for start, kinds in sorted(anchors.items()):
+                counts["anchors"] += 1
+                candidates = [*self.end_candidates(view, start, anchors), NONE]
+                positive = gold.get(start, NONE)
+                if positive not in candidates:
+                    continue  # a name longer than max_length or crossing a figure
+                counts["anchored_projects"] += positive != NONE
+                features = {b: self.features(view, kinds, start, b, anchors) for b in candidates}
+                groups.append((features.pop(positive), list(features.values())))
+        self.model = fit_ranker(groups, seed)
+        if self.model is None:
+            raise ValueError(f"[{self.name}] cannot train: no anchor of the examples starts a project")
+        return counts
+
+    # ------------------------------------------------------------ serialisation
+
+    def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "cfg.json").write_text(json.dumps(self.cfg), encoding="utf-8")
+        model = self.model.to_dict() if self.model else None
+        (path / "model.json").write_text(json.dumps(model, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+
+    def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> ProjectFinder:
+        path = Path(path)
+        self.cfg.update(json.loads((path / "cfg.json").read_text(encoding="utf-8")))
+        model = json.loads((path / "model.json").read_text(encoding="utf-8"))
+        self.model = LinearModel.from_dict(model) if model else None
+        return self
+
+
+@Language.factory(NAME, requires=["doc.ents"], assigns=["doc.ents"], default_config={"max_length": 40})
+def make_project_finder(nlp: Language, name: str, max_length: int) -> ProjectFinder:
+    """Factory of the project component (``nlp.add_pipe("vnreport_projects")``)."""
+    return ProjectFinder(nlp, name, max_length)
