@@ -35,6 +35,7 @@ from vnreport_ie.relations import FigureRelation, get_relations, set_relations
 from vnreport_ie.tokenizer import doc_text
 
 NAME = "vnreport_indicators"
+CLAUSE_BOUNDARIES = {",", ";", ":", ".", "(", ")", "-", "+", "•"}
 PUNCTUATION_EDGE = set(".,;:!?()[]{}\"'“”*-+/%…")
 
 
@@ -66,6 +67,13 @@ class _DocArrays:
         self.brackets = _prefix_counts(text in "()" for text in texts)
         self.verbs = _prefix_counts(h in ("FIGURE_VERB", "COMPARE_WORD") for h in hints)
         self.numbers = _prefix_counts(h == "NUMBER" for h in hints)
+        # first token of the clause holding each token: after the last clause mark before it
+        self.clause_first = []
+        first = 0
+        for i, text in enumerate(texts):
+            self.clause_first.append(first)
+            if text in CLAUSE_BOUNDARIES or "\n" in text:
+                first = i + 1
         self.text = doc_text(doc)
         self._char_positions: dict[str, list[int]] = {}
 
@@ -94,9 +102,9 @@ class _DocArrays:
 class IndicatorFinder:
     """spaCy component: INDICATOR spans and indicator relations, anchored on figures."""
 
-    def __init__(self, nlp: Language, name: str, max_gap: int, max_length: int, threshold: float):
+    def __init__(self, nlp: Language, name: str, max_gap: int, max_length: int):
         self.name = name
-        self.cfg = {"max_gap": max_gap, "max_length": max_length, "threshold": threshold}
+        self.cfg = {"max_gap": max_gap, "max_length": max_length}
         self.end_model: LinearModel | None = None
         self.start_model: LinearModel | None = None
 
@@ -184,6 +192,16 @@ class IndicatorFinder:
             f"previous_figure_end={b == previous_end}|figures_between={fb}": 1.0,
             f"pattern_end={b == pattern_end}": 1.0,
         }
+        # what opens the clause that would hold the indicator: "ước ...", "lũy kế ...", "tỷ lệ ..." rarely name one
+        clause_first = view.clause_first[b - 1]
+        features[f"clause_first={words[clause_first]}"] = 1.0
+        features[f"clause_first_hint={hints[clause_first]}"] = 1.0
+        features[f"clause_length={bucket(b - clause_first, (1, 2, 3, 5, 8, 13))}"] = 1.0
+        # the figure's own clause: when it opens with "ước ..." / "lũy kế ...", the indicator is often further back
+        figure_clause = view.clause_first[f_start - 1] if f_start else 0
+        opener = words[figure_clause] if figure_clause < f_start else "<none>"
+        features[f"figure_clause_first={opener}|same_clause={b > figure_clause}"] = 1.0
+        features[f"figure_clause_first={opener}|previous_figure_end={b == previous_end}"] = 1.0
         for i in range(b, min(b + 3, f_start)):
             features[f"between_head={words[i]}"] = 1.0
         for i in range(max(b, f_start - 3), f_start):
@@ -335,8 +353,8 @@ class IndicatorFinder:
     NAME,
     requires=["doc.ents"],
     assigns=["doc.ents", "doc._.relations"],
-    default_config={"max_gap": 50, "max_length": 20, "threshold": 0.0},
+    default_config={"max_gap": 50, "max_length": 20},
 )
-def make_indicator_finder(nlp: Language, name: str, max_gap: int, max_length: int, threshold: float) -> IndicatorFinder:
+def make_indicator_finder(nlp: Language, name: str, max_gap: int, max_length: int) -> IndicatorFinder:
     """Factory of the indicator component (``nlp.add_pipe("vnreport_indicators")``)."""
-    return IndicatorFinder(nlp, name, max_gap, max_length, threshold)
+    return IndicatorFinder(nlp, name, max_gap, max_length)

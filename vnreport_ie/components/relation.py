@@ -112,6 +112,13 @@ def pair_features(candidate: Candidate, ents: list[Span] | None = None, starts: 
     ):
         features[f"{name}={token.lower_ if token is not None else '<edge>'}"] = 1.0
     features[f"other_head={other[0].lower_}"] = 1.0
+    # the rule baseline's choice: the nearest span of this label, in the figure's clause
+    nearest = min(
+        (e for e in ents if e.label_ == other.label_),
+        key=lambda e: e.start - figure.end if e.start >= figure.end else figure.start - e.end,
+    )
+    in_clause = not SENTENCE_END.search(between_text) and ";" not in between_text
+    features[f"nearest_in_clause={nearest == other and in_clause}"] = 1.0
     if other.label_ == "TARGET":
         features[f"target_text={other.text.lower()}"] = 1.0
     return features
