@@ -69,7 +69,9 @@ def pipe(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> Iterator[
     """``nlp.pipe`` for texts of any length: a long text runs in pieces and comes back as one Doc.
 
     Entities and relations of the pieces are joined with their offsets shifted, so
-    ``doc.text`` is the input and every span points into it.
+    ``doc.text`` is the input and every span points into it. A batch holds at most
+    ``batch_size`` pieces and about BATCH_CHARS characters, so that memory does not grow
+    with the length of one text beyond its joined Doc.
     """
     stream = iter(texts)
     sizes: list[int] = []
@@ -80,7 +82,7 @@ def pipe(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> Iterator[
             sizes.append(len(parts))
             yield from parts
 
-    docs = nlp.pipe(pieces(), batch_size=batch_size)
+    docs = _pipe_bounded(nlp, pieces(), batch_size)
     index = 0
     for doc in docs:
         parts = [doc]
@@ -88,6 +90,23 @@ def pipe(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> Iterator[
             parts.append(next(docs))
         index += 1
         yield parts[0] if len(parts) == 1 else _join_docs(parts)
+
+
+BATCH_CHARS = 100_000  # characters processed together at most (the pieces of one long text included)
+
+
+def _pipe_bounded(nlp: Language, texts: Iterator[str], batch_size: int) -> Iterator[Doc]:
+    """``nlp.pipe`` over batches of at most ``batch_size`` texts and about BATCH_CHARS characters."""
+    batch: list[str] = []
+    chars = 0
+    for text in texts:
+        if batch and (len(batch) >= batch_size or chars + len(text) > BATCH_CHARS):
+            yield from nlp.pipe(batch, batch_size=len(batch))
+            batch, chars = [], 0
+        batch.append(text)
+        chars += len(text)
+    if batch:
+        yield from nlp.pipe(batch, batch_size=len(batch))
 
 
 def _join_docs(parts: list[Doc]) -> Doc:
