@@ -23,7 +23,8 @@ runner = CliRunner()
 
 def test_small_pipeline_has_every_stage(small_nlp):
     assert small_nlp.pipe_names == [
-        "lexical_hints", "tok2vec", "ner", "vnreport_pattern_merge", "vnreport_projects", "vnreport_indicators", "vnreport_relations"
+        "lexical_hints", "tok2vec", "ner", "vnreport_pattern_merge", "vnreport_projects", "vnreport_targets",
+        "vnreport_indicators", "vnreport_relations"
     ]  # fmt: skip
     assert set(small_nlp.get_pipe("ner").labels) == {"MONEY", "PERCENT", "COMMUNE", "PROJECT", "TARGET"}
 
@@ -57,7 +58,7 @@ def test_relations_link_figures_to_entities_of_the_doc(small_nlp, corpus_example
 
 
 def test_relation_weights_are_stored_as_json(small_model_dir):
-    for name in ("vnreport_projects", "vnreport_indicators", "vnreport_relations"):
+    for name in ("vnreport_projects", "vnreport_targets", "vnreport_indicators", "vnreport_relations"):
         files = sorted(p.name for p in (small_model_dir / name).iterdir())
         assert files == ["cfg.json", "model.json"]
         json.loads((small_model_dir / name / "model.json").read_text(encoding="utf-8"))

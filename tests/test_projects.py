@@ -81,7 +81,7 @@ def test_trained_component_finds_the_projects_it_was_trained_on_and_saves_as_jso
     examples = [e for e in corpus_examples if e.doc_id == "langson-city-2024-q1" and any(x.label == "PROJECT" for x in e.entities)]
     data = to_spacy_examples(nlp, examples)
     counts = component.fit(data.examples)
-    assert counts["anchored_projects"] > 0 and counts["projects"] >= counts["anchored_projects"]
+    assert counts["anchored_spans"] > 0 and counts["spans"] >= counts["anchored_spans"]
     gold = {(e.text[x.start : x.end]) for e in examples for x in e.entities if x.label == "PROJECT"}
     found = {ent.text for doc in nlp.pipe(e.text for e in examples) for ent in doc.ents if ent.label_ == "PROJECT"}
     # names after an unanchored list item are out of its reach; 13 of 28 when this was written

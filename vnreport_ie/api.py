@@ -15,6 +15,7 @@ import vnreport_ie.components.indicator  # noqa: F401  (registers vnreport_indic
 import vnreport_ie.components.patterns  # noqa: F401  (registers vnreport_lexical_hints)
 import vnreport_ie.components.project  # noqa: F401  (registers vnreport_projects)
 import vnreport_ie.components.relation  # noqa: F401  (registers vnreport_relations)
+import vnreport_ie.components.target  # noqa: F401  (registers vnreport_targets)
 import vnreport_ie.tokenizer  # noqa: F401  (registers the tokenizer)
 from vnreport_ie.records import FigureRecord, doc_to_records
 from vnreport_ie.relations import FigureRelation, get_relations, set_relations

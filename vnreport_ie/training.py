@@ -24,6 +24,7 @@ import vnreport_ie.components.indicator  # noqa: F401  (registers vnreport_indic
 import vnreport_ie.components.patterns  # noqa: F401  (registers vnreport_lexical_hints)
 import vnreport_ie.components.project  # noqa: F401  (registers vnreport_projects)
 import vnreport_ie.components.relation  # noqa: F401  (registers vnreport_relations)
+import vnreport_ie.components.target  # noqa: F401  (registers vnreport_targets)
 import vnreport_ie.tokenizer  # noqa: F401  (registers the tokenizer)
 from vnreport_ie.corpus import AnnotatedExample, Problem, load_examples
 from vnreport_ie.training_data import to_spacy_examples
@@ -114,7 +115,9 @@ def train(
     spacy_data = to_spacy_examples(nlp, examples)
     nlp.add_pipe("vnreport_pattern_merge", after="ner")
     projects = nlp.add_pipe("vnreport_projects")
-    project_counts = projects.fit(spacy_data.examples, seed=seed)
+    projects.fit(spacy_data.examples, seed=seed)
+    targets = nlp.add_pipe("vnreport_targets")
+    targets.fit(spacy_data.examples, seed=seed)
     indicators = nlp.add_pipe("vnreport_indicators")
     indicator_counts = indicators.fit(spacy_data.examples, seed=seed)
     linker = nlp.add_pipe("vnreport_relations")

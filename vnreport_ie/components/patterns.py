@@ -111,7 +111,30 @@ def find_communes(text: str) -> list[tuple[int, int]]:
                 break
             spans.append((more.start("name"), more.start("name") + len(name)))
             position = more.start("name") + len(name)
+    spans.extend(commune_name_lists(text))
     return sorted(set(spans))
+
+
+# what may stand between two names of a list of communes: ", " / " và " / ": 44 nhà, "
+NAME_LIST_SEPARATOR = re.compile(r"\s*(?:,|;|và|:\s*\d[\d.,]*\s*[^\W\d_]*(?:\s+[^\W\d_]+)?\s*[,;])\s*")
+# a list right after "huyện" / "khu vực" names districts ("khu vực Chi Lăng, Bình Gia, Bắc Sơn")
+DISTRICT_CONTEXT = re.compile(r"(?i)(?:huyện|khu\s+vực|tỉnh|thành\s+phố|quận)\s*$")
+MIN_NAME_LIST = 3  # names of a list without unit word: "(*Chiêu Vũ, Tân Tri, Vạn Thủy, ...)"
+
+
+def commune_name_lists(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the names in lists of at least MIN_NAME_LIST known commune names (no unit word needed)."""
+    names = find_gazetteer_names(text)
+    result: list[tuple[int, int]] = []
+    run: list[tuple[int, int]] = []
+    for span in names + [None]:
+        if span is not None and run and NAME_LIST_SEPARATOR.fullmatch(text, run[-1][1], span[0]):
+            run.append(span)
+            continue
+        if len(run) >= MIN_NAME_LIST and not DISTRICT_CONTEXT.search(text, 0, run[0][0]):
+            result.extend(run)
+        run = [span] if span is not None else []
+    return result
 
 
 def _commune_name(candidate: str, names: frozenset[str], after_unit_word: bool) -> str | None:

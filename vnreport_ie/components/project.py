@@ -45,11 +45,15 @@ LIST_SEPARATORS = (";", ",")
 LIST_LOOKAHEAD = 8  # tokens after a name within which the separator may come ("Cầu Bản Dù, xã Vân Thủy; Cầu ...")
 STOPS = {";", ".", "!", "?"}
 NONE = -1  # the "no project here" candidate
-ANCHOR_KINDS = ("trigger", "programme", "list")
 
 
 class ProjectFinder:
-    """spaCy component: PROJECT spans from anchors, with a ranker for where each name ends."""
+    """spaCy component: PROJECT spans from anchors, with a ranker for where each name ends.
+
+    Subclasses find other labels the same way by changing ``label``, ``anchors`` and the candidates.
+    """
+
+    label = "PROJECT"
 
     def __init__(self, nlp: Language, name: str, max_length: int):
         self.name = name
@@ -177,7 +181,7 @@ class ProjectFinder:
 
     def __call__(self, doc: Doc) -> Doc:
         if self.model is None:
-            raise ValueError(f"[{self.name}] the project model is not trained: train it or load a trained pipeline")
+            raise ValueError(f"[{self.name}] the {self.label} model is not trained: train it or load a trained pipeline")
         view = self._view(doc)
         anchors = self.anchors(doc, view)
         chosen: list[Span] = []
@@ -190,7 +194,7 @@ class ProjectFinder:
             end = self._best_end(view, anchors, start)
             if end == NONE:
                 continue
-            chosen.append(Span(doc, start, end, label="PROJECT"))
+            chosen.append(Span(doc, start, end, label=self.label))
             covered_until = end
             following = self.list_anchor(view, end)
             if following is not None and following not in anchors:
@@ -208,14 +212,14 @@ class ProjectFinder:
     # ------------------------------------------------------------ training
 
     def fit(self, examples: Iterable[Example], seed: int = 0) -> dict[str, int]:
-        """Train the ranker on the gold PROJECT spans of ``examples``."""
+        """Train the ranker on the gold spans (of this component's label) of ``examples``."""
         groups = []
-        counts = {"anchors": 0, "projects": 0, "anchored_projects": 0}
+        counts = {"anchors": 0, "spans": 0, "anchored_spans": 0}
         for example in examples:
             doc = example.reference
             view = self._view(doc)
-            gold = {e.start: e.end for e in doc.ents if e.label_ == "PROJECT"}
-            counts["projects"] += len(gold)
+            gold = {e.start: e.end for e in doc.ents if e.label_ == self.label}
+            counts["spans"] += len(gold)
             anchors = self.anchors(doc, view)
             for start, end in gold.items():  # lists go on after gold names, as after predicted ones
                 following = self.list_anchor(view, end)
@@ -227,12 +231,12 @@ class ProjectFinder:
                 positive = gold.get(start, NONE)
                 if positive not in candidates:
                     continue  # a name longer than max_length or crossing a figure
-                counts["anchored_projects"] += positive != NONE
+                counts["anchored_spans"] += positive != NONE
                 features = {b: self.features(view, kinds, start, b, anchors) for b in candidates}
                 groups.append((features.pop(positive), list(features.values())))
         self.model = fit_ranker(groups, seed)
         if self.model is None:
-            raise ValueError(f"[{self.name}] cannot train: no anchor of the examples starts a project")
+            raise ValueError(f"[{self.name}] cannot train: no anchor of the examples starts a {self.label} span")
         return counts
 
     # ------------------------------------------------------------ serialisation

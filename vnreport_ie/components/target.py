@@ -1,0 +1,69 @@
+"""Target component: TARGET spans anchored on the figure they follow.
+
+A target is what a figure is compared with, and it comes right after the
+figure or after the comparison words that follow it: "đạt 26,15% [dự toán
+tỉnh giao]", "bằng 136,94% [CK]", "tăng 8,2% so với [cùng kỳ 2023]",
+"giảm 8 tỷ đồng so với [năm 2023]". So, as for projects (the same ranker,
+:class:`~vnreport_ie.components.project.ProjectFinder`), each figure gives an
+anchor, the token after it (and after "so với" / "so" / "với" / "trên" and a
+closing bracket), and a linear ranker chooses where the target ends, or that
+there is none. Targets are short and stop at punctuation.
+"""
+
+from __future__ import annotations
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from vnreport_ie.components.project import ProjectFinder
+from vnreport_ie.corpus import FIGURE_LABELS
+
+NAME = "vnreport_targets"
+# words between a figure and its target, skipped to reach the anchor (longest first)
+COMPARISON_WORDS = (("so", "với"), ("so",), ("với",), ("trên",), ("so", "cùng"))
+TARGET_STOPS = {",", ";", "(", ")", ":", ".", "!", "?"}
+
+
+class TargetFinder(ProjectFinder):
+    """spaCy component: TARGET spans after figures, with a ranker for where each ends."""
+
+    label = "TARGET"
+
+    def anchors(self, doc: Doc, view: dict) -> dict[int, set[str]]:
+        """Token index -> kinds: the first word after each figure ("figure") or after its comparison words."""
+        words = view["words"]
+        result: dict[int, set[str]] = {}
+        for ent in doc.ents:
+            if ent.label_ not in FIGURE_LABELS:
+                continue
+            position = ent.end
+            while position < len(words) and words[position] == ")":
+                position += 1  # "(giảm 0,3%) so với năm học trước"
+            kind = "figure"
+            for phrase in COMPARISON_WORDS:
+                if tuple(words[position : position + len(phrase)]) == phrase:
+                    position += len(phrase)
+                    kind = "after:" + " ".join(phrase)
+                    break
+            if position < len(words) and view["texts"][position][:1].isalnum() and not view["figure"][position]:
+                result.setdefault(position, set()).add(kind)
+        return result
+
+    def list_anchor(self, view: dict, end: int) -> int | None:
+        return None  # targets do not come in lists
+
+    def end_candidates(self, view: dict, start: int, anchors=()) -> list[int]:
+        """Exclusive ends of a target starting at ``start``: up to the next punctuation, figure or sentence end."""
+        result = []
+        for b in range(start + 1, min(start + self.cfg["max_length"], len(view["words"])) + 1):
+            if view["figure"][b - 1] or view["stop"][b - 1] or view["texts"][b - 1] in TARGET_STOPS:
+                break
+            if view["texts"][b - 1][:1].isalnum():
+                result.append(b)
+        return result
+
+
+@Language.factory(NAME, requires=["doc.ents"], assigns=["doc.ents"], default_config={"max_length": 15})
+def make_target_finder(nlp: Language, name: str, max_length: int) -> TargetFinder:
+    """Factory of the target component (``nlp.add_pipe("vnreport_targets")``)."""
+    return TargetFinder(nlp, name, max_length)
