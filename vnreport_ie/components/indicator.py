@@ -192,6 +192,9 @@ class IndicatorFinder:
             f"previous_figure_end={b == previous_end}|figures_between={fb}": 1.0,
             f"pattern_end={b == pattern_end}": 1.0,
         }
+        # a unit after a number ("716 [ha] đạt 119,3%") or a word before a date ("[đến hết] năm 2024") is no indicator
+        features[f"before_last_hint={hints[b - 2] if b >= 2 else '<start>'}"] = 1.0
+        features[f"last={words[b - 1]}|next_hint={next_hint}"] = 1.0
         # what opens the clause that would hold the indicator: "ước ...", "lũy kế ...", "tỷ lệ ..." rarely name one
         clause_first = view.clause_first[b - 1]
         features[f"clause_first={words[clause_first]}"] = 1.0
