@@ -173,7 +173,7 @@ class CRFWordSegmenter:
             if len(cache) > CACHE_LIMIT:
                 cache.clear()
             ids = []
-            for key in zip(*(padded[shift:] for shift in range(length))):
+            for key in zip(*(padded[shift:] for shift in range(length)), strict=False):  # n-grams, shorter tails dropped
                 row = cache.get(key)
                 if row is None:
                     row = cache[key] = self._ngram_ids(key)

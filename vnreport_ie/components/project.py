@@ -221,7 +221,7 @@ class ProjectFinder:
             gold = {e.start: e.end for e in doc.ents if e.label_ == self.label}
             counts["spans"] += len(gold)
             anchors = self.anchors(doc, view)
-            for start, end in gold.items():  # lists go on after gold names, as after predicted ones
+            for end in gold.values():  # lists go on after gold names, as after predicted ones
                 following = self.list_anchor(view, end)
                 if following is not None and following not in anchors:
                     anchors[following] = {"list"}
