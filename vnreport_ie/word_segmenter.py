@@ -190,22 +190,27 @@ class CRFWordSegmenter:
 
     def _ngram_ids(self, ngram: tuple[str, ...]) -> tuple[int, ...]:
         """The row id of each function's value for ``ngram`` (0 where the model has no feature for it)."""
-        if BEFORE in ngram:
-            values = dict.fromkeys(FUNCTIONS, "BOS")
-        elif AFTER in ngram:
-            values = dict.fromkeys(FUNCTIONS, "EOS")
-        else:
-            text = " ".join(ngram)
-            lowered = text.lower()
-            values = {
-                None: text,
-                "lower": lowered,
-                "isdigit": str(text.isascii() and text.isdigit()),
-                "istitle": str(all(s[:1] == s[:1].upper() for s in ngram)),
-                "is_in_dict": str(lowered in self._dictionary),
-            }
         length = len(ngram)
-        return tuple(self._value_ids[length, function].get(values[function], 0) for function in self._functions[length])
+        functions = self._functions[length]
+        if BEFORE in ngram or AFTER in ngram:
+            edge = "BOS" if BEFORE in ngram else "EOS"
+            return tuple(self._value_ids[length, function].get(edge, 0) for function in functions)
+        text = " ".join(ngram)
+        lowered = text.lower()
+        ids = []
+        for function in functions:
+            if function is None:
+                value = text
+            elif function == "lower":
+                value = lowered
+            elif function == "is_in_dict":
+                value = "True" if lowered in self._dictionary else "False"
+            elif function == "istitle":
+                value = "True" if all(s[:1] == s[:1].upper() for s in ngram) else "False"
+            else:  # isdigit
+                value = "True" if text.isascii() and text.isdigit() else "False"
+            ids.append(self._value_ids[length, function].get(value, 0))
+        return tuple(ids)
 
 
 def _viterbi(scores: list[list[float]], transitions: list[list[float]]) -> list[int]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from itertools import accumulate
 from pathlib import Path
 
 from spacy.attrs import TAG
@@ -40,10 +41,8 @@ PUNCTUATION_EDGE = set(".,;:!?()[]{}\"'“”*-+/%…")
 
 
 def _prefix_counts(flags: Iterable[bool]) -> list[int]:
-    counts = [0]
-    for flag in flags:
-        counts.append(counts[-1] + int(flag))
-    return counts
+    """counts[i]: how many of the first i flags are true."""
+    return list(accumulate(map(int, flags), initial=0))
 
 
 class _DocArrays:
@@ -58,7 +57,7 @@ class _DocArrays:
         self.blocked = blocked
         self.can_edge = [not text.isspace() and text not in PUNCTUATION_EDGE for text in texts]
         self.stops = [text in (";", ".") or "\n" in text for text in texts]
-        self.has_digit = [any(c.isdigit() for c in text) for text in texts]
+        self.has_digit = [not text.isalpha() and any(c.isdigit() for c in text) for text in texts]
         self.is_title = [text[:1].isupper() for text in texts]
         self.token_start_char = [idx for idx, _ in tokens]
         self.token_end_char = [idx + len(text) for idx, text in tokens]

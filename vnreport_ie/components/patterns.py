@@ -199,7 +199,9 @@ def token_hints(doc: Doc) -> list[str]:
     """The hint class of each token of ``doc`` (one of HINT_CLASSES)."""
     text = doc_text(doc)
     tokens = token_offsets_and_texts(doc)
-    hints = ["NUMBER" if any(c.isdigit() for c in token_text) else "O" for _, token_text in tokens]
+    hints = [
+        "NUMBER" if not token_text.isalpha() and any(c.isdigit() for c in token_text) else "O" for _, token_text in tokens
+    ]
     # the token holding a character, or the next token for whitespace between tokens (len(doc) after the last)
     token_ends = [start + len(token_text) for start, token_text in tokens]
 
