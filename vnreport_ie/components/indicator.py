@@ -164,7 +164,7 @@ class IndicatorFinder:
         words, hints = view.words, view.hints
         f_start = figure.start
         char_from, char_to = view.token_end_char[b - 1], figure.start_char
-        figures_between = sum(1 for s in figure_starts if b <= s < f_start)
+        figures_between = bisect_left(figure_starts, f_start) - bisect_left(figure_starts, b)  # starts are sorted
         gap = bucket(f_start - b, (0, 1, 2, 3, 5, 8, 13, 21, 34))
         fb = bucket(figures_between, (0, 1, 2, 3))
         next_word = view.word(b)

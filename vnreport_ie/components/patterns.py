@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy
 from spacy.attrs import IDX, LENGTH, TAG
 from spacy.language import Language
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from vnreport_ie.tokenizer import doc_text
 
@@ -315,7 +315,9 @@ class PatternMerge:
     """
 
     def __call__(self, doc: Doc) -> Doc:
-        ents = list(doc.ents)
+        owner: list[Span | None] = [None] * len(doc)  # the entity of each token (entities do not overlap)
+        for ent in doc.ents:
+            owner[ent.start : ent.end] = [ent] * (ent.end - ent.start)
         text = doc_text(doc)
         rule_spans = [(s, e, label) for s, e, label in find_figures(text)]
         rule_spans += [(s, e, "COMMUNE") for s, e in find_communes(text)]
@@ -323,12 +325,15 @@ class PatternMerge:
             span = doc.char_span(start, end, label=label)
             if span is None:
                 continue  # not on token edges: leave it to the NER
-            overlapping = [e for e in ents if e.start < span.end and span.start < e.end]
+            overlapping = {id(e): e for e in owner[span.start : span.end] if e is not None}.values()
             if label == "COMMUNE":
                 if overlapping:
                     continue
             elif any(e.label_ not in ("MONEY", "PERCENT") for e in overlapping):
                 continue
-            ents = [e for e in ents if e not in overlapping] + [span]
-        doc.ents = sorted(ents, key=lambda e: e.start)
+            for ent in list(overlapping):
+                owner[ent.start : ent.end] = [None] * (ent.end - ent.start)
+            owner[span.start : span.end] = [span] * (span.end - span.start)
+        ents = [e for i, e in enumerate(owner) if e is not None and (i == 0 or owner[i - 1] is not e)]
+        doc.ents = ents
         return doc

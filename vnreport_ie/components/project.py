@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import json
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -132,8 +132,9 @@ class ProjectFinder:
     # ------------------------------------------------------------ features
 
     def features(
-        self, view: dict, kinds: set[str], start: int, end: int, anchors: Iterable[int] = ()
+        self, view: dict, kinds: set[str], start: int, end: int, anchors: list[int] = ()
     ) -> dict[str, float]:
+        """Features of the span [start, end) at an anchor of ``kinds`` (end NONE: no span); ``anchors`` sorted."""
         words, hints = view["words"], view["hints"]
         kind = "+".join(sorted(kinds))
         first = words[start]
@@ -164,7 +165,7 @@ class ProjectFinder:
             f"next={next_word}": 1.0,
             f"next2={next2}": 1.0,
             f"next={next_word}|next2={next2}": 1.0,
-            f"anchor_inside={any(start < a < end for a in anchors)}": 1.0,
+            f"anchor_inside={_any_between(anchors, start, end)}": 1.0,
             f"next_hint={next_hint}": 1.0,
             f"next={next_word}|kind={kind}": 1.0,
             f"next_is_title={end < len(words) and view['title'][end]}": 1.0,
@@ -201,13 +202,17 @@ class ProjectFinder:
                 anchors[following] = {"list"}
                 pending = sorted([*pending, following])
         if chosen:
-            kept = [e for e in doc.ents if not any(e.start < s.end and s.start < e.end for s in chosen)]
+            taken = [False] * len(doc)
+            for span in chosen:
+                taken[span.start : span.end] = [True] * (span.end - span.start)
+            kept = [e for e in doc.ents if not any(taken[e.start : e.end])]
             doc.ents = sorted(kept + chosen, key=lambda e: e.start)
         return doc
 
     def _best_end(self, view: dict, anchors: dict[int, set[str]], start: int) -> int:
         candidates = [*self.end_candidates(view, start, anchors), NONE]
-        return max(candidates, key=lambda b: self.model.score(self.features(view, anchors[start], start, b, anchors)))
+        ordered = sorted(anchors)
+        return max(candidates, key=lambda b: self.model.score(self.features(view, anchors[start], start, b, ordered)))
 
     # ------------------------------------------------------------ training
 
@@ -232,7 +237,8 @@ class ProjectFinder:
                 if positive not in candidates:
                     continue  # a name longer than max_length or crossing a figure
                 counts["anchored_spans"] += positive != NONE
-                features = {b: self.features(view, kinds, start, b, anchors) for b in candidates}
+                ordered = sorted(anchors)
+                features = {b: self.features(view, kinds, start, b, ordered) for b in candidates}
                 groups.append((features.pop(positive), list(features.values())))
         self.model = fit_ranker(groups, seed)
         if self.model is None:
@@ -254,6 +260,12 @@ class ProjectFinder:
         model = json.loads((path / "model.json").read_text(encoding="utf-8"))
         self.model = LinearModel.from_dict(model) if model else None
         return self
+
+
+def _any_between(ordered: list[int], start: int, end: int) -> bool:
+    """Whether a value of the sorted list ``ordered`` lies strictly between ``start`` and ``end``."""
+    index = bisect_right(ordered, start)
+    return index < len(ordered) and ordered[index] < end
 
 
 @Language.factory(NAME, requires=["doc.ents"], assigns=["doc.ents"], default_config={"max_length": 40})

@@ -26,6 +26,7 @@ from spacy.training import Example
 from vnreport_ie.components.linear import LinearModel, bucket, fit_linear
 from vnreport_ie.corpus import FIGURE_LABELS, RELATION_TARGET_LABEL, RELATION_TYPES, SINGLE_VALUED_RELATIONS
 from vnreport_ie.relations import FigureRelation, get_relations, set_relations
+from vnreport_ie.tokenizer import doc_text
 
 LABEL_RELATION = {label: rel for rel, label in RELATION_TARGET_LABEL.items()}
 NAME = "vnreport_relations"
@@ -64,21 +65,22 @@ def candidate_pairs(doc: Doc, max_distance: int, types: tuple[str, ...] = RELATI
 DISTANCE_EDGES = (0, 1, 2, 3, 5, 8, 13, 21, 34)
 
 
-def pair_features(candidate: Candidate, ents: list[Span] | None = None, starts: list[int] | None = None) -> dict[str, float]:
+def pair_features(candidate: Candidate, entities: DocEntities | None = None) -> dict[str, float]:
     """Sparse features of one candidate pair: order, distance, what lies between, the words around.
 
-    ``ents`` / ``starts`` (the Doc's entities and their token starts) can be passed to avoid
-    re-reading ``doc.ents`` for every pair.
+    ``entities`` (the Doc's, see :class:`DocEntities`) can be passed to avoid re-reading ``doc.ents``
+    for every pair.
     """
     doc = candidate.figure.doc
     figure, other = candidate.figure, candidate.other
     before = other.end <= figure.start
     left, right = (other, figure) if before else (figure, other)
-    between = doc[left.end : right.start]
-    between_text = between.text_with_ws  # not doc.text[...]: Doc.text is rebuilt on every access
-    if ents is None or starts is None:
-        ents = list(doc.ents)
-        starts = [e.start for e in ents]
+    gap = right.start - left.end  # tokens between the two spans
+    # the text of those tokens (with their whitespace), from the tokenizer's copy of the text
+    between_text = doc_text(doc)[doc[left.end].idx : right.start_char] if gap > 0 else ""
+    if entities is None:
+        entities = DocEntities(doc)
+    ents, starts = entities.ents, entities.starts
     ents_between = [e for e in ents[bisect_left(starts, left.end) : bisect_left(starts, right.start)] if e.end <= right.start]
     same_between = sum(1 for e in ents_between if e.label_ == other.label_)
     figures_between = sum(1 for e in ents_between if e.label_ in FIGURE_LABELS)
@@ -86,8 +88,8 @@ def pair_features(candidate: Candidate, ents: list[Span] | None = None, starts: 
     features: dict[str, float] = {
         "bias": 1.0,
         f"dir={direction}": 1.0,
-        f"dist={bucket(len(between), DISTANCE_EDGES)}": 1.0,
-        f"dir={direction}|dist={bucket(len(between), DISTANCE_EDGES)}": 1.0,
+        f"dist={bucket(gap, DISTANCE_EDGES)}": 1.0,
+        f"dir={direction}|dist={bucket(gap, DISTANCE_EDGES)}": 1.0,
         f"same_between={bucket(same_between, (0, 1, 2))}": 1.0,
         f"dir={direction}|same_between={bucket(same_between, (0, 1, 2))}": 1.0,
         f"figures_between={bucket(figures_between, (0, 1, 2, 4))}": 1.0,
@@ -101,7 +103,9 @@ def pair_features(candidate: Candidate, ents: list[Span] | None = None, starts: 
         f"figure={figure.label_}": 1.0,
         f"other_len={bucket(len(other), (1, 2, 4, 8))}": 1.0,
     }
-    for token in list(between)[:6] + list(between)[-6:]:
+    # the first and the last six tokens between (reading every token of a long gap costs)
+    near_edges = sorted(set(range(left.end, min(left.end + 6, right.start))) | set(range(max(right.start - 6, left.end), right.start)))
+    for token in (doc[i] for i in near_edges):
         if not token.is_space:
             features[f"dir={direction}|between={token.lower_}"] = 1.0
     for name, token in (
@@ -113,15 +117,37 @@ def pair_features(candidate: Candidate, ents: list[Span] | None = None, starts: 
         features[f"{name}={token.lower_ if token is not None else '<edge>'}"] = 1.0
     features[f"other_head={other[0].lower_}"] = 1.0
     # the rule baseline's choice: the nearest span of this label, in the figure's clause
-    nearest = min(
-        (e for e in ents if e.label_ == other.label_),
-        key=lambda e: e.start - figure.end if e.start >= figure.end else figure.start - e.end,
-    )
     in_clause = not SENTENCE_END.search(between_text) and ";" not in between_text
-    features[f"nearest_in_clause={nearest == other and in_clause}"] = 1.0
+    features[f"nearest_in_clause={entities.nearest(figure, other.label_) == other and in_clause}"] = 1.0
     if other.label_ == "TARGET":
         features[f"target_text={other.text.lower()}"] = 1.0
     return features
+
+
+class DocEntities:
+    """A Doc's entities in order, and per label, with the nearest-span lookups pair features need."""
+
+    def __init__(self, doc: Doc):
+        self.ents = list(doc.ents)
+        self.starts = [e.start for e in self.ents]  # ents do not overlap: starts and ends are both sorted
+        self.by_label: dict[str, list[Span]] = {}
+        for ent in self.ents:
+            self.by_label.setdefault(ent.label_, []).append(ent)
+        self._label_starts = {label: [e.start for e in ents] for label, ents in self.by_label.items()}
+        self._nearest: dict[tuple[int, str], Span | None] = {}
+
+    def nearest(self, figure: Span, label: str) -> Span | None:
+        """The entity with ``label`` closest to ``figure`` in tokens, either side (the earlier on a tie)."""
+        key = (figure.start, label)
+        if key not in self._nearest:
+            same = self.by_label.get(label, [])
+            index = bisect_left(self._label_starts.get(label, []), figure.end)
+            self._nearest[key] = min(
+                same[max(0, index - 1) : index + 1],
+                key=lambda e: (e.start - figure.end if e.start >= figure.end else figure.start - e.end, e.start),
+                default=None,
+            )
+        return self._nearest[key]
 
 
 class RelationLinker:
@@ -146,12 +172,11 @@ class RelationLinker:
         if not self.models:
             raise ValueError(f"[{self.name}] the relation model is not trained: train it or load a trained pipeline")
         scored = []
-        ents = list(doc.ents)
-        starts = [e.start for e in ents]
+        entities = DocEntities(doc)
         for candidate in candidate_pairs(doc, self.cfg["max_distance"], tuple(self.cfg["types"])):
             model = self.models.get(candidate.type)
             if model is not None:
-                scored.append((model.probability(pair_features(candidate, ents, starts)), candidate))
+                scored.append((model.probability(pair_features(candidate, entities)), candidate))
         return decode(scored, self.cfg["threshold"])
 
     def fit(self, examples: Iterable[Example], seed: int = 0) -> dict[str, int]:
@@ -161,10 +186,9 @@ class RelationLinker:
         for example in examples:
             reference = example.reference
             gold = set(get_relations(reference))
-            ents = list(reference.ents)
-            starts = [e.start for e in ents]
+            entities = DocEntities(reference)
             for candidate in candidate_pairs(reference, self.cfg["max_distance"], tuple(self.cfg["types"])):
-                rows[candidate.type].append(pair_features(candidate, ents, starts))
+                rows[candidate.type].append(pair_features(candidate, entities))
                 labels[candidate.type].append(int(candidate.as_relation() in gold))
         self.models = {}
         counts = {}
