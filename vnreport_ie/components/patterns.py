@@ -87,14 +87,21 @@ HINT_CLASSES = (
 )
 
 
-def find_figures(text: str) -> list[tuple[int, int, str]]:
+# The rule finders are cached by text: the hints, the merge after the NER and the baselines ask
+# for the same paragraphs in turn (nlp.pipe runs each component over a batch of Docs).
+RULE_CACHE_TEXTS = 512
+
+
+@lru_cache(maxsize=RULE_CACHE_TEXTS)
+def find_figures(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, MONEY|PERCENT) of every figure the patterns see in ``text``."""
     spans = [(m.start(), m.end(), "PERCENT") for m in PERCENT.finditer(text)]
     spans += [(m.start(), m.end(), "MONEY") for m in MONEY.finditer(text)]
-    return _without_overlaps(spans)
+    return tuple(_without_overlaps(spans))
 
 
-def find_communes(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=RULE_CACHE_TEXTS)
+def find_communes(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of commune names after xã / phường / thị trấn, lists included."""
     spans: list[tuple[int, int]] = []
     names = commune_gazetteer()
@@ -112,7 +119,7 @@ def find_communes(text: str) -> list[tuple[int, int]]:
             spans.append((more.start("name"), more.start("name") + len(name)))
             position = more.start("name") + len(name)
     spans.extend(commune_name_lists(text))
-    return sorted(set(spans))
+    return tuple(sorted(set(spans)))
 
 
 # what may stand between two names of a list of communes: ", " / " và " / ": 44 nhà, "
@@ -127,7 +134,7 @@ def commune_name_lists(text: str) -> list[tuple[int, int]]:
     names = find_gazetteer_names(text)
     result: list[tuple[int, int]] = []
     run: list[tuple[int, int]] = []
-    for span in names + [None]:
+    for span in [*names, None]:
         if span is not None and run and NAME_LIST_SEPARATOR.fullmatch(text, run[-1][1], span[0]):
             run.append(span)
             continue
@@ -149,7 +156,8 @@ def _commune_name(candidate: str, names: frozenset[str], after_unit_word: bool) 
     return None
 
 
-def find_gazetteer_names(text: str) -> list[tuple[int, int]]:
+@lru_cache(maxsize=RULE_CACHE_TEXTS)
+def find_gazetteer_names(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of capitalised names that are commune names in underthesea's mapping data."""
     names = commune_gazetteer()
     spans = []
@@ -161,7 +169,7 @@ def find_gazetteer_names(text: str) -> list[tuple[int, int]]:
             if candidate.lower() in names:
                 spans.append((match.start(), match.start() + _offset_after_words(match.group(), length)))
                 break
-    return spans
+    return tuple(spans)
 
 
 def _offset_after_words(text: str, count: int) -> int:
