@@ -494,3 +494,26 @@ def test_extract_files_on_mutated_reports(tmp_path_factory, small_model_dir, tex
     for row in rows:
         for entity in row["entities"]:
             assert 0 <= entity["start_offset"] < entity["end_offset"] <= len(row["text"])
+
+
+def test_json_lines_escape_characters_that_line_readers_split_on(tmp_path, small_model_dir):
+    """U+2028 / U+2029 / NEL are valid raw in JSON, but str.splitlines() and JavaScript break lines on them."""
+    from vnreport_ie.batch import extract_files
+    from vnreport_ie.corpus import AnnotatedExample, read_jsonl, write_jsonl
+
+    text = "\u2028Bắc Sơn, ngày 06 tháng 12 năm 2024\x85 thu 5.000 triệu đồng\u2029"
+    report = tmp_path / "report.txt"
+    report.write_text(text + "\n", encoding="utf-8")
+    for fmt in ("doccano", "jsonl"):
+        output = tmp_path / f"out-{fmt}.jsonl"
+        extract_files([report], output, fmt, str(small_model_dir), progress=False)
+        lines = output.read_text(encoding="utf-8").splitlines()
+        rows = [json.loads(line) for line in lines]  # one JSON object per line, whatever splits them
+        if fmt == "doccano":
+            assert [row["text"] for row in rows] == [text]
+        else:  # records: the figure, found by the money pattern whatever the small model says
+            assert "5.000 triệu đồng" in [row["text"] for row in rows]
+    written = tmp_path / "examples.jsonl"
+    write_jsonl([AnnotatedExample(id="r:1", text=text, entities=[], relations=[])], written)
+    assert len(written.read_text(encoding="utf-8").splitlines()) == 1
+    assert [(number, example.text) for number, example, _ in read_jsonl(written)] == [(1, text)]

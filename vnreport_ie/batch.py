@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,6 +18,7 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Literal
 
+from vnreport_ie.corpus import json_line
 from vnreport_ie.inputs import InputError, Paragraph, check_readable, read_paragraphs
 from vnreport_ie.records import FigureRecord
 from vnreport_ie.tables import COLUMNS as TABLE_COLUMNS
@@ -47,10 +47,10 @@ def output_lines(paragraph: Paragraph, doc, fmt: OutputFormat, location=None) ->
     from vnreport_ie.records import doc_to_records
 
     if fmt == "doccano":
-        return [json.dumps(doc_to_doccano(paragraph, doc), ensure_ascii=False)]
+        return [json_line(doc_to_doccano(paragraph, doc))]
     records = doc_to_records(doc, paragraph.id, location)
     if fmt == "jsonl":
-        return [json.dumps(record_row(r, paragraph), ensure_ascii=False) for r in records]
+        return [json_line(record_row(r, paragraph)) for r in records]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     for record in records:

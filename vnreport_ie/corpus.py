@@ -302,6 +302,15 @@ def load_examples(path: str | Path) -> list[AnnotatedExample]:
     return examples
 
 
+# Characters JSON leaves raw but that many line readers (str.splitlines, JavaScript) take for line breaks.
+LINE_BREAKS_TO_ESCAPE = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
+
+
+def json_line(value) -> str:
+    """``value`` as one JSON line: UTF-8 text kept readable, and nothing a line reader could split."""
+    return json.dumps(value, ensure_ascii=False).translate(LINE_BREAKS_TO_ESCAPE)
+
+
 def write_jsonl(examples: Iterable[AnnotatedExample], path: str | Path) -> int:
     """Write examples as the guide's JSONL; returns how many were written."""
     count = 0
@@ -309,7 +318,7 @@ def write_jsonl(examples: Iterable[AnnotatedExample], path: str | Path) -> int:
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w", encoding="utf-8") as handle:
         for example in examples:
-            handle.write(json.dumps(example.to_dict(), ensure_ascii=False) + "\n")
+            handle.write(json_line(example.to_dict()) + "\n")
             count += 1
     return count
 
