@@ -24,13 +24,12 @@ from collections.abc import Iterable
 from itertools import accumulate
 from pathlib import Path
 
-from spacy.attrs import TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
 from vnreport_ie.components.linear import LinearModel, bucket, fit_ranker
-from vnreport_ie.components.patterns import indicator_before, token_hints, token_offsets_and_texts
+from vnreport_ie.components.patterns import doc_hints, indicator_before, token_offsets_and_texts
 from vnreport_ie.corpus import FIGURE_LABELS
 from vnreport_ie.relations import FigureRelation, get_relations, set_relations
 from vnreport_ie.tokenizer import doc_text
@@ -111,12 +110,7 @@ class IndicatorFinder:
 
     def _context(self, doc: Doc) -> "_DocArrays":
         """Per-token data the features read: words, hint classes, which tokens are inside an entity."""
-        # the lexical hints component tags every token (doc.has_annotation("TAG") would scan the whole Doc)
-        if len(doc) and doc[0].tag:
-            strings = doc.vocab.strings
-            hints = [strings[tag] if tag else "O" for tag in doc.to_array(TAG).tolist()]
-        else:
-            hints = token_hints(doc)
+        hints = doc_hints(doc)
         blocked = [False] * len(doc)
         for ent in doc.ents:
             if ent.label_ != "INDICATOR":

@@ -203,6 +203,15 @@ def token_offsets_and_texts(doc: Doc) -> list[tuple[int, str]]:
     return [(start, text[start : start + length]) for start, length in doc.to_array([IDX, LENGTH]).tolist()]
 
 
+def doc_hints(doc: Doc) -> list[str]:
+    """The hint class of each token: the tags the lexical hints component set, else computed now."""
+    # the component tags every token (doc.has_annotation("TAG") would scan the whole Doc)
+    if len(doc) and doc[0].tag:
+        strings = doc.vocab.strings
+        return [strings[tag] if tag else "O" for tag in doc.to_array(TAG).tolist()]
+    return token_hints(doc)
+
+
 def token_hints(doc: Doc) -> list[str]:
     """The hint class of each token of ``doc`` (one of HINT_CLASSES)."""
     text = doc_text(doc)

@@ -30,7 +30,7 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 
 from vnreport_ie.components.linear import LinearModel, bucket, fit_ranker
-from vnreport_ie.components.patterns import token_hints, token_offsets_and_texts
+from vnreport_ie.components.patterns import doc_hints, token_offsets_and_texts
 from vnreport_ie.corpus import FIGURE_LABELS
 from vnreport_ie.tokenizer import doc_text
 
@@ -65,11 +65,7 @@ class ProjectFinder:
     def _view(self, doc: Doc) -> dict:
         tokens = token_offsets_and_texts(doc)
         texts = [text for _, text in tokens]
-        hints = (
-            [doc.vocab.strings[tag] if tag else "O" for tag in doc.to_array("TAG").tolist()]
-            if len(doc) and doc[0].tag
-            else token_hints(doc)
-        )
+        hints = doc_hints(doc)
         figure = [False] * len(doc)
         for ent in doc.ents:
             if ent.label_ in FIGURE_LABELS:
