@@ -39,7 +39,7 @@ TEMPLATE = re.compile(r"^T\[(?P<first>-?\d+)(?:,(?P<last>-?\d+))?\](?:\.(?P<func
 FUNCTIONS = {None, "lower", "isdigit", "istitle", "is_in_dict"}
 # sentinels padding a sentence: never a syllable (they hold a NUL character)
 BEFORE, AFTER = "\x00BOS", "\x00EOS"
-CACHE_LIMIT = 200_000  # n-grams kept per n-gram length before the cache is emptied (~30 MB)
+CACHE_LIMIT = 200_000  # n-grams kept per n-gram length before the cache is emptied (bounds its memory)
 
 
 class CRFModelError(ValueError):
