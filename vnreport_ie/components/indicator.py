@@ -37,6 +37,18 @@ from vnreport_ie.tokenizer import doc_text
 NAME = "vnreport_indicators"
 CLAUSE_BOUNDARIES = {",", ";", ":", ".", "(", ")", "-", "+", "•"}
 PUNCTUATION_EDGE = set(".,;:!?()[]{}\"'“”*-+/%…")
+# Words the guide leaves out of an indicator (estimates, periods, verbs, comparisons, plan words, units):
+# a span of these words alone ("Ước tính đến hết", "tỷ lệ", "so", "Kế hoạch", "ha") names nothing, so it is
+# no candidate, and a figure whose nearest clause is only such words takes its indicator from further back.
+NON_NAME_WORDS = frozenset(
+    word.strip()
+    for word in """ước tính|ước|tính|ước thực hiện|thực hiện|dự kiến|đến|hết|đến hết|năm|quý|tháng|kỳ|lũy kế|luỹ kế|
+    tỷ lệ|tỉ lệ|và|kế hoạch|chỉ tiêu|dự toán|trong đó|riêng|với|so|cùng kỳ|thời điểm|ngày|hiện nay|nay|đến nay|
+    đạt|là|được|bằng|tăng|giảm|chiếm|vượt|trên|tại|của|đã|số|
+    ha|tấn|km|m|m2|m²|con|lượt|đồng|triệu đồng|tỷ đồng""".split("|")
+)
+# ... nor does an indicator end with one, except the few that close names ("[Số tiền thu được]", "[Trẻ nhà trẻ đạt]")
+CANNOT_END = NON_NAME_WORDS - {"đạt", "số", "được", "trên", "bằng"}
 
 
 def _prefix_counts(flags: Iterable[bool]) -> list[int]:
@@ -58,6 +70,15 @@ class _DocArrays:
         self.stops = [text in (";", ".") or "\n" in text for text in texts]
         self.has_digit = [not text.isalpha() and any(c.isdigit() for c in text) for text in texts]
         self.is_title = [text[:1].isupper() for text in texts]
+        # nearest_name[b]: the last token before b that can carry a name, with no entity or stop after it
+        self.nearest_name: list[int | None] = [None]
+        last = None
+        for i, text in enumerate(texts):
+            if blocked[i] or self.stops[i]:
+                last = None
+            elif self.can_edge[i] and not self.has_digit[i] and self.words[i] not in NON_NAME_WORDS:
+                last = i
+            self.nearest_name.append(last)
         self.token_start_char = [idx for idx, _ in tokens]
         self.token_end_char = [idx + len(text) for idx, text in tokens]
         self.digits = _prefix_counts(self.has_digit)
@@ -130,19 +151,25 @@ class IndicatorFinder:
 
     def end_candidates(self, view: "_DocArrays", figure_start: int) -> list[int]:
         """Exclusive token ends b of a possible indicator [a, b) before the figure starting at ``figure_start``."""
-        return [
-            b
-            for b in range(figure_start, max(0, figure_start - self.cfg["max_gap"]) - 1, -1)
-            if b >= 1 and view.can_edge[b - 1] and not view.blocked[b - 1]
-        ]
+        max_length = self.cfg["max_length"]
+        result = []
+        for b in range(figure_start, max(0, figure_start - self.cfg["max_gap"]) - 1, -1):
+            if b >= 1 and view.can_edge[b - 1] and not view.blocked[b - 1] and view.words[b - 1] not in CANNOT_END:
+                name = view.nearest_name[b]  # some start gives a span that names something
+                if name is not None and name >= b - max_length:
+                    result.append(b)
+        return result
 
     def start_candidates(self, view: "_DocArrays", end: int) -> list[int]:
         """Token starts a of a possible indicator [a, end): no entity, sentence end or semicolon inside."""
         result = []
+        name = view.nearest_name[end]
+        if name is None:
+            return result
         for a in range(end - 1, max(0, end - self.cfg["max_length"]) - 1, -1):
             if view.blocked[a] or view.stops[a]:
                 break
-            if view.can_edge[a]:
+            if view.can_edge[a] and a <= name:
                 result.append(a)
         return result
 

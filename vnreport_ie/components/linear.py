@@ -43,7 +43,12 @@ def bucket(value: int, edges: tuple[int, ...]) -> str:
 
 
 def fit_linear(
-    rows: list[dict[str, float]], labels: list[int], seed: int = 0, c: float = 1.0, fit_intercept: bool = True
+    rows: list[dict[str, float]],
+    labels: list[int],
+    seed: int = 0,
+    c: float = 1.0,
+    fit_intercept: bool = True,
+    class_weight: str | None = None,
 ) -> LinearModel | None:
     """Fit scikit-learn's LogisticRegression on sparse feature dicts; None when one class is missing."""
     from sklearn.feature_extraction import DictVectorizer
@@ -53,7 +58,9 @@ def fit_linear(
         return None
     vectorizer = DictVectorizer()
     matrix = vectorizer.fit_transform(rows)
-    classifier = LogisticRegression(C=c, max_iter=3000, random_state=seed, fit_intercept=fit_intercept)
+    classifier = LogisticRegression(
+        C=c, max_iter=3000, random_state=seed, fit_intercept=fit_intercept, class_weight=class_weight
+    )
     classifier.fit(matrix, np.asarray(labels))
     names = vectorizer.get_feature_names_out()
     weights = {str(n): float(w) for n, w in zip(names, classifier.coef_[0]) if abs(w) > 1e-6}

@@ -28,7 +28,9 @@ UPPER = "".join(c for c in map(chr, range(0x41, 0x1F00)) if c.isupper() and c.is
 LETTER = rf"[^\W\d_{SUPERSCRIPTS}]"
 NUMBER = r"\d+(?:[.,]\d+)*"  # e.g. 58.829 / 26,15 / 1.829.669.600
 SCALE = r"(?:nghìn\s+tỷ|nghìn\s+tỉ|ngàn\s+tỷ|nghìn|ngàn|triệu|tỷ|tỉ)"
-CURRENCY = r"(?:đồng|VNĐ|VND|vnđ|trđ|USD|\^d|\^đ|đ)"
+# "đồng" that starts a word of its own is no currency: "1/10.000 đồng thời", "1.200 đồng bào"
+NOT_CURRENCY_DONG = r"(?!\s+(?:thời|bào|bộ|chí|ý|loạt|nghiệp|tình|đều|hồ|phục|hương|ruộng|cỏ|khởi)(?![^\W\d_]))"
+CURRENCY = rf"(?:đồng{NOT_CURRENCY_DONG}|VNĐ|VND|vnđ|trđ|USD|\^d|\^đ|đ)"
 # a scale word that is really a word of its own: "tỷ lệ", "tỷ trọng", "triệu chứng"
 NOT_A_SCALE = r"(?!\s*(?:lệ|trọng|chứng)\b)"
 # what a scaled number counts when it is not money: "1,5 triệu lượt khách"
@@ -325,10 +327,11 @@ class PatternMerge:
     """Merge the rules' figures and communes into the NER's entities.
 
     Money and percent shapes are rules that hold in any report, so a pattern
-    figure replaces the NER figures it overlaps (and is added where the NER
+    figure replaces the NER entities it overlaps (and is added where the NER
     found nothing); NER figures the patterns do not see (a number whose unit
     is shared, "60.746/135.188 triệu đồng") stay. A commune name after xã /
-    phường / thị trấn is added only where the NER found nothing.
+    phường / thị trấn is added where the NER found nothing and replaces NER
+    communes inside it (the NER's "xã [Bằng] Hữu").
     """
 
     def __call__(self, doc: Doc) -> Doc:
@@ -343,11 +346,10 @@ class PatternMerge:
             if span is None:
                 continue  # not on token edges: leave it to the NER
             overlapping = {id(e): e for e in owner[span.start : span.end] if e is not None}.values()
-            if label == "COMMUNE":
-                if overlapping:
-                    continue
-            elif any(e.label_ not in ("MONEY", "PERCENT") for e in overlapping):
-                continue
+            if label == "COMMUNE" and any(
+                e.label_ != "COMMUNE" or e.start < span.start or e.end > span.end for e in overlapping
+            ):
+                continue  # a known name replaces only the parts of itself the NER found ("xã [Bằng] Hữu")
             for ent in list(overlapping):
                 owner[ent.start : ent.end] = [None] * (ent.end - ent.start)
             owner[span.start : span.end] = [span] * (span.end - span.start)

@@ -39,12 +39,20 @@ NOT_LETTER_BEFORE = r"(?<![^\W\d_])"
 # "dự án X", "công trình: X", "Dự án “X”": the name starts after the trigger
 TRIGGER = re.compile(rf"{NOT_LETTER_BEFORE}(?:[Dd]ự\s+án|[Cc]ông\s+trình|DỰ\s+ÁN)[ \t]*[:“\"]?[ \t]*")
 # a programme names itself: the span starts at the word
-PROGRAMME = re.compile(rf"{NOT_LETTER_BEFORE}(?:[Cc]hương\s+trình|CTMTQG|CT\s+MTQG)(?![^\W\d_])")
+# (not a document: "Chương trình số 15/CTr-UBND", "Chương trình hành động số 74-CTr/TU", "Chương trình công tác năm")
+PROGRAMME = re.compile(
+    rf"{NOT_LETTER_BEFORE}(?:[Cc]hương\s+trình|CTMTQG|CT\s+MTQG)(?![^\W\d_])"
+    r"(?!\s+(?:(?:hành\s+động|công\s+tác)\b|số\s+\d))"
+)
 # where a list of projects goes on after a name: "...; Next name" / "..., next name"
 LIST_SEPARATORS = (";", ",")
 LIST_LOOKAHEAD = 8  # tokens after a name within which the separator may come ("Cầu Bản Dù, xã Vân Thủy; Cầu ...")
 STOPS = {";", ".", "!", "?"}
+# a list of named works after "cụ thể:", "gồm:", "như:" ("03 cầu cụ thể: Cầu Nà Ké, xã Quan Sơn; Cầu ...")
+LIST_INTRODUCTION = re.compile(r"(?i)(?<![^\W\d_])(?:cụ\s+thể|gồm|bao\s+gồm|như)\s*:[ \t]*[“\"*]*[ \t]*(?=[^\W\d_])")
 NONE = -1  # the "no project here" candidate
+COMMUNE_UNIT_WORDS = {"xã", "phường", "thị trấn"}
+PLACE_WORDS = COMMUNE_UNIT_WORDS | {"huyện", "tỉnh", "thành phố", "quận", "thị xã"}
 
 
 class ProjectFinder:
@@ -54,6 +62,8 @@ class ProjectFinder:
     """
 
     label = "PROJECT"
+    # whether the "no span here" choice reads the word before the anchor's trigger ("các dự án" is generic)
+    lead_features = True
 
     def __init__(self, nlp: Language, name: str, max_length: int):
         self.name = name
@@ -90,7 +100,11 @@ class ProjectFinder:
         """Token index -> kinds ("trigger", "programme") of the anchors found by the words alone."""
         text = doc_text(doc)
         result: dict[int, set[str]] = {}
-        for kind, pattern, edge in (("trigger", TRIGGER, "end"), ("programme", PROGRAMME, "start")):
+        for kind, pattern, edge in (
+            ("trigger", TRIGGER, "end"),
+            ("programme", PROGRAMME, "start"),
+            ("list", LIST_INTRODUCTION, "end"),  # read as a list goes on: "…; Next name"
+        ):
             for match in pattern.finditer(text):
                 position = match.end() if edge == "end" else match.start()
                 index = bisect_left(view["starts"], position)
@@ -104,6 +118,8 @@ class ProjectFinder:
             if view["figure"][i] or view["stop"][i] and view["texts"][i] != ";":
                 return None
             if view["texts"][i] in LIST_SEPARATORS:
+                if view["texts"][i] == "," and i + 1 < len(view["words"]) and view["words"][i + 1] in PLACE_WORDS:
+                    continue  # "..., xã Hoàng Đồng, thành phố Lạng Sơn; Next name": the name's place, not a list item
                 following = i + 1
                 while following < len(view["texts"]) and not view["texts"][following][:1].isalnum():
                     following += 1  # footnote marks, list marks, quotes
@@ -120,6 +136,10 @@ class ProjectFinder:
             token = view["texts"][b - 1]
             if view["figure"][b - 1] or view["stop"][b - 1] or (b - 1 in anchors and b - 1 > start and depth <= 0):
                 break
+            if token == "," and b < len(view["words"]) and view["words"][b] in COMMUNE_UNIT_WORDS:
+                break  # "Cầu Lũng Na, xã Vạn Linh": the commune after a comma is outside the name
+            if view["words"][b - 1] in PLACE_WORDS:
+                continue  # a name does not end between "thị trấn" and the town's name
             depth += (token == "(") - (token == ")")
             if token[:1].isalnum() or token == ")":
                 result.append(b)
@@ -135,8 +155,17 @@ class ProjectFinder:
         kind = "+".join(sorted(kinds))
         first = words[start]
         before = words[start - 1] if start else "<start>"
+        # the word before the anchor's own words ("các [dự án]" is generic, "triển khai [dự án] X" names one)
+        position = start - 1
+        while position >= 0 and not words[position][:1].isalnum():
+            position -= 1  # ":" and quotes after the trigger
+        lead = words[position - 1] if position >= 1 else "<start>"
         if end == NONE:
-            return {
+            features = {
+                f"none|lead={lead}": 1.0,
+                f"none|lead_hint={hints[position - 1] if position >= 1 else '<start>'}": 1.0,
+            } if self.lead_features else {}
+            return features | {
                 "none": 1.0,
                 f"none|kind={kind}": 1.0,
                 f"none|first={first}": 1.0,
@@ -144,6 +173,7 @@ class ProjectFinder:
                 f"none|first_is_title={view['title'][start]}|kind={kind}": 1.0,
                 f"none|first_hint={hints[start]}": 1.0,
                 f"none|before={before}": 1.0,
+                f"none|before={before}|kind={kind}": 1.0,
                 f"none|second={words[start + 1] if start + 1 < len(words) else '<end>'}": 1.0,
             }
         length = bucket(end - start, (1, 2, 3, 4, 6, 9, 13, 20, 30))
@@ -181,6 +211,11 @@ class ProjectFinder:
             raise ValueError(f"[{self.name}] the {self.label} model is not trained: train it or load a trained pipeline")
         view = self._view(doc)
         anchors = self.anchors(doc, view)
+        for ent in doc.ents:  # lists go on after the names the NER found, too
+            if ent.label_ == self.label:
+                following = self.list_anchor(view, ent.end)
+                if following is not None and following not in anchors:
+                    anchors[following] = {"list"}
         chosen: list[Span] = []
         covered_until = 0
         pending = sorted(anchors)

@@ -63,6 +63,7 @@ def candidate_pairs(doc: Doc, max_distance: int, types: tuple[str, ...] = RELATI
 
 
 DISTANCE_EDGES = (0, 1, 2, 3, 5, 8, 13, 21, 34)
+RULE_FEATURE_SCALE = 5.0
 
 
 def pair_features(candidate: Candidate, entities: DocEntities | None = None) -> dict[str, float]:
@@ -118,7 +119,10 @@ def pair_features(candidate: Candidate, entities: DocEntities | None = None) -> 
     features[f"other_head={other[0].lower_}"] = 1.0
     # the rule baseline's choice: the nearest span of this label, in the figure's clause
     in_clause = not SENTENCE_END.search(between_text) and ";" not in between_text
-    features[f"nearest_in_clause={entities.nearest(figure, other.label_) == other and in_clause}"] = 1.0
+    # (scaled up, so that the regularisation barely holds its weight back: with few examples of a relation
+    # type, the classifier starts from the rule and learns where the data says otherwise)
+    nearest_in_clause = entities.nearest(figure, other.label_) == other and in_clause
+    features[f"nearest_in_clause={nearest_in_clause}"] = RULE_FEATURE_SCALE
     if other.label_ == "TARGET":
         features[f"target_text={other.text.lower()}"] = 1.0
     return features
@@ -194,7 +198,9 @@ class RelationLinker:
         counts = {}
         for relation_type, features in rows.items():
             counts[relation_type] = sum(labels[relation_type])
-            model = fit_linear(features, labels[relation_type], seed)
+            # every location / project pair above the threshold is kept: weigh the rare positives as much as the rest
+            weight = "balanced" if relation_type not in SINGLE_VALUED_RELATIONS else None
+            model = fit_linear(features, labels[relation_type], seed, class_weight=weight)
             if model is not None:  # None: no positive (or no negative) pair of this type to learn from
                 self.models[relation_type] = model
         return counts

@@ -28,6 +28,7 @@ class TargetFinder(ProjectFinder):
     """spaCy component: TARGET spans after figures, with a ranker for where each ends."""
 
     label = "TARGET"
+    lead_features = False
 
     def anchors(self, doc: Doc, view: dict) -> dict[int, set[str]]:
         """Token index -> kinds: the first word after each figure ("figure") or after its comparison words."""
