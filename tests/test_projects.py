@@ -98,3 +98,38 @@ def test_untrained_component_says_so(finder):
     nlp, component = finder  # this fixture's component is never trained
     with pytest.raises(ValueError, match="not trained"):
         component(doc_with_hints(nlp, "dự án X"))
+
+
+def test_a_list_after_cu_the_is_anchored_and_a_commune_after_a_comma_ends_a_name(finder):
+    nlp, component = finder
+    text = "Đang triển khai xây dựng 03 cầu cụ thể: Cầu Nà Ké, xã Quan Sơn; Cầu Đông Seng, xã Chiến Thắng."
+    doc = doc_with_hints(nlp, text)
+    view = component._view(doc)
+    anchors = component.anchors(doc, view)
+    start = min(anchors)
+    assert doc[start:].text.startswith("Cầu Nà Ké") and anchors[start] == {"list"}
+    ends = component.end_candidates(view, start, anchors)
+    assert doc[start : ends[-1]].text == "Cầu Nà Ké"  # ", xã Quan Sơn" is the place of the work, outside its name
+    # the list goes on after the place: the next item is anchored, not "xã Quan Sơn"
+    following = component.list_anchor(view, ends[-1])
+    assert following is not None and doc[following:].text.startswith("Cầu Đông Seng")
+
+
+def test_a_name_does_not_end_between_the_unit_word_and_the_town(finder):
+    nlp, component = finder
+    text = "Triển khai dự án Khu đô thị phía Đông thị trấn Đồng Mỏ trong năm."
+    doc = doc_with_hints(nlp, text)
+    view = component._view(doc)
+    start = min(component.anchors(doc, view))
+    names = [doc[start:b].text for b in component.end_candidates(view, start)]
+    assert "Khu đô thị phía Đông thị trấn Đồng Mỏ" in names
+    assert "Khu đô thị phía Đông thị trấn" not in names
+
+
+@pytest.mark.parametrize(
+    "text", ["Thực hiện Chương trình số 15/CTr-UBND của UBND tỉnh", "và Chương trình hành động số 74-CTr/TU"]
+)
+def test_a_programme_document_is_no_anchor(finder, text):
+    nlp, component = finder
+    doc = doc_with_hints(nlp, text)
+    assert component.anchors(doc, component._view(doc)) == {}

@@ -41,11 +41,18 @@ PUNCTUATION_EDGE = set(".,;:!?()[]{}\"'“”*-+/%…")
 # a span of these words alone ("Ước tính đến hết", "tỷ lệ", "so", "Kế hoạch", "ha") names nothing, so it is
 # no candidate, and a figure whose nearest clause is only such words takes its indicator from further back.
 NON_NAME_WORDS = frozenset(
-    word.strip()
-    for word in """ước tính|ước|tính|ước thực hiện|thực hiện|dự kiến|đến|hết|đến hết|năm|quý|tháng|kỳ|lũy kế|luỹ kế|
-    tỷ lệ|tỉ lệ|và|kế hoạch|chỉ tiêu|dự toán|trong đó|riêng|với|so|cùng kỳ|thời điểm|ngày|hiện nay|nay|đến nay|
-    đạt|là|được|bằng|tăng|giảm|chiếm|vượt|trên|tại|của|đã|số|
-    ha|tấn|km|m|m2|m²|con|lượt|đồng|triệu đồng|tỷ đồng""".split("|")
+    (
+        # estimates and periods
+        "ước tính", "ước", "tính", "ước thực hiện", "thực hiện", "dự kiến", "đến", "hết", "đến hết", "năm",
+        "quý", "tháng", "kỳ", "lũy kế", "luỹ kế",
+        # shares, links and plan words
+        "tỷ lệ", "tỉ lệ", "và", "kế hoạch", "chỉ tiêu", "dự toán", "trong đó", "riêng", "với", "so",
+        "cùng kỳ", "thời điểm", "ngày", "hiện nay", "nay", "đến nay",
+        # verbs and comparisons
+        "đạt", "là", "được", "bằng", "tăng", "giảm", "chiếm", "vượt", "trên", "tại", "của", "đã", "số",
+        # units
+        "ha", "tấn", "km", "m", "m2", "m²", "con", "lượt", "đồng", "triệu đồng", "tỷ đồng",
+    )
 )
 # ... nor does an indicator end with one, except the few that close names ("[Số tiền thu được]", "[Trẻ nhà trẻ đạt]")
 CANNOT_END = NON_NAME_WORDS - {"đạt", "số", "được", "trên", "bằng"}

@@ -53,6 +53,10 @@ LIST_INTRODUCTION = re.compile(r"(?i)(?<![^\W\d_])(?:cụ\s+thể|gồm|bao\s+g�
 NONE = -1  # the "no project here" candidate
 COMMUNE_UNIT_WORDS = {"xã", "phường", "thị trấn"}
 PLACE_WORDS = COMMUNE_UNIT_WORDS | {"huyện", "tỉnh", "thành phố", "quận", "thị xã"}
+# what the guide leaves after a name: a place after "tại", "ở", "thuộc", "trên địa bàn"; phases and periods
+# ("giai đoạn 2021-2025", "năm 2024"); and "với" (what follows is the project's figures or partners)
+AFTER_NAME_WORDS = {"tại", "ở", "thuộc", "trên địa bàn", "giai đoạn", "với"}
+YEAR = re.compile(r"\d{4}")
 
 
 class ProjectFinder:
@@ -118,7 +122,7 @@ class ProjectFinder:
             if view["figure"][i] or view["stop"][i] and view["texts"][i] != ";":
                 return None
             if view["texts"][i] in LIST_SEPARATORS:
-                if view["texts"][i] == "," and i + 1 < len(view["words"]) and view["words"][i + 1] in PLACE_WORDS:
+                if view["texts"][i] == "," and i + 1 < len(view["words"]) and _starts_with_any(view["words"][i + 1], PLACE_WORDS):
                     continue  # "..., xã Hoàng Đồng, thành phố Lạng Sơn; Next name": the name's place, not a list item
                 following = i + 1
                 while following < len(view["texts"]) and not view["texts"][following][:1].isalnum():
@@ -136,10 +140,12 @@ class ProjectFinder:
             token = view["texts"][b - 1]
             if view["figure"][b - 1] or view["stop"][b - 1] or (b - 1 in anchors and b - 1 > start and depth <= 0):
                 break
-            if token == "," and b < len(view["words"]) and view["words"][b] in COMMUNE_UNIT_WORDS:
+            if _leaves_the_name(view["words"], b - 1):
+                break
+            if token == "," and b < len(view["words"]) and _starts_with_any(view["words"][b], COMMUNE_UNIT_WORDS):
                 break  # "Cầu Lũng Na, xã Vạn Linh": the commune after a comma is outside the name
-            if view["words"][b - 1] in PLACE_WORDS:
-                continue  # a name does not end between "thị trấn" and the town's name
+            if _ends_with_any(view["words"][b - 1], PLACE_WORDS):
+                continue  # a name does not end between "thị trấn" and the town's name ("Đông thị trấn" is one token)
             depth += (token == "(") - (token == ")")
             if token[:1].isalnum() or token == ")":
                 result.append(b)
@@ -291,6 +297,27 @@ class ProjectFinder:
         model = json.loads((path / "model.json").read_text(encoding="utf-8"))
         self.model = LinearModel.from_dict(model) if model else None
         return self
+
+
+def _leaves_the_name(words: list[str], i: int) -> bool:
+    """Whether token ``i`` is where a project name has ended: "tại ...", "trên địa bàn ...", "năm 2024", ..."""
+    word = words[i]
+    following = words[i + 1] if i + 1 < len(words) else ""
+    return (
+        word in AFTER_NAME_WORDS
+        or (word == "trên" and following == "địa bàn")
+        or (word == "năm" and YEAR.fullmatch(following) is not None)
+    )
+
+
+def _starts_with_any(word: str, words: set[str]) -> bool:
+    """Whether the (lower-case) token ``word`` is one of ``words`` or starts with one and a space."""
+    return word in words or any(word.startswith(w + " ") for w in words)
+
+
+def _ends_with_any(word: str, words: set[str]) -> bool:
+    """Whether the (lower-case) token ``word`` is one of ``words`` or ends with a space and one."""
+    return word in words or any(word.endswith(" " + w) for w in words)
 
 
 def _any_between(ordered: list[int], start: int, end: int) -> bool:

@@ -1,0 +1,100 @@
+"""Rule parts of the model: figure shapes, the merge after the NER, indicator candidates, relation fitting."""
+
+from __future__ import annotations
+
+import pytest
+
+import vnreport_ie.components.indicator  # registers vnreport_indicators
+import vnreport_ie.components.patterns  # noqa: F401  (registers the hints and the merge)
+from vnreport_ie.components.patterns import find_figures
+
+
+def figure_texts(text):
+    return [(text[start:end], label) for start, end, label in find_figures(text)]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("bản đồ tỷ lệ 1/10.000 đồng thời theo quy định", []),  # "đồng thời": at the same time
+        ("tặng quà 1.200 đồng bào dân tộc", []),  # "đồng bào": compatriots
+        ("đạt 113 tỷ đồng bằng 28,1% dự toán", [("113 tỷ đồng", "MONEY"), ("28,1%", "PERCENT")]),
+        ("thu 5 tỷ đồng, đồng thời chi 2 tỷ đồng", [("5 tỷ đồng", "MONEY"), ("2 tỷ đồng", "MONEY")]),
+    ],
+)
+def test_dong_that_starts_a_word_is_no_currency(text, expected):
+    assert figure_texts(text) == expected
+
+
+@pytest.fixture(scope="module")
+def merge_nlp():
+    import vnreport_ie
+
+    nlp = vnreport_ie.blank()
+    return nlp, nlp.add_pipe("vnreport_pattern_merge")
+
+
+def test_a_pattern_figure_replaces_any_ner_entity_it_overlaps(merge_nlp):
+    nlp, merge = merge_nlp
+    text = "Nguồn vốn bổ sung tại QĐ 1800: 5.490 trđ."
+    doc = nlp.make_doc(text)
+    start = text.index("5.490")
+    doc.ents = [doc.char_span(start, start + len("5.490 trđ"), label="COMMUNE")]  # an NER mistake
+    ents = [(e.text, e.label_) for e in merge(doc).ents]
+    assert ents == [("5.490 trđ", "MONEY")]
+
+
+def test_a_known_commune_replaces_the_part_of_it_the_ner_found(merge_nlp):
+    nlp, merge = merge_nlp
+    text = "các nguồn lực để xây dựng xã Bằng Hữu sớm đạt chuẩn"
+    doc = nlp.make_doc(text)
+    start = text.index("Bằng")
+    doc.ents = [doc.char_span(start, start + len("Bằng"), label="COMMUNE")]
+    assert [(e.text, e.label_) for e in merge(doc).ents] == [("Bằng Hữu", "COMMUNE")]
+
+
+def test_a_commune_rule_does_not_override_other_ner_labels(merge_nlp):
+    nlp, merge = merge_nlp
+    text = "dự án Nhà văn hóa xã Tân Thành đã hoàn thành"
+    doc = nlp.make_doc(text)
+    start = text.index("Nhà")
+    doc.ents = [doc.char_span(start, text.index(" đã"), label="PROJECT")]
+    assert [(e.text, e.label_) for e in merge(doc).ents] == [("Nhà văn hóa xã Tân Thành", "PROJECT")]
+
+
+@pytest.fixture(scope="module")
+def indicator_parts():
+    import vnreport_ie
+
+    nlp = vnreport_ie.blank()
+    nlp.add_pipe("vnreport_lexical_hints")
+    return nlp, nlp.add_pipe("vnreport_indicators")
+
+
+def test_no_indicator_candidate_is_only_words_the_guide_leaves_out(indicator_parts):
+    nlp, finder = indicator_parts
+    text = "Tổng thu NSNN đạt 83 tỷ đồng; Ước tính đến hết năm 2024 đạt 113 tỷ đồng"
+    doc = nlp.get_pipe("vnreport_lexical_hints")(nlp.make_doc(text))
+    start = text.index("113")
+    doc.ents = [doc.char_span(start, len(text), label="MONEY")]
+    figure = doc.ents[0]
+    view = finder._context(doc)
+    spans = [doc[a:b].text for b in finder.end_candidates(view, figure.start) for a in finder.start_candidates(view, b)]
+    assert spans, "some candidate remains"
+    # "Ước tính đến hết" (estimate and period words) names nothing, nor does any span ending on them
+    assert not any(span.lower().rstrip().endswith(("đến hết", "ước tính", "năm")) for span in spans), spans
+    assert any(span.startswith("Tổng thu NSNN") for span in spans)  # the indicator further back stays reachable
+
+
+def test_relation_classifiers_start_from_the_rule_for_rare_types(corpus_examples):
+    import vnreport_ie
+    from vnreport_ie.components.relation import RULE_FEATURE_SCALE
+    from vnreport_ie.training_data import to_spacy_examples
+
+    nlp = vnreport_ie.blank()
+    linker = nlp.add_pipe("vnreport_relations")
+    data = to_spacy_examples(nlp, [e for e in corpus_examples if e.doc_id == "bacson-2024"])
+    counts = linker.fit(data.examples, seed=0)
+    assert counts["location"] > 0
+    weight = linker.models["location"].weights.get("nearest_in_clause=True", 0.0)
+    assert RULE_FEATURE_SCALE > 1 and weight > 0  # the rule's choice counts for a location
