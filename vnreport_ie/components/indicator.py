@@ -44,7 +44,7 @@ NON_NAME_WORDS = frozenset(
     (
         # estimates and periods
         "ước tính", "ước", "tính", "ước thực hiện", "thực hiện", "dự kiến", "đến", "hết", "đến hết", "năm",
-        "quý", "tháng", "kỳ", "lũy kế", "luỹ kế",
+        "quý", "tháng", "kỳ", "lũy kế", "luỹ kế", "i", "ii", "iii", "iv", "đề ra",
         # shares, links and plan words
         "tỷ lệ", "tỉ lệ", "và", "kế hoạch", "chỉ tiêu", "dự toán", "trong đó", "riêng", "với", "so",
         "cùng kỳ", "thời điểm", "ngày", "hiện nay", "nay", "đến nay",
@@ -52,6 +52,15 @@ NON_NAME_WORDS = frozenset(
         "đạt", "là", "được", "bằng", "tăng", "giảm", "chiếm", "vượt", "trên", "tại", "của", "đã", "số",
         # units
         "ha", "tấn", "km", "m", "m2", "m²", "con", "lượt", "đồng", "triệu đồng", "tỷ đồng",
+    )
+)
+# ... and these never stand inside one (the guide leaves estimates, periods, comparisons and plan words out;
+# a colon ends a heading: "Kết quả học tập: [mức Tốt]"): a span starts after them
+INSIDE_BARRIERS = frozenset(
+    (
+        ":", "ước", "ước tính", "ước thực hiện", "lũy kế", "luỹ kế", "dự kiến", "so", "với", "kế hoạch", "dự toán",
+        "chỉ tiêu", "cùng kỳ", "quý", "tháng", "hết", "đến hết", "đến nay", "hiện nay", "trong đó", "riêng",
+        "chiếm", "vượt",
     )
 )
 # ... nor does an indicator end with one, except the few that close names ("[Số tiền thu được]", "[Trẻ nhà trẻ đạt]")
@@ -81,7 +90,7 @@ class _DocArrays:
         self.nearest_name: list[int | None] = [None]
         last = None
         for i, text in enumerate(texts):
-            if blocked[i] or self.stops[i]:
+            if blocked[i] or self.stops[i] or self.words[i] in INSIDE_BARRIERS:
                 last = None
             elif self.can_edge[i] and not self.has_digit[i] and self.words[i] not in NON_NAME_WORDS:
                 last = i
@@ -174,7 +183,7 @@ class IndicatorFinder:
         if name is None:
             return result
         for a in range(end - 1, max(0, end - self.cfg["max_length"]) - 1, -1):
-            if view.blocked[a] or view.stops[a]:
+            if view.blocked[a] or view.stops[a] or view.words[a] in INSIDE_BARRIERS:
                 break
             if view.can_edge[a] and a <= name:
                 result.append(a)
