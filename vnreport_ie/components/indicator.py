@@ -50,6 +50,8 @@ NON_NAME_WORDS = frozenset(
         "cùng kỳ", "thời điểm", "ngày", "hiện nay", "nay", "đến nay",
         # verbs and comparisons
         "đạt", "là", "được", "bằng", "tăng", "giảm", "chiếm", "vượt", "trên", "tại", "của", "đã", "số",
+        # prepositions and verbs of giving ("chuyển sang", "kế hoạch giao", "tặng cho")
+        "từ", "sang", "giao", "tặng", "đối với", "cho", "về", "theo",
         # units
         "ha", "tấn", "km", "m", "m2", "m²", "con", "lượt", "đồng", "triệu đồng", "tỷ đồng",
     )
@@ -63,6 +65,8 @@ INSIDE_BARRIERS = frozenset(
         "chiếm", "vượt",
     )
 )
+# a name does not start with a preposition or a conjunction
+CANNOT_START = frozenset(("và", "của", "tại", "với", "từ", "sang", "đối với", "cho", "về", "theo", "trên", "đến"))
 # ... nor does an indicator end with one, except the few that close names ("[Số tiền thu được]", "[Trẻ nhà trẻ đạt]")
 CANNOT_END = NON_NAME_WORDS - {"đạt", "số", "được", "trên", "bằng"}
 
@@ -185,7 +189,7 @@ class IndicatorFinder:
         for a in range(end - 1, max(0, end - self.cfg["max_length"]) - 1, -1):
             if view.blocked[a] or view.stops[a] or view.words[a] in INSIDE_BARRIERS:
                 break
-            if view.can_edge[a] and a <= name:
+            if view.can_edge[a] and a <= name and view.words[a] not in CANNOT_START:
                 result.append(a)
         return result
 
