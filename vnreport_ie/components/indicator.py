@@ -65,6 +65,7 @@ INSIDE_BARRIERS = frozenset(
         "chiếm", "vượt",
     )
 )
+GLUED_BARRIERS = ("kế hoạch", "dự toán", "chỉ tiêu", "lũy kế", "luỹ kế", "dự kiến")
 # a name does not start with a preposition or a conjunction
 CANNOT_START = frozenset(("và", "của", "tại", "với", "từ", "sang", "đối với", "cho", "về", "theo", "trên", "đến"))
 # ... nor does an indicator end with one, except the few that close names ("[Số tiền thu được]", "[Trẻ nhà trẻ đạt]")
@@ -84,6 +85,8 @@ class _DocArrays:
         texts = [text for _, text in tokens]
         self.length = len(doc)
         self.words = [text.lower() for text in texts]
+        # a token the segmenter glued to a barrier word ("Tổng kế hoạch") is a barrier too
+        self.barrier = [w in INSIDE_BARRIERS or any(w.endswith(" " + b) for b in GLUED_BARRIERS) for w in self.words]
         self.hints = hints
         self.blocked = blocked
         self.can_edge = [not text.isspace() and text not in PUNCTUATION_EDGE for text in texts]
@@ -94,7 +97,7 @@ class _DocArrays:
         self.nearest_name: list[int | None] = [None]
         last = None
         for i, text in enumerate(texts):
-            if blocked[i] or self.stops[i] or self.words[i] in INSIDE_BARRIERS:
+            if blocked[i] or self.stops[i] or self.barrier[i]:
                 last = None
             elif self.can_edge[i] and not self.has_digit[i] and self.words[i] not in NON_NAME_WORDS:
                 last = i
@@ -187,7 +190,7 @@ class IndicatorFinder:
         if name is None:
             return result
         for a in range(end - 1, max(0, end - self.cfg["max_length"]) - 1, -1):
-            if view.blocked[a] or view.stops[a] or view.words[a] in INSIDE_BARRIERS:
+            if view.blocked[a] or view.stops[a] or view.barrier[a]:
                 break
             if view.can_edge[a] and a <= name and view.words[a] not in CANNOT_START:
                 result.append(a)
