@@ -66,8 +66,15 @@ INSIDE_BARRIERS = frozenset(
     )
 )
 GLUED_BARRIERS = ("kế hoạch", "dự toán", "chỉ tiêu", "lũy kế", "luỹ kế", "dự kiến")
-# a name does not start with a preposition or a conjunction
-CANNOT_START = frozenset(("và", "của", "tại", "với", "từ", "sang", "đối với", "cho", "về", "theo", "trên", "đến"))
+# a name does not start with a preposition or a conjunction, nor with the district's own action or a heading
+# word before the measured quantity ("Bố trí [thanh toán vốn]", "tiếp tục [đôn đốc thu hồi]", "Công tác [...]")
+CANNOT_START = frozenset(
+    (
+        "và", "của", "tại", "với", "từ", "sang", "đối với", "cho", "về", "theo", "trên", "đến",
+        "bố trí", "tổ chức", "tiếp tục", "duy trì", "chỉ đạo", "đẩy mạnh", "phấn đấu", "triển khai", "công tác",
+        "kết quả",
+    )
+)
 # ... nor does an indicator end with one, except the few that close names ("[Số tiền thu được]", "[Trẻ nhà trẻ đạt]")
 CANNOT_END = NON_NAME_WORDS - {"đạt", "số", "được", "trên", "bằng"}
 
