@@ -76,7 +76,8 @@ CANNOT_START = frozenset(
     )
 )
 # ... nor does an indicator end with one, except the few that close names ("[Số tiền thu được]", "[Trẻ nhà trẻ đạt]")
-CANNOT_END = NON_NAME_WORDS - {"đạt", "số", "được", "trên", "bằng"}
+# (nor with a negation, which always comes before its verb: "[mức Chưa đạt]")
+CANNOT_END = (NON_NAME_WORDS - {"đạt", "số", "được", "trên", "bằng"}) | {"chưa", "không"}
 
 
 def _prefix_counts(flags: Iterable[bool]) -> list[int]:
