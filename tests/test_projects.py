@@ -24,6 +24,15 @@ def doc_with_hints(nlp, text):
     return nlp.get_pipe("vnreport_lexical_hints")(doc)
 
 
+def names_at_first_anchor(finder, text):
+    """The candidate names at the first anchor of ``text``, shortest first."""
+    nlp, component = finder
+    doc = doc_with_hints(nlp, text)
+    view = component._view(doc)
+    start = min(component.anchors(doc, view))
+    return [doc[start:b].text for b in component.end_candidates(view, start)]
+
+
 @pytest.mark.parametrize(
     "text, anchor, kind",
     [
@@ -60,12 +69,7 @@ def test_candidate_ends_stop_at_figures_sentence_ends_and_other_anchors(finder):
 
 
 def test_a_full_stop_inside_a_name_does_not_end_it(finder):
-    nlp, component = finder
-    text = "hoàn thành GPMB dự án Đầu tư xây dựng tuyến đường tránh ĐT.226 và khu dân cư. Sau đó"
-    doc = doc_with_hints(nlp, text)
-    view = component._view(doc)
-    start = min(component.anchors(doc, view))
-    names = [doc[start:b].text for b in component.end_candidates(view, start)]
+    names = names_at_first_anchor(finder, "hoàn thành GPMB dự án Đầu tư xây dựng tuyến đường tránh ĐT.226 và khu dân cư. Sau đó")
     assert "Đầu tư xây dựng tuyến đường tránh ĐT.226" in names
     assert not any("Sau" in name for name in names)
 
@@ -116,12 +120,7 @@ def test_a_list_after_cu_the_is_anchored_and_a_commune_after_a_comma_ends_a_name
 
 
 def test_a_name_does_not_end_between_the_unit_word_and_the_town(finder):
-    nlp, component = finder
-    text = "Triển khai dự án Khu đô thị phía Đông thị trấn Đồng Mỏ trong năm."
-    doc = doc_with_hints(nlp, text)
-    view = component._view(doc)
-    start = min(component.anchors(doc, view))
-    names = [doc[start:b].text for b in component.end_candidates(view, start)]
+    names = names_at_first_anchor(finder, "Triển khai dự án Khu đô thị phía Đông thị trấn Đồng Mỏ trong năm.")
     assert "Khu đô thị phía Đông thị trấn Đồng Mỏ" in names
     assert "Khu đô thị phía Đông thị trấn" not in names
 
