@@ -51,6 +51,13 @@ STOPS = {";", ".", "!", "?"}
 # a list of named works after "cụ thể:", "gồm:", "như:" ("03 cầu cụ thể: Cầu Nà Ké, xã Quan Sơn; Cầu ...")
 LIST_INTRODUCTION = re.compile(r"(?i)(?<![^\W\d_])(?:cụ\s+thể|gồm|bao\s+gồm|như)\s*:[ \t]*[“\"*]*[ \t]*(?=[^\W\d_])")
 NONE = -1  # the "no project here" candidate
+# the nouns that name a construction work: a list item or a name starting with one is likely a project
+# ("cụ thể: Cầu Nà Ké, xã Quan Sơn; Cầu Đông Seng ...", "Trụ sở làm việc Công an tỉnh; Nút giao thông số 7A")
+WORK_NOUNS = {
+    "cầu", "đường", "tuyến đường", "trường", "nhà văn hóa", "nhà văn hoá", "trạm y tế", "chợ", "khu", "cụm",
+    "công viên", "nghĩa trang", "di tích", "trụ sở", "nút giao thông", "sân", "hồ", "đập", "kênh", "kè",
+    "bệnh viện", "trung tâm", "cải tạo", "nâng cấp", "xây dựng", "sửa chữa", "tu bổ", "hạ tầng",
+}
 COMMUNE_UNIT_WORDS = {"xã", "phường", "thị trấn"}
 PLACE_WORDS = COMMUNE_UNIT_WORDS | {"huyện", "tỉnh", "thành phố", "quận", "thị xã"}
 # what the guide leaves after a name: a place after "tại", "ở", "thuộc", "trên địa bàn"; phases and periods
@@ -181,6 +188,7 @@ class ProjectFinder:
                 f"none|before={before}": 1.0,
                 f"none|before={before}|kind={kind}": 1.0,
                 f"none|second={words[start + 1] if start + 1 < len(words) else '<end>'}": 1.0,
+                f"none|work_noun={_starts_with_any(first, WORK_NOUNS)}|kind={kind}": 1.0,
             }
         length = bucket(end - start, (1, 2, 3, 4, 6, 9, 13, 20, 30))
         next_word = words[end] if end < len(words) else "<end>"
