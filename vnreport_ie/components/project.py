@@ -14,7 +14,8 @@ words that end names (and those that mark a generic "dự án"), not the names.
 
 A chosen span replaces the entities it overlaps (a commune inside a project
 name is part of the name, as the guide annotates it); MONEY and PERCENT are
-never crossed. NER projects away from any anchor stay. Weights are JSON.
+never crossed. NER projects away from any anchor stay (``keep_ner_spans``).
+Weights are JSON.
 """
 
 from __future__ import annotations
@@ -75,6 +76,9 @@ class ProjectFinder:
     label = "PROJECT"
     # whether the "no span here" choice reads the word before the anchor's trigger ("các dự án" is generic)
     lead_features = True
+    # whether spans of this label that the NER found away from every anchor stay (named works without
+    # "dự án" are projects: "[nhà văn hóa thôn Bản Chắt]"; a target always follows its figure)
+    keep_ner_spans = True
 
     def __init__(self, nlp: Language, name: str, max_length: int):
         self.name = name
@@ -246,12 +250,13 @@ class ProjectFinder:
             if following is not None and following not in anchors:
                 anchors[following] = {"list"}
                 pending = sorted([*pending, following])
-        if chosen:
-            taken = [False] * len(doc)
-            for span in chosen:
-                taken[span.start : span.end] = [True] * (span.end - span.start)
-            kept = [e for e in doc.ents if not any(taken[e.start : e.end])]
-            doc.ents = sorted(kept + chosen, key=lambda e: e.start)
+        taken = [False] * len(doc)
+        for span in chosen:
+            taken[span.start : span.end] = [True] * (span.end - span.start)
+        kept = [
+            e for e in doc.ents if not any(taken[e.start : e.end]) and (self.keep_ner_spans or e.label_ != self.label)
+        ]
+        doc.ents = sorted(kept + chosen, key=lambda e: e.start)
         return doc
 
     def _best_end(self, view: dict, anchors: dict[int, set[str]], start: int) -> int:

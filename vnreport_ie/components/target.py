@@ -7,7 +7,8 @@ tỉnh giao]", "bằng 136,94% [CK]", "tăng 8,2% so với [cùng kỳ 2023]",
 :class:`~vnreport_ie.components.project.ProjectFinder`), each figure gives an
 anchor, the token after it (and after "so với" / "so" / "với" / "trên" and a
 closing bracket), and a linear ranker chooses where the target ends, or that
-there is none. Targets are short and stop at punctuation.
+there is none. Targets are short and stop at punctuation. The NER's TARGET
+entities are replaced: a target is only looked for where a figure is.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ class TargetFinder(ProjectFinder):
 
     label = "TARGET"
     lead_features = False
+    keep_ner_spans = False  # every target follows a figure: the NER's targets elsewhere are dropped
 
     def anchors(self, doc: Doc, view: dict) -> dict[int, set[str]]:
         """Token index -> kinds: the first word after each figure ("figure") or after its comparison words."""
