@@ -132,3 +132,23 @@ def test_a_programme_document_is_no_anchor(finder, text):
     nlp, component = finder
     doc = doc_with_hints(nlp, text)
     assert component.anchors(doc, component._view(doc)) == {}
+
+
+def test_ner_names_away_from_anchors_stay_unless_they_are_programme_documents(finder):
+    from vnreport_ie.components.linear import LinearModel
+
+    nlp, component = finder
+    text = "Ban hành Chương trình hành động số 74-CTr/TU và khánh thành nhà văn hóa thôn Bản Chắt"
+    doc = doc_with_hints(nlp, text)
+    document = text.index("Chương")
+    work = text.index("nhà văn hóa")
+    doc.ents = [
+        doc.char_span(document, text.index(" và"), label="PROJECT"),
+        doc.char_span(work, len(text), label="PROJECT"),
+    ]
+    component.model, model = LinearModel({}, 0.0), component.model
+    try:
+        names = [e.text for e in component(doc).ents]
+    finally:
+        component.model = model
+    assert names == ["nhà văn hóa thôn Bản Chắt"]

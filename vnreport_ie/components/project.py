@@ -41,10 +41,11 @@ NOT_LETTER_BEFORE = r"(?<![^\W\d_])"
 TRIGGER = re.compile(rf"{NOT_LETTER_BEFORE}(?:[Dd]ự\s+án|[Cc]ông\s+trình|DỰ\s+ÁN)[ \t]*[:“\"]?[ \t]*")
 # a programme names itself: the span starts at the word
 # (not a document: "Chương trình số 15/CTr-UBND", "Chương trình hành động số 74-CTr/TU", "Chương trình công tác năm")
+DOCUMENT_AFTER_PROGRAMME = r"\s+(?:(?:hành\s+động|công\s+tác)\b|số\s+\d)"
 PROGRAMME = re.compile(
-    rf"{NOT_LETTER_BEFORE}(?:[Cc]hương\s+trình|CTMTQG|CT\s+MTQG)(?![^\W\d_])"
-    r"(?!\s+(?:(?:hành\s+động|công\s+tác)\b|số\s+\d))"
+    rf"{NOT_LETTER_BEFORE}(?:[Cc]hương\s+trình|CTMTQG|CT\s+MTQG)(?![^\W\d_])(?!{DOCUMENT_AFTER_PROGRAMME})"
 )
+PROGRAMME_DOCUMENT = re.compile(rf"[Cc]hương\s+trình{DOCUMENT_AFTER_PROGRAMME}")  # the NER's are dropped too
 # where a list of projects goes on after a name: "...; Next name" / "..., next name"
 LIST_SEPARATORS = (";", ",")
 LIST_LOOKAHEAD = 8  # tokens after a name within which the separator may come ("Cầu Bản Dù, xã Vân Thủy; Cầu ...")
@@ -254,7 +255,10 @@ class ProjectFinder:
         for span in chosen:
             taken[span.start : span.end] = [True] * (span.end - span.start)
         kept = [
-            e for e in doc.ents if not any(taken[e.start : e.end]) and (self.keep_ner_spans or e.label_ != self.label)
+            e
+            for e in doc.ents
+            if not any(taken[e.start : e.end])
+            and (e.label_ != self.label or self.keep_ner_spans and not PROGRAMME_DOCUMENT.match(e.text))
         ]
         doc.ents = sorted(kept + chosen, key=lambda e: e.start)
         return doc
