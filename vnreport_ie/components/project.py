@@ -60,6 +60,11 @@ WORK_NOUNS = {
     "công viên", "nghĩa trang", "di tích", "trụ sở", "nút giao thông", "sân", "hồ", "đập", "kênh", "kè",
     "bệnh viện", "trung tâm", "cải tạo", "nâng cấp", "xây dựng", "sửa chữa", "tu bổ", "hạ tầng",
 }
+# the national target programmes and the recovery programme, as reports name them (any province)
+NATIONAL_PROGRAMME = re.compile(
+    r"(?i)mục\s+tiêu\s+quốc\s+gia|MTQG|nông\s+thôn\s+mới|\bNTM\b|giảm\s+nghèo|mỗi\s+xã\s+một\s+sản\s+phẩm|OCOP|"
+    r"phục\s+hồi|đồng\s+bào\s+dân\s+tộc|ĐBDTTS|PTKTXH"
+)
 COMMUNE_UNIT_WORDS = {"xã", "phường", "thị trấn"}
 PLACE_WORDS = COMMUNE_UNIT_WORDS | {"huyện", "tỉnh", "thành phố", "quận", "thị xã"}
 # what the guide leaves after a name: a place after "tại", "ở", "thuộc", "trên địa bàn"; phases and periods
@@ -194,6 +199,7 @@ class ProjectFinder:
                 f"none|before={before}|kind={kind}": 1.0,
                 f"none|second={words[start + 1] if start + 1 < len(words) else '<end>'}": 1.0,
                 f"none|work_noun={_starts_with_any(first, WORK_NOUNS)}|kind={kind}": 1.0,
+                f"none|national_programme={_names_a_national_programme(view['texts'][start : start + 8])}": 1.0,
             }
         length = bucket(end - start, (1, 2, 3, 4, 6, 9, 13, 20, 30))
         next_word = words[end] if end < len(words) else "<end>"
@@ -325,6 +331,11 @@ def _leaves_the_name(words: list[str], i: int) -> bool:
         or (word == "trên" and following == "địa bàn")
         or (word == "năm" and YEAR.fullmatch(following) is not None)
     )
+
+
+def _names_a_national_programme(texts: list[str]) -> bool:
+    """Whether the words after an anchor name a national target programme ("... MTQG xây dựng NTM")."""
+    return NATIONAL_PROGRAMME.search(" ".join(texts)) is not None
 
 
 def _starts_with_any(word: str, words: set[str]) -> bool:
