@@ -95,6 +95,17 @@ class _DocArrays:
         self.words = [text.lower() for text in texts]
         # a token the segmenter glued to a barrier word ("Tổng kế hoạch") is a barrier too
         self.barrier = [w in INSIDE_BARRIERS or any(w.endswith(" " + b) for b in GLUED_BARRIERS) for w in self.words]
+        # opening[i]: for a ")" that closes a bracket opened within a few tokens, where it opened
+        # ("[Vốn ngân sách trung ương (NSTW)] là ...": the guide keeps such a bracket in the indicator)
+        self.opening: dict[int, int] = {}
+        for i, text in enumerate(texts):
+            if text == ")":
+                for j in range(i - 1, max(-1, i - 10), -1):
+                    if texts[j] == "(":
+                        self.opening[i] = j
+                        break
+                    if texts[j] in (")", ";", ".", ":") or "\n" in texts[j] or blocked[j] or self.barrier[j]:
+                        break
         self.hints = hints
         self.blocked = blocked
         self.can_edge = [not text.isspace() and text not in PUNCTUATION_EDGE for text in texts]
@@ -185,16 +196,24 @@ class IndicatorFinder:
         max_length = self.cfg["max_length"]
         result = []
         for b in range(figure_start, max(0, figure_start - self.cfg["max_gap"]) - 1, -1):
-            if b >= 1 and view.can_edge[b - 1] and not view.blocked[b - 1] and view.words[b - 1] not in CANNOT_END:
+            if b < 1 or view.blocked[b - 1] or view.words[b - 1] in CANNOT_END:
+                continue
+            if view.can_edge[b - 1]:
                 name = view.nearest_name[b]  # some start gives a span that names something
-                if name is not None and name >= b - max_length:
-                    result.append(b)
+            elif b - 1 in view.opening:  # a bracket closed after a name
+                name = view.nearest_name[view.opening[b - 1]]
+            else:
+                continue
+            if name is not None and name >= b - max_length:
+                result.append(b)
         return result
 
     def start_candidates(self, view: "_DocArrays", end: int) -> list[int]:
         """Token starts a of a possible indicator [a, end): no entity, sentence end or semicolon inside."""
         result = []
         name = view.nearest_name[end]
+        if end - 1 in view.opening:  # the span holds the whole bracket: it starts before "("
+            name = view.nearest_name[view.opening[end - 1]]
         if name is None:
             return result
         for a in range(end - 1, max(0, end - self.cfg["max_length"]) - 1, -1):
