@@ -98,3 +98,14 @@ def test_relation_classifiers_start_from_the_rule_for_rare_types(corpus_examples
     assert counts["location"] > 0
     weight = linker.models["location"].weights.get("nearest_in_clause=True", 0.0)
     assert RULE_FEATURE_SCALE > 1 and weight > 0  # the rule's choice counts for a location
+
+
+def test_an_indicator_may_end_with_a_bracket_closed_after_its_name(indicator_parts):
+    nlp, finder = indicator_parts
+    text = "- Vốn ngân sách trung ương (NSTW) là 44.855 triệu đồng"
+    doc = nlp.get_pipe("vnreport_lexical_hints")(nlp.make_doc(text))
+    start = text.index("44.855")
+    doc.ents = [doc.char_span(start, len(text), label="MONEY")]
+    view = finder._context(doc)
+    spans = {doc[a:b].text for b in finder.end_candidates(view, doc.ents[0].start) for a in finder.start_candidates(view, b)}
+    assert "Vốn ngân sách trung ương (NSTW)" in spans
