@@ -65,7 +65,7 @@ INSIDE_BARRIERS = frozenset(
         "chiếm", "vượt",
     )
 )
-GLUED_BARRIERS = ("kế hoạch", "dự toán", "chỉ tiêu", "lũy kế", "luỹ kế", "dự kiến")
+GLUED_BARRIERS = tuple(" " + w for w in ("kế hoạch", "dự toán", "chỉ tiêu", "lũy kế", "luỹ kế", "dự kiến"))
 # a name does not start with a preposition or a conjunction, nor with the district's own action or a heading
 # word before the measured quantity ("Bố trí [thanh toán vốn]", "tiếp tục [đôn đốc thu hồi]", "Công tác [...]")
 CANNOT_START = frozenset(
@@ -94,7 +94,7 @@ class _DocArrays:
         self.length = len(doc)
         self.words = [text.lower() for text in texts]
         # a token the segmenter glued to a barrier word ("Tổng kế hoạch") is a barrier too
-        self.barrier = [w in INSIDE_BARRIERS or any(w.endswith(" " + b) for b in GLUED_BARRIERS) for w in self.words]
+        self.barrier = [w in INSIDE_BARRIERS or w.endswith(GLUED_BARRIERS) for w in self.words]
         # opening[i]: for a ")" that closes a bracket opened within a few tokens, where it opened
         # ("[Vốn ngân sách trung ương (NSTW)] là ...": the guide keeps such a bracket in the indicator)
         self.opening: dict[int, int] = {}

@@ -24,6 +24,7 @@ import json
 import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 
 from spacy.language import Language
@@ -55,17 +56,17 @@ LIST_INTRODUCTION = re.compile(r"(?i)(?<![^\W\d_])(?:cụ\s+thể|gồm|bao\s+g�
 NONE = -1  # the "no project here" candidate
 # the nouns that name a construction work: a list item or a name starting with one is likely a project
 # ("cụ thể: Cầu Nà Ké, xã Quan Sơn; Cầu Đông Seng ...", "Trụ sở làm việc Công an tỉnh; Nút giao thông số 7A")
-WORK_NOUNS = {
+WORK_NOUNS = frozenset({
     "cầu", "đường", "tuyến đường", "trường", "nhà văn hóa", "nhà văn hoá", "trạm y tế", "chợ", "khu", "cụm",
     "công viên", "nghĩa trang", "di tích", "trụ sở", "nút giao thông", "sân", "hồ", "đập", "kênh", "kè",
     "bệnh viện", "trung tâm", "cải tạo", "nâng cấp", "xây dựng", "sửa chữa", "tu bổ", "hạ tầng",
-}
+})
 # the national target programmes and the recovery programme, as reports name them (any province)
 NATIONAL_PROGRAMME = re.compile(
     r"(?i)mục\s+tiêu\s+quốc\s+gia|MTQG|nông\s+thôn\s+mới|\bNTM\b|giảm\s+nghèo|mỗi\s+xã\s+một\s+sản\s+phẩm|OCOP|"
     r"phục\s+hồi|đồng\s+bào\s+dân\s+tộc|ĐBDTTS|PTKTXH"
 )
-COMMUNE_UNIT_WORDS = {"xã", "phường", "thị trấn"}
+COMMUNE_UNIT_WORDS = frozenset(("xã", "phường", "thị trấn"))
 PLACE_WORDS = COMMUNE_UNIT_WORDS | {"huyện", "tỉnh", "thành phố", "quận", "thị xã"}
 # what the guide leaves after a name: a place after "tại", "ở", "thuộc", "trên địa bàn"; phases and periods
 # ("giai đoạn 2021-2025", "năm 2024"); and "với" (what follows is the project's figures or partners)
@@ -338,14 +339,20 @@ def _names_a_national_programme(texts: list[str]) -> bool:
     return NATIONAL_PROGRAMME.search(" ".join(texts)) is not None
 
 
-def _starts_with_any(word: str, words: set[str]) -> bool:
+def _starts_with_any(word: str, words: frozenset[str]) -> bool:
     """Whether the (lower-case) token ``word`` is one of ``words`` or starts with one and a space."""
-    return word in words or any(word.startswith(w + " ") for w in words)
+    return word in words or word.startswith(_with_space(words, after=True))
 
 
-def _ends_with_any(word: str, words: set[str]) -> bool:
+def _ends_with_any(word: str, words: frozenset[str]) -> bool:
     """Whether the (lower-case) token ``word`` is one of ``words`` or ends with a space and one."""
-    return word in words or any(word.endswith(" " + w) for w in words)
+    return word in words or word.endswith(_with_space(words, after=False))
+
+
+@cache
+def _with_space(words: frozenset[str], after: bool) -> tuple[str, ...]:
+    """The words with a space after (prefixes) or before (suffixes), for one str.startswith / endswith call."""
+    return tuple(w + " " if after else " " + w for w in words)
 
 
 def _any_between(ordered: list[int], start: int, end: int) -> bool:
