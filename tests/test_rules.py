@@ -71,15 +71,20 @@ def indicator_parts():
     return nlp, nlp.add_pipe("vnreport_indicators")
 
 
-def test_no_indicator_candidate_is_only_words_the_guide_leaves_out(indicator_parts):
+def indicator_candidates(indicator_parts, text, figure_from):
+    """Every candidate indicator of the MONEY figure that runs from ``figure_from`` to the end of ``text``."""
     nlp, finder = indicator_parts
-    text = "Tổng thu NSNN đạt 83 tỷ đồng; Ước tính đến hết năm 2024 đạt 113 tỷ đồng"
     doc = nlp.get_pipe("vnreport_lexical_hints")(nlp.make_doc(text))
-    start = text.index("113")
-    doc.ents = [doc.char_span(start, len(text), label="MONEY")]
-    figure = doc.ents[0]
+    doc.ents = [doc.char_span(text.index(figure_from), len(text), label="MONEY")]
     view = finder._context(doc)
-    spans = [doc[a:b].text for b in finder.end_candidates(view, figure.start) for a in finder.start_candidates(view, b)]
+    ends = finder.end_candidates(view, doc.ents[0].start)
+    return [doc[a:b].text for b in ends for a in finder.start_candidates(view, b)]
+
+
+def test_no_indicator_candidate_is_only_words_the_guide_leaves_out(indicator_parts):
+    spans = indicator_candidates(
+        indicator_parts, "Tổng thu NSNN đạt 83 tỷ đồng; Ước tính đến hết năm 2024 đạt 113 tỷ đồng", "113"
+    )
     assert spans, "some candidate remains"
     # "Ước tính đến hết" (estimate and period words) names nothing, nor does any span ending on them
     assert not any(span.lower().rstrip().endswith(("đến hết", "ước tính", "năm")) for span in spans), spans
@@ -101,11 +106,5 @@ def test_relation_classifiers_start_from_the_rule_for_rare_types(corpus_examples
 
 
 def test_an_indicator_may_end_with_a_bracket_closed_after_its_name(indicator_parts):
-    nlp, finder = indicator_parts
-    text = "- Vốn ngân sách trung ương (NSTW) là 44.855 triệu đồng"
-    doc = nlp.get_pipe("vnreport_lexical_hints")(nlp.make_doc(text))
-    start = text.index("44.855")
-    doc.ents = [doc.char_span(start, len(text), label="MONEY")]
-    view = finder._context(doc)
-    spans = {doc[a:b].text for b in finder.end_candidates(view, doc.ents[0].start) for a in finder.start_candidates(view, b)}
+    spans = indicator_candidates(indicator_parts, "- Vốn ngân sách trung ương (NSTW) là 44.855 triệu đồng", "44.855")
     assert "Vốn ngân sách trung ương (NSTW)" in spans
