@@ -119,7 +119,7 @@ class ProjectFinder:
         }
 
     def anchors(self, doc: Doc, view: dict) -> dict[int, set[str]]:
-        """Token index -> kinds ("trigger", "programme") of the anchors found by the words alone."""
+        """Token index -> kinds ("trigger", "programme", "list") of the anchors found by the words alone."""
         text = doc_text(doc)
         result: dict[int, set[str]] = {}
         for kind, pattern, edge in (
@@ -179,16 +179,15 @@ class ProjectFinder:
         kind = "+".join(sorted(kinds))
         first = words[start]
         before = words[start - 1] if start else "<start>"
-        # the word before the anchor's own words ("các [dự án]" is generic, "triển khai [dự án] X" names one)
-        position = start - 1
-        while position >= 0 and not words[position][:1].isalnum():
-            position -= 1  # ":" and quotes after the trigger
-        lead = words[position - 1] if position >= 1 else "<start>"
         if end == NONE:
-            features = {
-                f"none|lead={lead}": 1.0,
-                f"none|lead_hint={hints[position - 1] if position >= 1 else '<start>'}": 1.0,
-            } if self.lead_features else {}
+            features = {}
+            if self.lead_features:
+                # the word before the anchor's own words ("các [dự án]" is generic, "triển khai [dự án] X" names one)
+                position = start - 1
+                while position >= 0 and not words[position][:1].isalnum():
+                    position -= 1  # ":" and quotes after the trigger
+                features[f"none|lead={words[position - 1] if position >= 1 else '<start>'}"] = 1.0
+                features[f"none|lead_hint={hints[position - 1] if position >= 1 else '<start>'}"] = 1.0
             return features | {
                 "none": 1.0,
                 f"none|kind={kind}": 1.0,
@@ -261,13 +260,15 @@ class ProjectFinder:
         taken = [False] * len(doc)
         for span in chosen:
             taken[span.start : span.end] = [True] * (span.end - span.start)
+        ents = doc.ents
         kept = [
             e
-            for e in doc.ents
+            for e in ents
             if not any(taken[e.start : e.end])
             and (e.label_ != self.label or self.keep_ner_spans and not PROGRAMME_DOCUMENT.match(e.text))
         ]
-        doc.ents = sorted(kept + chosen, key=lambda e: e.start)
+        if chosen or len(kept) != len(ents):
+            doc.ents = sorted(kept + chosen, key=lambda e: e.start)
         return doc
 
     def _best_end(self, view: dict, anchors: dict[int, set[str]], start: int) -> int:
