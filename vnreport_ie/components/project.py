@@ -81,8 +81,6 @@ class ProjectFinder:
     """
 
     label = "PROJECT"
-    # whether the "no span here" choice reads the word before the anchor's trigger ("các dự án" is generic)
-    lead_features = True
     # whether spans of this label that the NER found away from every anchor stay (named works without
     # "dự án" are projects: "[nhà văn hóa thôn Bản Chắt]"; a target always follows its figure)
     keep_ner_spans = True
@@ -180,15 +178,7 @@ class ProjectFinder:
         first = words[start]
         before = words[start - 1] if start else "<start>"
         if end == NONE:
-            features = {}
-            if self.lead_features:
-                # the word before the anchor's own words ("các [dự án]" is generic, "triển khai [dự án] X" names one)
-                position = start - 1
-                while position >= 0 and not words[position][:1].isalnum():
-                    position -= 1  # ":" and quotes after the trigger
-                features[f"none|lead={words[position - 1] if position >= 1 else '<start>'}"] = 1.0
-                features[f"none|lead_hint={hints[position - 1] if position >= 1 else '<start>'}"] = 1.0
-            return features | {
+            return self.trigger_features(view, start) | {
                 "none": 1.0,
                 f"none|kind={kind}": 1.0,
                 f"none|first={first}": 1.0,
@@ -228,6 +218,18 @@ class ProjectFinder:
         for hint in set(hints[start:end]):
             features[f"inside_hint={hint}"] = 1.0
         return features
+
+    def trigger_features(self, view: dict, start: int) -> dict[str, float]:
+        """For the "no span" choice: the word before the anchor's trigger ("các [dự án]" is generic,
+        "triển khai [dự án] X" names one)."""
+        words, hints = view["words"], view["hints"]
+        position = start - 1
+        while position >= 0 and not words[position][:1].isalnum():
+            position -= 1  # ":" and quotes after the trigger
+        return {
+            f"none|lead={words[position - 1] if position >= 1 else '<start>'}": 1.0,
+            f"none|lead_hint={hints[position - 1] if position >= 1 else '<start>'}": 1.0,
+        }
 
     # ------------------------------------------------------------ predict
 

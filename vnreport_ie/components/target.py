@@ -29,7 +29,6 @@ class TargetFinder(ProjectFinder):
     """spaCy component: TARGET spans after figures, with a ranker for where each ends."""
 
     label = "TARGET"
-    lead_features = False
     keep_ner_spans = False  # every target follows a figure: the NER's targets elsewhere are dropped
 
     def anchors(self, doc: Doc, view: dict) -> dict[int, set[str]]:
@@ -51,6 +50,9 @@ class TargetFinder(ProjectFinder):
             if position < len(words) and view["texts"][position][:1].isalnum() and not view["figure"][position]:
                 result.setdefault(position, set()).add(kind)
         return result
+
+    def trigger_features(self, view: dict, start: int) -> dict[str, float]:
+        return {}  # a target's anchor is its figure, not a trigger word
 
     def list_anchor(self, view: dict, end: int) -> int | None:
         return None  # targets do not come in lists
