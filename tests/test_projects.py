@@ -111,12 +111,73 @@ def test_a_list_after_cu_the_is_anchored_and_a_commune_after_a_comma_ends_a_name
     view = component._view(doc)
     anchors = component.anchors(doc, view)
     start = min(anchors)
-    assert doc[start:].text.startswith("Cầu Nà Ké") and anchors[start] == {"list"}
+    # the items name the works just counted ("03 cầu ... Cầu Nà Ké"): read as a list of names going on
+    assert doc[start:].text.startswith("Cầu Nà Ké") and anchors[start] == {"next"}
     ends = component.end_candidates(view, start, anchors)
     assert doc[start : ends[-1]].text == "Cầu Nà Ké"  # ", xã Quan Sơn" is the place of the work, outside its name
     # the list goes on after the place: the next item is anchored, not "xã Quan Sơn"
     following = component.list_anchor(view, ends[-1])
     assert following is not None and doc[following:].text.startswith("Cầu Đông Seng")
+
+
+@pytest.mark.parametrize(
+    "text, first, kind",
+    [
+        ("Đang triển khai xây dựng 03 cầu cụ thể: Cầu Nà Ké, xã Quan Sơn.", "Cầu Nà Ké", "next"),
+        ("Xảy ra 12 đợt thiên tai gồm: rét đậm, rét hại.", "rét", "list"),  # no work named
+        ("Có 06 tiêu chí chưa đạt gồm: Cầu nối tiêu chí số 2.", "Cầu", "list"),  # a work noun, but not the one counted
+    ],
+)
+def test_a_list_introduction_reads_as_names_only_when_it_names_the_works_counted(finder, text, first, kind):
+    nlp, component = finder
+    doc = doc_with_hints(nlp, text)
+    view = component._view(doc)
+    anchors = component.anchors(doc, view)
+    start = min(anchors)
+    assert doc[start:].text.startswith(first) and anchors[start] == {kind}
+
+
+REFERENCE = "Đã bàn giao mặt bằng để thực hiện 07 dự án¹⁴ trên địa bàn; hỗ trợ các hộ¹⁵."
+FOOTNOTE = "¹⁴ Khách sạn, sân golf Hoàng Đồng - Lạng Sơn; Khu đô thị mới Bến Bắc."
+OTHER_FOOTNOTE = "¹⁵ Lễ hội Hoa đào xuân Xứ Lạng 2024; Tuần Văn hóa."
+
+
+def test_the_marks_of_footnotes_that_list_projects():
+    from vnreport_ie.components.project import project_footnote_marks
+
+    assert project_footnote_marks(REFERENCE) == {"¹⁴"}  # "hộ¹⁵" counts no projects
+    assert project_footnote_marks("05 dự án nằm trong danh mục các dự án trọng điểm của UBND tỉnh¹²") == {"¹²"}
+    assert project_footnote_marks("diện tích 9.919,36m², thuộc dự án. Tổng 25m²") == set()  # exponents, other clause
+
+
+@pytest.mark.parametrize(
+    "text, marks, anchored",
+    [
+        (FOOTNOTE, {"¹⁴"}, True),  # a paragraph of the report: the marks come from the whole report
+        (FOOTNOTE, None, False),  # no report known: a footnote alone lists nothing known
+        (REFERENCE + "\n" + FOOTNOTE, None, True),  # the whole report in one text: read from the text
+        (OTHER_FOOTNOTE, {"¹⁴"}, False),  # another footnote
+        ("²⁰ Dự án Cụm công nghiệp Bắc Sơn 2; Công trình X.", {"²⁰"}, False),  # the trigger anchors it
+    ],
+)
+def test_a_footnote_that_lists_projects_is_anchored_as_a_list_item(finder, text, marks, anchored):
+    nlp, component = finder
+    doc = doc_with_hints(nlp, text)
+    doc._.project_footnotes = marks
+    view = component._view(doc)
+    found = [doc[i].text for i in component.footnote_anchors(doc, view)]
+    assert found == (["Khách sạn"] if anchored else [])
+    if anchored:
+        assert component.anchors(doc, view)[component.footnote_anchors(doc, view)[0]] == {"next"}
+
+
+def test_a_list_goes_on_past_an_item_that_is_no_project(finder):
+    nlp, component = finder
+    doc = doc_with_hints(nlp, "Dự án A; Kế hoạch số 5 năm nay; Trụ sở làm việc Công an tỉnh. Cầu B; Cầu C")
+    view = component._view(doc)
+    second = [t.i for t in doc if t.text == "Kế hoạch"][0]
+    assert doc[component.next_item(view, second)].text == "Trụ sở"
+    assert component.next_item(view, [t.i for t in doc if t.text == "Trụ sở"][0]) is None  # the sentence ends
 
 
 def test_a_name_does_not_end_between_the_unit_word_and_the_town(finder):
@@ -152,3 +213,25 @@ def test_ner_names_away_from_anchors_stay_unless_they_are_programme_documents(fi
     finally:
         component.model = model
     assert names == ["nhà văn hóa thôn Bản Chắt"]
+
+
+def test_the_report_footnotes_reach_every_paragraph_on_each_way_in(tmp_path, small_nlp, blank_nlp):
+    from vnreport_ie.api import pipe
+    from vnreport_ie.batch import _report_project_footnotes
+    from vnreport_ie.corpus import AnnotatedExample
+
+    # extract / extract_many / extract_files / preannotate all go through api.pipe
+    doc = next(pipe(small_nlp, [FOOTNOTE], project_footnotes={"¹⁴"}))
+    assert doc._.project_footnotes == {"¹⁴"}
+    # a report file: read in a first pass, since the footnote may be in a later batch than its reference
+    report = tmp_path / "report.txt"
+    report.write_text(f"{REFERENCE}\nĐoạn khác.\n{FOOTNOTE}\n{OTHER_FOOTNOTE}\n", encoding="utf-8")
+    assert _report_project_footnotes(report) == {"¹⁴"}
+    # training and evaluation: the paragraphs of the same report, not of another one
+    examples = [
+        AnnotatedExample("a:1", REFERENCE, meta={"doc": "a", "paragraph": 1}),
+        AnnotatedExample("a:2", FOOTNOTE, meta={"doc": "a", "paragraph": 2}),
+        AnnotatedExample("b:1", FOOTNOTE, meta={"doc": "b", "paragraph": 1}),
+    ]
+    data = to_spacy_examples(blank_nlp, examples)
+    assert [e.reference._.project_footnotes for e in data.examples] == [{"¹⁴"}, {"¹⁴"}, set()]

@@ -17,6 +17,7 @@ import vnreport_ie.components.project  # noqa: F401  (registers vnreport_project
 import vnreport_ie.components.relation  # noqa: F401  (registers vnreport_relations)
 import vnreport_ie.components.target  # noqa: F401  (registers vnreport_targets)
 import vnreport_ie.tokenizer  # noqa: F401  (registers the tokenizer)
+from vnreport_ie.components.project import project_footnote_marks
 from vnreport_ie.records import FigureRecord, doc_to_records
 from vnreport_ie.relations import FigureRelation, get_relations, set_relations
 
@@ -66,22 +67,33 @@ def split_long_text(text: str, max_chars: int = LONG_TEXT_CHARS) -> list[str]:
     return pieces
 
 
-def pipe(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> Iterator[Doc]:
+def pipe(
+    nlp: Language, texts: Iterable[str], batch_size: int = 64, project_footnotes: Iterable[str] = ()
+) -> Iterator[Doc]:
     """``nlp.pipe`` for texts of any length: a long text runs in pieces and comes back as one Doc.
 
     Entities and relations of the pieces are joined with their offsets shifted, so
     ``doc.text`` is the input and every span points into it. A batch holds at most
     ``batch_size`` pieces and about BATCH_CHARS characters, so that memory does not grow
     with the length of one text beyond its joined Doc.
+
+    ``project_footnotes``: when the texts are paragraphs of one report, the marks of the
+    report's footnotes that list projects (``project_footnote_marks(report_text)``), so that a
+    footnote paragraph is read as the list it is; every piece of a long text gets its own too.
     """
     stream = iter(texts)
     sizes: list[int] = []
+    given = frozenset(project_footnotes)
 
-    def pieces() -> Iterator[str]:
+    def pieces() -> Iterator[Doc]:
         for text in stream:
             parts = split_long_text(text)
             sizes.append(len(parts))
-            yield from parts
+            marks = given | project_footnote_marks(text) if len(parts) > 1 else given
+            for part in parts:
+                doc = nlp.make_doc(part)
+                doc._.project_footnotes = marks
+                yield doc
 
     docs = _pipe_bounded(nlp, pieces(), batch_size)
     index = 0
@@ -96,16 +108,16 @@ def pipe(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> Iterator[
 BATCH_CHARS = 100_000  # characters processed together at most (the pieces of one long text included)
 
 
-def _pipe_bounded(nlp: Language, texts: Iterator[str], batch_size: int) -> Iterator[Doc]:
-    """``nlp.pipe`` over batches of at most ``batch_size`` texts and about BATCH_CHARS characters."""
-    batch: list[str] = []
+def _pipe_bounded(nlp: Language, docs: Iterator[Doc], batch_size: int) -> Iterator[Doc]:
+    """``nlp.pipe`` over batches of at most ``batch_size`` tokenized texts and about BATCH_CHARS characters."""
+    batch: list[Doc] = []
     chars = 0
-    for text in texts:
-        if batch and (len(batch) >= batch_size or chars + len(text) > BATCH_CHARS):
+    for doc in docs:
+        if batch and (len(batch) >= batch_size or chars + len(doc.text) > BATCH_CHARS):
             yield from nlp.pipe(batch, batch_size=len(batch))
             batch, chars = [], 0
-        batch.append(text)
-        chars += len(text)
+        batch.append(doc)
+        chars += len(doc.text)
     if batch:
         yield from nlp.pipe(batch, batch_size=len(batch))
 
@@ -145,11 +157,14 @@ def extract_many(
     nlp: Language | None = None,
     batch_size: int = 64,
     location=None,
+    project_footnotes: Iterable[str] = (),
 ) -> Iterator[list[FigureRecord]]:
     """Records of each (paragraph id, text) pair, lazily and in order (one list per paragraph).
 
     ``location`` (a :class:`vnreport_ie.communes.ReportLocation`, e.g. from
-    ``report_location(report_text)``) resolves commune names with the report's district.
+    ``report_location(report_text)``) resolves commune names with the report's district;
+    ``project_footnotes`` (``project_footnote_marks(report_text)``) names the footnotes that list
+    projects, when the paragraphs are one report's.
     """
     nlp = nlp or _shipped()
     stream = iter(paragraphs)
@@ -160,6 +175,6 @@ def extract_many(
             ids.append(paragraph_id)
             yield text
 
-    for index, doc in enumerate(pipe(nlp, texts(), batch_size=batch_size)):
+    for index, doc in enumerate(pipe(nlp, texts(), batch_size=batch_size, project_footnotes=project_footnotes)):
         yield doc_to_records(doc, ids[index], location)
         ids[index] = None

@@ -115,16 +115,18 @@ def _init_worker(model: str | None) -> None:
 def _process_batch(args: tuple) -> tuple[list[str], int]:
     if _WORKER_NLP is None:
         raise ModelLoadError(_WORKER_LOAD_ERROR or "the worker has no model")
-    paragraphs, fmt, location = args
-    return _run_batch(_WORKER_NLP, paragraphs, fmt, location)
+    return _run_batch(_WORKER_NLP, *args)
 
 
-def _run_batch(nlp, paragraphs: list[Paragraph], fmt: OutputFormat, location=None) -> tuple[list[str], int]:
+def _run_batch(
+    nlp, paragraphs: list[Paragraph], fmt: OutputFormat, location=None, project_footnotes=frozenset()
+) -> tuple[list[str], int]:
     lines: list[str] = []
     records = 0
     from vnreport_ie.api import pipe
 
-    for paragraph, doc in zip(paragraphs, pipe(nlp, (p.text for p in paragraphs))):
+    texts = (p.text for p in paragraphs)
+    for paragraph, doc in zip(paragraphs, pipe(nlp, texts, project_footnotes=project_footnotes)):
         produced = output_lines(paragraph, doc, fmt, location)
         records += len(produced) if fmt != "doccano" else sum(1 for e in doc.ents if e.label_ in ("MONEY", "PERCENT"))
         lines.extend(produced)
@@ -140,6 +142,17 @@ def _report_location(path: Path):
 
     with path.open(encoding="utf-8", errors="replace") as handle:
         return report_location(handle.read(LOCATION_PREFIX_CHARS))
+
+
+def _report_project_footnotes(path: Path) -> frozenset[str]:
+    """The marks of the footnotes of a report file that list projects (a first pass over its paragraphs:
+    a footnote comes after the paragraph that counts the projects, maybe in a later batch)."""
+    from vnreport_ie.components.project import project_footnote_marks
+
+    marks: set[str] = set()
+    for paragraph in read_paragraphs(path, []):
+        marks |= project_footnote_marks(paragraph.text)
+    return frozenset(marks)
 
 
 def _batches(paragraphs: Iterable[Paragraph], size: int) -> Iterator[list[Paragraph]]:
@@ -233,8 +246,10 @@ def extract_files(
                         line_problems: list[str] = []
                         paragraphs = read_paragraphs(path, line_problems)
                         location = _report_location(path)
+                        footnotes = _report_project_footnotes(path)
                         batches = (
-                            (batch, fmt, location) for batch in _batches(_counted(paragraphs, summary), BATCH_PARAGRAPHS)
+                            (batch, fmt, location, footnotes)
+                            for batch in _batches(_counted(paragraphs, summary), BATCH_PARAGRAPHS)
                         )
                         results = pool.imap(_process_batch, batches) if pool else (_run_batch(nlp, *args) for args in batches)
                         for lines, records in results:

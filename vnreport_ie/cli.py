@@ -274,6 +274,7 @@ def preannotate(
     from vnreport_ie import formats
     from vnreport_ie.corpus import write_jsonl
     from vnreport_ie.inputs import InputError, read_paragraphs
+    from vnreport_ie.components.project import project_footnote_marks
     from vnreport_ie.preannotate import preannotate as predict_examples
 
     if not report.is_file():
@@ -281,7 +282,9 @@ def preannotate(
     nlp = _load_model(model)
     line_problems: list[str] = []
     try:
-        examples = list(predict_examples(read_paragraphs(report, line_problems), nlp))
+        paragraphs = list(read_paragraphs(report, line_problems))
+        footnotes = project_footnote_marks("\n".join(p.text for p in paragraphs))
+        examples = list(predict_examples(paragraphs, nlp, project_footnotes=footnotes))
     except InputError as error:
         fail(str(error))
     for problem in line_problems:

@@ -29,8 +29,18 @@ SYSTEM_LABELS = {MODEL: ENTITY_LABELS, PATTERNS: ENTITY_LABELS, UNDERTHESEA: ("C
 
 
 def predict(nlp: Language, examples: Sequence[AnnotatedExample], batch_size: int = 64) -> list[Prediction]:
-    """The model's predictions for each example, in order."""
-    return [model_prediction(doc) for doc in nlp.pipe((e.text for e in examples), batch_size=batch_size)]
+    """The model's predictions for each example, in order (each paragraph read with its report's footnotes)."""
+    from vnreport_ie.training_data import report_project_footnotes
+
+    footnotes = report_project_footnotes(examples)
+
+    def docs():
+        for example in examples:
+            doc = nlp.make_doc(example.text)
+            doc._.project_footnotes = footnotes[example.doc_id]
+            yield doc
+
+    return [model_prediction(doc) for doc in nlp.pipe(docs(), batch_size=batch_size)]
 
 
 def baseline_predictions(examples: Sequence[AnnotatedExample], systems: Sequence[str] = (PATTERNS, UNDERTHESEA)):

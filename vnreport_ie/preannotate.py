@@ -11,8 +11,13 @@ from vnreport_ie.corpus import AnnotatedExample, example_from_dict
 from vnreport_ie.inputs import Paragraph
 
 
-def preannotate(paragraphs: Iterable[Paragraph], nlp: Language, batch_size: int = 32) -> Iterator[AnnotatedExample]:
-    """One example per paragraph carrying the model's entities and relations (ids and meta kept)."""
+def preannotate(
+    paragraphs: Iterable[Paragraph], nlp: Language, batch_size: int = 32, project_footnotes: Iterable[str] = ()
+) -> Iterator[AnnotatedExample]:
+    """One example per paragraph carrying the model's entities and relations (ids and meta kept).
+
+    ``project_footnotes``: the marks of the report's footnotes that list projects, when the
+    paragraphs are one report's (``project_footnote_marks`` of its text)."""
     stream = iter(paragraphs)
     pending: list[Paragraph] = []
 
@@ -23,7 +28,7 @@ def preannotate(paragraphs: Iterable[Paragraph], nlp: Language, batch_size: int 
 
     from vnreport_ie.api import pipe
 
-    for doc in pipe(nlp, texts(), batch_size=batch_size):
+    for doc in pipe(nlp, texts(), batch_size=batch_size, project_footnotes=project_footnotes):
         paragraph = pending.pop(0)
         example, problems = example_from_dict(doc_to_doccano(paragraph, doc))
         if example is None or problems:

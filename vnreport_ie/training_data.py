@@ -15,6 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.training import Example
 
+from vnreport_ie.components.project import project_footnote_marks
 from vnreport_ie.corpus import AnnotatedExample, Entity, Problem, load_examples
 from vnreport_ie.relations import FigureRelation, set_relations
 
@@ -128,12 +129,23 @@ def to_spacy_examples(
     tokens are marked *missing* in the reference (spaCy does not train on
     them either way) and the span is listed in ``misaligned``.
     """
+    examples = list(examples)
+    footnotes = report_project_footnotes(examples)
     result = SpacyData([], [])
     for annotated in examples:
         predicted = nlp.make_doc(annotated.text)
+        predicted._.project_footnotes = footnotes[annotated.doc_id]
         reference = reference_doc(predicted, annotated, result.misaligned, labels)
         result.examples.append(Example(predicted, reference))
     return result
+
+
+def report_project_footnotes(examples: Sequence[AnnotatedExample]) -> dict[str, frozenset[str]]:
+    """Report id -> the marks of its footnotes that list projects (read from all of its paragraphs)."""
+    texts: dict[str, list[str]] = {}
+    for example in examples:
+        texts.setdefault(example.doc_id, []).append(example.text)
+    return {doc_id: project_footnote_marks("\n".join(paragraphs)) for doc_id, paragraphs in texts.items()}
 
 
 def reference_doc(

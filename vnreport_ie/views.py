@@ -341,5 +341,11 @@ def report_docs(
     if not picked:
         where = f"in range {paragraphs} of {report}" if paragraphs else f"in {report}"
         raise ValueError(f"no paragraphs {where}")
-    docs = list(nlp.pipe(p.text for p in picked))
+    from vnreport_ie.api import pipe
+    from vnreport_ie.components.project import project_footnote_marks
+
+    footnotes: set[str] = set()
+    for paragraph in read_paragraphs(report, []):  # the whole report: a footnote's reference may be out of range
+        footnotes |= project_footnote_marks(paragraph.text)
+    docs = list(pipe(nlp, (p.text for p in picked), project_footnotes=footnotes))
     return docs, [p.id for p in picked]

@@ -54,6 +54,7 @@ STOPS = {";", ".", "!", "?"}
 # a list of named works after "cụ thể:", "gồm:", "như:" ("03 cầu cụ thể: Cầu Nà Ké, xã Quan Sơn; Cầu ...")
 LIST_INTRODUCTION = re.compile(r"(?i)(?<![^\W\d_])(?:cụ\s+thể|gồm|bao\s+gồm|như)\s*:[ \t]*[“\"*]*[ \t]*(?=[^\W\d_])")
 NONE = -1  # the "no project here" candidate
+COUNTED_WORKS_WINDOW = 6  # tokens before "cụ thể:" in which the counted works are named ("07 cầu, ngầm tràn dân sinh")
 # the nouns that name a construction work: a list item or a name starting with one is likely a project
 # ("cụ thể: Cầu Nà Ké, xã Quan Sơn; Cầu Đông Seng ...", "Trụ sở làm việc Công an tỉnh; Nút giao thông số 7A")
 WORK_NOUNS = frozenset({
@@ -72,6 +73,27 @@ PLACE_WORDS = COMMUNE_UNIT_WORDS | {"huyện", "tỉnh", "thành phố", "quận
 # ("giai đoạn 2021-2025", "năm 2024"); and "với" (what follows is the project's figures or partners)
 AFTER_NAME_WORDS = {"tại", "ở", "thuộc", "trên địa bàn", "giai đoạn", "với"}
 YEAR = re.compile(r"\d{4}")
+# a footnote that lists the projects a sentence counts: "... thực hiện 07 dự án¹⁴ trên địa bàn" and, in the
+# report's footnotes, "¹⁴ Khách sạn, sân golf Hoàng Đồng - Lạng Sơn; Khu đô thị mới Bến Bắc; ...". The mark is
+# glued to a word at most six words after "dự án" / "công trình", in the same clause ("05 dự án nằm trong danh
+# mục các dự án trọng điểm của UBND tỉnh¹²"); an exponent after a unit ("m²") is no such mark.
+FOOTNOTE_MARKS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+PROJECT_FOOTNOTE_REFERENCE = re.compile(
+    rf"{NOT_LETTER_BEFORE}(?:[Dd]ự\s+án|[Cc]ông\s+trình|DỰ\s+ÁN)(?:[ \t]+[^\s.,;:()“”\"{FOOTNOTE_MARKS}]+){{0,6}}"
+    rf"([{FOOTNOTE_MARKS}]+)(?![{FOOTNOTE_MARKS}])"
+)
+# a footnote: a line that starts with its mark ("¹³ Khách sạn, ...")
+FOOTNOTE_START = re.compile(rf"(?m)^[ \t]*([{FOOTNOTE_MARKS}]+)[ \t]*(?=[^\W\d_])")
+FOOTNOTES_EXTENSION = "project_footnotes"
+if not Doc.has_extension(FOOTNOTES_EXTENSION):
+    # the marks of the report's footnotes that list projects, when the Doc is one paragraph of a report
+    # (set by the caller from the whole report: ``project_footnote_marks(report_text)``)
+    Doc.set_extension(FOOTNOTES_EXTENSION, default=None)
+
+
+def project_footnote_marks(text: str) -> frozenset[str]:
+    """The footnote marks that ``text`` (a report) puts after a count of projects ("07 dự án¹⁴")."""
+    return frozenset(match.group(1) for match in PROJECT_FOOTNOTE_REFERENCE.finditer(text))
 
 
 class ProjectFinder:
@@ -129,7 +151,28 @@ class ProjectFinder:
                 position = match.end() if edge == "end" else match.start()
                 index = bisect_left(view["starts"], position)
                 if index < len(view["starts"]) and view["starts"][index] == position and not view["figure"][index]:
+                    if kind == "list" and _names_counted_works(view, bisect_left(view["starts"], match.start()), index):
+                        kind = "next"  # "xây dựng 03 cầu cụ thể: Cầu Nà Ké, ...": the items are the works counted
                     result.setdefault(index, set()).add(kind)
+        for index in self.footnote_anchors(doc, view):
+            result.setdefault(index, {"next"})  # the footnote goes on where "07 dự án¹⁴" stopped: a list item
+        return result
+
+    def footnote_anchors(self, doc: Doc, view: dict) -> list[int]:
+        """The first tokens of the footnotes (in ``doc``) that list projects: those whose mark follows a
+        count of projects in ``doc`` itself or in the report (``doc._.project_footnotes``)."""
+        text = doc_text(doc)
+        starts = list(FOOTNOTE_START.finditer(text))
+        if not starts:
+            return []
+        marks = project_footnote_marks(text) | frozenset(doc._.get(FOOTNOTES_EXTENSION) or ())
+        result = []
+        for start in starts:
+            if start.group(1) not in marks or TRIGGER.match(text, start.end()):
+                continue  # "²⁰ Dự án Cụm công nghiệp ...": the trigger anchors the name
+            index = bisect_left(view["starts"], start.end())
+            if index < len(view["starts"]) and view["starts"][index] == start.end() and not view["figure"][index]:
+                result.append(index)
         return result
 
     def list_anchor(self, view: dict, end: int) -> int | None:
@@ -144,6 +187,18 @@ class ProjectFinder:
                 while following < len(view["texts"]) and not view["texts"][following][:1].isalnum():
                     following += 1  # footnote marks, list marks, quotes
                 return following if following < len(view["texts"]) else None
+        return None
+
+    def next_item(self, view: dict, start: int) -> int | None:
+        """The first word after the next ";" in the sentence of the list item starting at ``start``, if any."""
+        for i in range(start + 1, min(start + self.cfg["max_length"] + LIST_LOOKAHEAD, len(view["texts"]))):
+            if view["texts"][i] == ";":
+                following = i + 1
+                while following < len(view["texts"]) and not view["texts"][following][:1].isalnum():
+                    following += 1
+                return following if following < len(view["texts"]) else None
+            if view["stop"][i]:
+                return None
         return None
 
     def end_candidates(self, view: dict, start: int, anchors: Iterable[int] = ()) -> list[int]:
@@ -242,7 +297,7 @@ class ProjectFinder:
             if ent.label_ == self.label:
                 following = self.list_anchor(view, ent.end)
                 if following is not None and following not in anchors:
-                    anchors[following] = {"list"}
+                    anchors[following] = {"next"}
         chosen: list[Span] = []
         covered_until = 0
         pending = sorted(anchors)
@@ -252,12 +307,16 @@ class ProjectFinder:
                 continue
             end = self._best_end(view, anchors, start)
             if end == NONE:
+                following = self.next_item(view, start) if "next" in anchors[start] else None
+                if following is not None and following not in anchors:  # "A; [not a project]; C": the list goes on
+                    anchors[following] = {"next"}
+                    pending = sorted([*pending, following])
                 continue
             chosen.append(Span(doc, start, end, label=self.label))
             covered_until = end
             following = self.list_anchor(view, end)
             if following is not None and following not in anchors:
-                anchors[following] = {"list"}
+                anchors[following] = {"next"}
                 pending = sorted([*pending, following])
         taken = [False] * len(doc)
         for span in chosen:
@@ -293,8 +352,16 @@ class ProjectFinder:
             for end in gold.values():  # lists go on after gold names, as after predicted ones
                 following = self.list_anchor(view, end)
                 if following is not None and following not in anchors:
-                    anchors[following] = {"list"}
-            for start, kinds in sorted(anchors.items()):
+                    anchors[following] = {"next"}
+            pending = sorted(anchors)
+            while pending:
+                start = pending.pop(0)
+                kinds = anchors[start]
+                if start not in gold and "next" in kinds:  # the list goes on past an item that is no project
+                    following = self.next_item(view, start)
+                    if following is not None and following not in anchors:
+                        anchors[following] = {"next"}
+                        pending = sorted([*pending, following])
                 counts["anchors"] += 1
                 candidates = [*self.end_candidates(view, start, anchors), NONE]
                 positive = gold.get(start, NONE)
@@ -335,6 +402,16 @@ def _leaves_the_name(words: list[str], i: int) -> bool:
         or (word == "trên" and following == "địa bàn")
         or (word == "năm" and YEAR.fullmatch(following) is not None)
     )
+
+
+def _names_counted_works(view: dict, introduction: int, first: int) -> bool:
+    """Whether the list starting at token ``first`` names works of the kind counted just before its
+    introduction at token ``introduction`` ("03 cầu cụ thể: Cầu Nà Ké": its first word repeats "cầu")."""
+    word = view["words"][first]
+    if not _starts_with_any(word, WORK_NOUNS):
+        return False
+    head = word.split()[0]
+    return any(w.split()[0] == head for w in view["words"][max(0, introduction - COUNTED_WORKS_WINDOW) : introduction])
 
 
 def _names_a_national_programme(texts: list[str]) -> bool:
