@@ -272,9 +272,9 @@ def preannotate(
 ) -> None:
     """Write the model's predictions in the annotation tool's import format, one paragraph an example."""
     from vnreport_ie import formats
+    from vnreport_ie.components.project import project_footnote_marks
     from vnreport_ie.corpus import write_jsonl
     from vnreport_ie.inputs import InputError, read_paragraphs
-    from vnreport_ie.components.project import project_footnote_marks
     from vnreport_ie.preannotate import preannotate as predict_examples
 
     if not report.is_file():
