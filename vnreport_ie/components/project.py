@@ -215,7 +215,7 @@ class ProjectFinder:
                 break
             if token == "," and b < len(view["words"]) and _starts_with_any(view["words"][b], COMMUNE_UNIT_WORDS):
                 break  # "Cầu Lũng Na, xã Vạn Linh": the commune after a comma is outside the name
-            if _ends_with_any(view["words"][b - 1], PLACE_WORDS):
+            if _ends_with_any(view["words"][b - 1], PLACE_WORDS) and b < len(view["words"]) and view["title"][b]:
                 continue  # a name does not end between "thị trấn" and the town's name ("Đông thị trấn" is one token)
             depth += (token == "(") - (token == ")")
             if token[:1].isalnum() or token == ")":
@@ -233,7 +233,7 @@ class ProjectFinder:
         first = words[start]
         before = words[start - 1] if start else "<start>"
         if end == NONE:
-            return self.trigger_features(view, start) | {
+            features = self.trigger_features(view, start) | {
                 "none": 1.0,
                 f"none|kind={kind}": 1.0,
                 f"none|first={first}": 1.0,
@@ -246,11 +246,14 @@ class ProjectFinder:
                 f"none|work_noun={_starts_with_any(first, WORK_NOUNS)}|kind={kind}": 1.0,
                 f"none|national_programme={_names_a_national_programme(view['texts'][start : start + 8])}": 1.0,
             }
-        length = bucket(end - start, (1, 2, 3, 4, 6, 9, 13, 20, 30))
+            if "next" in kinds:  # a list item: what the list's separator is says nothing beyond the kind
+                del features[f"none|before={before}"]
+            return features
+        inside = view["texts"][start:end]
+        length = self.length_bucket(inside)
         next_word = words[end] if end < len(words) else "<end>"
         next2 = words[end + 1] if end + 1 < len(words) else "<end>"
         next_hint = hints[end] if end < len(words) else "<end>"
-        inside = view["texts"][start:end]
         features = {
             f"kind={kind}": 1.0,
             f"kind={kind}|length={length}": 1.0,
@@ -273,6 +276,11 @@ class ProjectFinder:
         for hint in set(hints[start:end]):
             features[f"inside_hint={hint}"] = 1.0
         return features
+
+    def length_bucket(self, texts: list[str]) -> str:
+        """The length feature of a span of tokens ``texts``: in syllables, since the word segmenter joins
+        some names into one token ("Cầu Nà Ké") and not others ("Cầu Lũng Na" is two)."""
+        return bucket(sum(text.count(" ") + 1 for text in texts), (1, 2, 3, 4, 6, 9, 13, 20, 30, 45))
 
     def trigger_features(self, view: dict, start: int) -> dict[str, float]:
         """For the "no span" choice: the word before the anchor's trigger ("các [dự án]" is generic,

@@ -16,6 +16,7 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from vnreport_ie.components.linear import bucket
 from vnreport_ie.components.project import ProjectFinder
 from vnreport_ie.corpus import FIGURE_LABELS
 
@@ -50,6 +51,9 @@ class TargetFinder(ProjectFinder):
             if position < len(words) and view["texts"][position][:1].isalnum() and not view["figure"][position]:
                 result.setdefault(position, set()).add(kind)
         return result
+
+    def length_bucket(self, texts: list[str]) -> str:
+        return bucket(len(texts), (1, 2, 3, 4, 6, 9, 13, 20, 30))  # in tokens: targets are a few common words
 
     def trigger_features(self, view: dict, start: int) -> dict[str, float]:
         return {}  # a target's anchor is its figure, not a trigger word
