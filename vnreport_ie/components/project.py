@@ -307,6 +307,7 @@ class ProjectFinder:
                 if following is not None and following not in anchors:
                     anchors[following] = {"next"}
         chosen: list[Span] = []
+        rejected: set[int] = set()
         covered_until = 0
         pending = sorted(anchors)
         while pending:
@@ -315,6 +316,7 @@ class ProjectFinder:
                 continue
             end = self._best_end(view, anchors, start)
             if end == NONE:
+                rejected.add(start)
                 following = self.next_item(view, start) if "next" in anchors[start] else None
                 if following is not None and following not in anchors:  # "A; [not a project]; C": the list goes on
                     anchors[following] = {"next"}
@@ -334,7 +336,10 @@ class ProjectFinder:
             e
             for e in ents
             if not any(taken[e.start : e.end])
-            and (e.label_ != self.label or self.keep_ner_spans and not PROGRAMME_DOCUMENT.match(e.text))
+            and (
+                e.label_ != self.label
+                or self.keep_ner_spans and e.start not in rejected and not PROGRAMME_DOCUMENT.match(e.text)
+            )
         ]
         if chosen or len(kept) != len(ents):
             doc.ents = sorted(kept + chosen, key=lambda e: e.start)
