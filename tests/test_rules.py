@@ -26,6 +26,49 @@ def test_dong_that_starts_a_word_is_no_currency(text, expected):
     assert figure_texts(text) == expected
 
 
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("giải ngân 60.746/135.188 triệu đồng", [("60.746", "MONEY"), ("135.188 triệu đồng", "MONEY")]),
+        ("thu 220 triệu/254 triệu đồng", [("220 triệu", "MONEY"), ("254 triệu đồng", "MONEY")]),
+        ("đến ngày 30/6/2024 là 5 tỷ đồng", [("5 tỷ đồng", "MONEY")]),  # a date is no amount
+        ("giá 46 triệu đồng/năm, hỗ trợ 5 triệu/ha", [("46 triệu đồng", "MONEY")]),  # rates
+    ],
+)
+def test_a_number_before_a_slash_and_money_shares_its_unit(text, expected):
+    assert figure_texts(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, values",
+    [
+        ("giải ngân 60.746/135.188 triệu đồng.", [60_746_000_000, 135_188_000_000]),
+        ("thu 220 triệu/254 triệu đồng.", [220_000_000, 254_000_000]),
+        ("đạt 12/15 tỷ đồng.", [12_000_000_000, 15_000_000_000]),
+        ("đạt 5/3 tỷ 200 triệu đồng.", [5, 3_200_000_000]),  # no single unit to share: read as written
+    ],
+)
+def test_records_read_a_shared_unit(text, values):
+    from spacy.tokens import Span
+
+    import vnreport_ie
+    from vnreport_ie.components.patterns import find_figures
+    from vnreport_ie.records import doc_to_records
+
+    doc = vnreport_ie.blank().make_doc(text)
+    doc.ents = [Span(doc, *_token_span(doc, start, end), label=label) for start, end, label in find_figures(text)]
+    records = doc_to_records(doc)
+    assert [r.value for r in records] == values
+    assert all(r.unit == "VND" for r in records)
+    shared = [r for r in records if any("unit shared" in w for w in r.warnings)]
+    assert len(shared) == (1 if values[0] != 5 else 0)
+
+
+def _token_span(doc, start, end):
+    span = doc.char_span(start, end)
+    return span.start, span.end
+
+
 @pytest.fixture(scope="module")
 def merge_nlp():
     import vnreport_ie

@@ -7,9 +7,10 @@ from bisect import bisect_left, bisect_right
 from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from vnreport_ie.communes import CommuneLink, ReportLocation, link_commune
+from vnreport_ie.components.patterns import CURRENCY, NUMBER, SCALE
 from vnreport_ie.corpus import FIGURE_LABELS
 from vnreport_ie.numbers import parse_figure
 from vnreport_ie.relations import get_relations
@@ -104,6 +105,30 @@ def sentence_around(text: str, start: int, end: int, ends: list[int] | None = No
     return text[begin:stop].strip()
 
 
+SLASH = re.compile(r"[ \t]*/[ \t]*")
+LEADING_NUMBER = re.compile(rf"^[-+]?{NUMBER}\s*")
+LEADING_SCALES = re.compile(rf"^(?:{SCALE}\s*)+")
+
+
+def _with_shared_unit(text: str, figure: Span, following: Span | None) -> str:
+    """The figure as it reads when it shares the unit written once after the next figure:
+    "60.746" in "60.746/135.188 triệu đồng" reads "60.746 triệu đồng", "220 triệu" in
+    "220 triệu/254 triệu đồng" reads "220 triệu đồng"; any other figure as written."""
+    if (
+        following is None
+        or following.label_ != "MONEY"
+        or re.search(CURRENCY, figure.text)
+        or not SLASH.fullmatch(text[figure.end_char : following.start_char])
+    ):
+        return figure.text
+    unit = LEADING_NUMBER.sub("", following.text, count=1)  # "triệu đồng"
+    if re.search(rf"{SCALE}$", figure.text):
+        unit = LEADING_SCALES.sub("", unit, count=1)  # "220 triệu" takes the currency only
+    if not unit or any(c.isdigit() for c in unit):
+        return figure.text  # "3 tỷ 200 triệu đồng": no single unit to share
+    return f"{figure.text} {unit}"
+
+
 def _number(value: Decimal, label: str) -> int | float:
     if label == "MONEY" and value == value.to_integral_value():
         return int(value)
@@ -132,6 +157,8 @@ def doc_to_records(
         targets.setdefault(relation.type, []).append((relation.tail_start, relation.tail_end))
     records = []
     ends = sentence_ends(text)
+    ents = [e for e in doc.ents if e.label_ in FIGURE_LABELS]
+    figures = {previous.end: following for previous, following in zip(ents, ents[1:])}  # token end -> next figure
     for ent in doc.ents:
         if ent.label_ not in FIGURE_LABELS:
             continue
@@ -144,9 +171,12 @@ def doc_to_records(
         value = high = unit = error = None
         warnings: tuple[str, ...] = ()
         try:
-            parsed = parse_figure(ent.text, kind="money" if ent.label_ == "MONEY" else "percent")
+            written = _with_shared_unit(text, ent, figures.get(ent.end)) if ent.label_ == "MONEY" else ent.text
+            parsed = parse_figure(written, kind="money" if ent.label_ == "MONEY" else "percent")
             value, high = _number(parsed.low, ent.label_), _number(parsed.high, ent.label_)
             unit, warnings = parsed.unit, parsed.warnings
+            if written != ent.text:
+                warnings = (*warnings, f"unit shared with the next figure: read as {written!r}")
         except ValueError as exc:
             error = str(exc)
         communes, projects = texts("location"), texts("project")

@@ -48,6 +48,10 @@ MONEY = re.compile(
     """,
     re.VERBOSE,
 )
+# a number right before "/" and a money amount shares its unit: "[60.746]/[135.188 triệu đồng]"
+# (or its scale: "[220 triệu]/[254 triệu đồng]")
+SHARES_THE_UNIT = re.compile(rf"(?<![\w.,/])(?P<number>[-+]?(?:{AMOUNT}|{NUMBER}))[ \t]*/[ \t]*$")
+SHARED_UNIT_LOOKBACK = 40  # characters
 # A percentage, e.g. "26,15%", "32,8 %", "-0,3%", "44-45%", "50 phần trăm", "10,6,0%"
 PERCENT = re.compile(
     rf"(?<![\w.,])[-+]?(?:{NUMBER}\s*[-–]\s*)?{NUMBER}\s*(?:%|phần\s+trăm)",
@@ -98,7 +102,12 @@ RULE_CACHE_TEXTS = 512
 def find_figures(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, MONEY|PERCENT) of every figure the patterns see in ``text``."""
     spans = [(m.start(), m.end(), "PERCENT") for m in PERCENT.finditer(text)]
-    spans += [(m.start(), m.end(), "MONEY") for m in MONEY.finditer(text)]
+    for money in MONEY.finditer(text):
+        spans.append((money.start(), money.end(), "MONEY"))
+        # "60.746/135.188 triệu đồng": the number before the slash is money in the unit written once
+        shared = SHARES_THE_UNIT.search(text, max(0, money.start() - SHARED_UNIT_LOOKBACK), money.start())
+        if shared is not None and shared.end() == money.start():
+            spans.append((shared.start("number"), shared.end("number"), "MONEY"))
     return tuple(_without_overlaps(spans))
 
 
