@@ -186,6 +186,11 @@ def test_a_name_does_not_end_between_the_unit_word_and_the_town(finder):
     assert "Khu đô thị phía Đông thị trấn" not in names
 
 
+def test_a_name_may_end_on_a_place_word_that_no_name_follows(finder):
+    names = names_at_first_anchor(finder, "Triển khai dự án Trụ sở làm việc Công an tỉnh; Nút giao thông số 7A.")
+    assert "Trụ sở làm việc Công an tỉnh" in names  # "tỉnh" is "provincial" here
+
+
 @pytest.mark.parametrize(
     "text", ["Thực hiện Chương trình số 15/CTr-UBND của UBND tỉnh", "và Chương trình hành động số 74-CTr/TU"]
 )
