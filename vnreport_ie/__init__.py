@@ -1,6 +1,7 @@
 """vnreport-ie: figures, indicators and targets from Vietnamese socio-economic reports."""
 
 from vnreport_ie.api import extract, extract_many, load
+from vnreport_ie.components.project import project_footnote_marks
 from vnreport_ie.numbers import FigureValue, parse_figure, parse_money, parse_percent
 from vnreport_ie.records import FigureRecord, doc_to_records
 from vnreport_ie.tables import to_dataframe, write_csv, write_parquet
@@ -20,6 +21,7 @@ __all__ = [
     "parse_figure",
     "parse_money",
     "parse_percent",
+    "project_footnote_marks",
     "to_dataframe",
     "write_csv",
     "write_parquet",
