@@ -77,6 +77,17 @@ def merge_nlp():
     return nlp, nlp.add_pipe("vnreport_pattern_merge")
 
 
+def test_an_ner_figure_without_a_number_is_dropped(merge_nlp):
+    from spacy.tokens import Span
+
+    nlp, merge = merge_nlp
+    text = "Điều trị nội trú đạt 77,6% % so với kế hoạch năm."
+    doc = nlp.make_doc(text)
+    stray = [t.i for t in doc if t.text == "%"][-1]
+    doc.ents = [Span(doc, stray, stray + 2, label="PERCENT")]  # the NER's "% so"
+    assert [(e.text, e.label_) for e in merge(doc).ents] == [("77,6%", "PERCENT")]
+
+
 def test_a_pattern_figure_replaces_any_ner_entity_it_overlaps(merge_nlp):
     nlp, merge = merge_nlp
     text = "Nguồn vốn bổ sung tại QĐ 1800: 5.490 trđ."

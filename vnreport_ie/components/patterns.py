@@ -21,6 +21,7 @@ from spacy.attrs import IDX, LENGTH, TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from vnreport_ie.corpus import FIGURE_LABELS
 from vnreport_ie.tokenizer import doc_text
 
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
@@ -337,8 +338,8 @@ class PatternMerge:
 
     Money and percent shapes are rules that hold in any report, so a pattern
     figure replaces the NER entities it overlaps (and is added where the NER
-    found nothing); NER figures the patterns do not see (a number whose unit
-    is shared, "60.746/135.188 triệu đồng") stay. A commune name after xã /
+    found nothing); NER figures the patterns do not see stay, unless they hold
+    no number ("77,6% [% so] với": a stray sign is no figure). A commune name after xã /
     phường / thị trấn is added where the NER found nothing and replaces NER
     communes inside it (the NER's "xã [Bằng] Hữu").
     """
@@ -363,5 +364,5 @@ class PatternMerge:
                 owner[ent.start : ent.end] = [None] * (ent.end - ent.start)
             owner[span.start : span.end] = [span] * (span.end - span.start)
         ents = [e for i, e in enumerate(owner) if e is not None and (i == 0 or owner[i - 1] is not e)]
-        doc.ents = ents
+        doc.ents = [e for e in ents if e.label_ not in FIGURE_LABELS or any(c.isdigit() for c in e.text)]
         return doc
