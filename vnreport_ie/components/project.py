@@ -83,6 +83,7 @@ PROJECT_FOOTNOTE_REFERENCE = re.compile(
     rf"([{FOOTNOTE_MARKS}]+)(?![{FOOTNOTE_MARKS}])"
 )
 # a footnote: a line that starts with its mark ("¹³ Khách sạn, ...")
+DIGIT = re.compile(rf"[\d{FOOTNOTE_MARKS}]")  # a digit, footnote marks included ("Lạng Sơn¹²")
 FOOTNOTE_START = re.compile(rf"(?m)^[ \t]*([{FOOTNOTE_MARKS}]+)[ \t]*(?=[^\W\d_])")
 FOOTNOTES_EXTENSION = "project_footnotes"
 if not Doc.has_extension(FOOTNOTES_EXTENSION):
@@ -250,7 +251,8 @@ class ProjectFinder:
                 del features[f"none|before={before}"]
             return features
         inside = view["texts"][start:end]
-        length = self.length_bucket(inside)
+        joined = " ".join(inside)
+        length = self.length_bucket(joined, end - start)
         next_word = words[end] if end < len(words) else "<end>"
         next2 = words[end + 1] if end + 1 < len(words) else "<end>"
         next_hint = hints[end] if end < len(words) else "<end>"
@@ -270,17 +272,17 @@ class ProjectFinder:
             f"next_is_title={end < len(words) and view['title'][end]}": 1.0,
             f"commas_inside={bucket(inside.count(','), (0, 1, 2))}": 1.0,
             f"open_bracket={inside.count('(') - inside.count(')')}": 1.0,
-            f"digit_inside={any(c.isdigit() for t in inside for c in t)}": 1.0,
+            f"digit_inside={DIGIT.search(joined) is not None}": 1.0,
             f"first_is_title={view['title'][start]}": 1.0,
         }
         for hint in set(hints[start:end]):
             features[f"inside_hint={hint}"] = 1.0
         return features
 
-    def length_bucket(self, texts: list[str]) -> str:
-        """The length feature of a span of tokens ``texts``: in syllables, since the word segmenter joins
-        some names into one token ("Cầu Nà Ké") and not others ("Cầu Lũng Na" is two)."""
-        return bucket(sum(text.count(" ") + 1 for text in texts), (1, 2, 3, 4, 6, 9, 13, 20, 30, 45))
+    def length_bucket(self, joined: str, tokens: int) -> str:
+        """The length feature of a span (its tokens ``joined`` by spaces): in syllables, since the word
+        segmenter joins some names into one token ("Cầu Nà Ké") and not others ("Cầu Lũng Na" is two)."""
+        return bucket(joined.count(" ") + 1, (1, 2, 3, 4, 6, 9, 13, 20, 30, 45))
 
     def trigger_features(self, view: dict, start: int) -> dict[str, float]:
         """For the "no span" choice: the word before the anchor's trigger ("các [dự án]" is generic,

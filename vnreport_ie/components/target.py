@@ -52,8 +52,8 @@ class TargetFinder(ProjectFinder):
                 result.setdefault(position, set()).add(kind)
         return result
 
-    def length_bucket(self, texts: list[str]) -> str:
-        return bucket(len(texts), (1, 2, 3, 4, 6, 9, 13, 20, 30))  # in tokens: targets are a few common words
+    def length_bucket(self, joined: str, tokens: int) -> str:
+        return bucket(tokens, (1, 2, 3, 4, 6, 9, 13, 20, 30))  # in tokens: targets are a few common words
 
     def trigger_features(self, view: dict, start: int) -> dict[str, float]:
         return {}  # a target's anchor is its figure, not a trigger word
