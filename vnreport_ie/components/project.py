@@ -82,8 +82,8 @@ PROJECT_FOOTNOTE_REFERENCE = re.compile(
     rf"{NOT_LETTER_BEFORE}(?:[Dd]ự\s+án|[Cc]ông\s+trình|DỰ\s+ÁN)(?:[ \t]+[^\s.,;:()“”\"{FOOTNOTE_MARKS}]+){{0,6}}"
     rf"([{FOOTNOTE_MARKS}]+)(?![{FOOTNOTE_MARKS}])"
 )
-# a footnote: a line that starts with its mark ("¹³ Khách sạn, ...")
 DIGIT = re.compile(rf"[\d{FOOTNOTE_MARKS}]")  # a digit, footnote marks included ("Lạng Sơn¹²")
+# a footnote: a line that starts with its mark ("¹³ Khách sạn, ...")
 FOOTNOTE_START = re.compile(rf"(?m)^[ \t]*([{FOOTNOTE_MARKS}]+)[ \t]*(?=[^\W\d_])")
 FOOTNOTES_EXTENSION = "project_footnotes"
 if not Doc.has_extension(FOOTNOTES_EXTENSION):
