@@ -222,7 +222,7 @@ def test_ner_names_away_from_anchors_stay_unless_they_are_programme_documents(fi
 
 def test_the_report_footnotes_reach_every_paragraph_on_each_way_in(tmp_path, small_nlp, blank_nlp):
     from vnreport_ie.api import pipe
-    from vnreport_ie.batch import report_project_footnotes
+    from vnreport_ie.batch import file_project_footnotes
     from vnreport_ie.corpus import AnnotatedExample
 
     # extract / extract_many / extract_files / preannotate all go through api.pipe
@@ -231,7 +231,7 @@ def test_the_report_footnotes_reach_every_paragraph_on_each_way_in(tmp_path, sma
     # a report file: read in a first pass, since the footnote may be in a later batch than its reference
     report = tmp_path / "report.txt"
     report.write_text(f"{REFERENCE}\nĐoạn khác.\n{FOOTNOTE}\n{OTHER_FOOTNOTE}\n", encoding="utf-8")
-    assert report_project_footnotes(report) == {"¹⁴"}
+    assert file_project_footnotes(report) == {"¹⁴"}
     # training and evaluation: the paragraphs of the same report, not of another one
     examples = [
         AnnotatedExample("a:1", REFERENCE, meta={"doc": "a", "paragraph": 1}),

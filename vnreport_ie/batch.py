@@ -144,7 +144,7 @@ def _report_location(path: Path):
         return report_location(handle.read(LOCATION_PREFIX_CHARS))
 
 
-def report_project_footnotes(path: Path) -> frozenset[str]:
+def file_project_footnotes(path: Path) -> frozenset[str]:
     """The marks of the footnotes of a report file that list projects (a first pass over its paragraphs:
     a footnote comes after the paragraph that counts the projects, maybe in a later batch)."""
     from vnreport_ie.components.project import project_footnote_marks
@@ -246,7 +246,7 @@ def extract_files(
                         line_problems: list[str] = []
                         paragraphs = read_paragraphs(path, line_problems)
                         location = _report_location(path)
-                        footnotes = report_project_footnotes(path)
+                        footnotes = file_project_footnotes(path)
                         batches = (
                             (batch, fmt, location, footnotes)
                             for batch in _batches(_counted(paragraphs, summary), BATCH_PARAGRAPHS)

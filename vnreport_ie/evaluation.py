@@ -30,9 +30,9 @@ SYSTEM_LABELS = {MODEL: ENTITY_LABELS, PATTERNS: ENTITY_LABELS, UNDERTHESEA: ("C
 
 def predict(nlp: Language, examples: Sequence[AnnotatedExample], batch_size: int = 64) -> list[Prediction]:
     """The model's predictions for each example, in order (each paragraph read with its report's footnotes)."""
-    from vnreport_ie.training_data import report_project_footnotes
+    from vnreport_ie.training_data import project_footnotes_by_report
 
-    footnotes = report_project_footnotes(examples)
+    footnotes = project_footnotes_by_report(examples)
 
     def docs():
         for example in examples:

@@ -108,6 +108,8 @@ def sentence_around(text: str, start: int, end: int, ends: list[int] | None = No
 SLASH = re.compile(r"[ \t]*/[ \t]*")
 LEADING_NUMBER = re.compile(rf"^[-+]?{NUMBER}\s*")
 LEADING_SCALES = re.compile(rf"^(?:{SCALE}\s*)+")
+ENDS_WITH_SCALE = re.compile(rf"{SCALE}$")
+HAS_CURRENCY = re.compile(CURRENCY)
 
 
 def _with_shared_unit(text: str, figure: Span, following: Span | None) -> str:
@@ -117,12 +119,12 @@ def _with_shared_unit(text: str, figure: Span, following: Span | None) -> str:
     if (
         following is None
         or following.label_ != "MONEY"
-        or re.search(CURRENCY, figure.text)
+        or HAS_CURRENCY.search(figure.text)
         or not SLASH.fullmatch(text[figure.end_char : following.start_char])
     ):
         return figure.text
     unit = LEADING_NUMBER.sub("", following.text, count=1)  # "triệu đồng"
-    if re.search(rf"{SCALE}$", figure.text):
+    if ENDS_WITH_SCALE.search(figure.text):
         unit = LEADING_SCALES.sub("", unit, count=1)  # "220 triệu" takes the currency only
     if not unit or any(c.isdigit() for c in unit):
         return figure.text  # "3 tỷ 200 triệu đồng": no single unit to share

@@ -130,7 +130,7 @@ def to_spacy_examples(
     them either way) and the span is listed in ``misaligned``.
     """
     examples = list(examples)
-    footnotes = report_project_footnotes(examples)
+    footnotes = project_footnotes_by_report(examples)
     result = SpacyData([], [])
     for annotated in examples:
         predicted = nlp.make_doc(annotated.text)
@@ -140,7 +140,7 @@ def to_spacy_examples(
     return result
 
 
-def report_project_footnotes(examples: Sequence[AnnotatedExample]) -> dict[str, frozenset[str]]:
+def project_footnotes_by_report(examples: Sequence[AnnotatedExample]) -> dict[str, frozenset[str]]:
     """Report id -> the marks of its footnotes that list projects (read from all of its paragraphs)."""
     texts: dict[str, list[str]] = {}
     for example in examples:

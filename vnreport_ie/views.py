@@ -342,8 +342,8 @@ def report_docs(
         where = f"in range {paragraphs} of {report}" if paragraphs else f"in {report}"
         raise ValueError(f"no paragraphs {where}")
     from vnreport_ie.api import pipe
-    from vnreport_ie.batch import report_project_footnotes
+    from vnreport_ie.batch import file_project_footnotes
 
-    footnotes = report_project_footnotes(report)  # the whole report: a footnote's reference may be out of range
+    footnotes = file_project_footnotes(report)  # the whole report: a footnote's reference may be out of range
     docs = list(pipe(nlp, (p.text for p in picked), project_footnotes=footnotes))
     return docs, [p.id for p in picked]
