@@ -34,7 +34,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
-DEFAULT_ANNOTATIONS = REPO / "annotations"
+DEFAULT_ANNOTATIONS = REPO / "annotations" / "lang-son"
 SYSTEMS = ("pipeline", "word_tokenize", "ner")
 
 # target name -> (measure key, comparison, bound, how it is printed)
@@ -182,8 +182,8 @@ def component_times(nlp, paragraphs: list[str]) -> dict[str, float]:
 
 
 def training_minutes(annotations: Path) -> float:
-    """Minutes of one full training run (``vnreport_ie.training.train``) into a temporary folder."""
-    from vnreport_ie.training import train
+    """Minutes of one full training run (``vnreport_ie.training.train.train``) into a temporary folder."""
+    from vnreport_ie.training.train import train
 
     with tempfile.TemporaryDirectory() as folder:
         seconds, _ = timed(lambda: train(str(annotations), Path(folder) / "model", stdout=io.StringIO()))
@@ -192,7 +192,7 @@ def training_minutes(annotations: Path) -> float:
 
 def batch_times(corpus: Path, model: Path, copies: int, process_counts: Iterable[int]) -> dict:
     """Seconds of ``extract_files`` (model loading included) over the reports copied ``copies`` times."""
-    from vnreport_ie.batch import extract_files
+    from vnreport_ie.io.batch import extract_files
 
     result: dict = {"copies": copies}
     with tempfile.TemporaryDirectory() as folder:

@@ -12,8 +12,8 @@ from __future__ import annotations
 import sys
 from collections import Counter
 
-from vnreport_ie.corpus import load_examples
-from vnreport_ie.scoring import gold_prediction
+from vnreport_ie.io.annotations import load_examples
+from vnreport_ie.training.scoring import gold_prediction
 
 
 def review_changes(before_dir: str, after_dir: str) -> tuple[Counter, Counter, int]:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-ANNOTATIONS = REPO / "annotations"
+ANNOTATIONS = REPO / "annotations" / "lang-son"  # the five Lạng Sơn reports
 CORPUS = REPO.parent / "shared" / "corpus"  # beside the clone, as in CI
 
 
@@ -21,7 +21,7 @@ def blank_nlp():
 
 @pytest.fixture(scope="session")
 def corpus_examples():
-    from vnreport_ie.corpus import load_examples
+    from vnreport_ie.io.annotations import load_examples
 
     return load_examples(ANNOTATIONS)
 
@@ -29,8 +29,8 @@ def corpus_examples():
 @pytest.fixture(scope="session")
 def small_model_dir(tmp_path_factory, corpus_examples) -> Path:
     """A pipeline trained in seconds on a slice of two reports (not a good model: a working one)."""
-    from vnreport_ie.corpus import write_jsonl
-    from vnreport_ie.training import train
+    from vnreport_ie.io.annotations import write_jsonl
+    from vnreport_ie.training.train import train
 
     folder = tmp_path_factory.mktemp("slice")
     picked = [e for e in corpus_examples if e.doc_id == "caoloc-2023-02"][:40]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from vnreport_ie.communes import CommuneLinker, link_commune, link_communes, report_location
+from vnreport_ie.text.communes import CommuneLinker, link_commune, link_communes, report_location
 
 CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 

@@ -8,7 +8,7 @@ from collections import Counter
 import pytest
 
 from tests.conftest import ANNOTATIONS
-from vnreport_ie.corpus import AnnotationError, load_examples, read_jsonl, validate_path, write_jsonl
+from vnreport_ie.io.annotations import AnnotationError, load_examples, read_jsonl, validate_path, write_jsonl
 
 # The counts annotations/README.md states (per report: paragraphs, then entities and relations).
 README_COUNTS = {
@@ -114,7 +114,7 @@ def test_annotation_counts_are_those_the_readme_states(corpus_examples):
 
 
 def test_dataset_dict_splits_by_report():
-    from vnreport_ie.training_data import load_dataset
+    from vnreport_ie.training.data import load_dataset
 
     dataset = load_dataset(ANNOTATIONS, test_docs=["caoloc-2023-02"], validation_docs=["binhgia-2024-04"])
     assert dataset.num_rows == {"train": 557, "validation": 80, "test": 71}
@@ -123,7 +123,7 @@ def test_dataset_dict_splits_by_report():
 
 
 def test_dataset_rows_round_trip_to_examples(corpus_examples):
-    from vnreport_ie.training_data import dataset_row_to_example, examples_to_dataset_dict
+    from vnreport_ie.training.data import dataset_row_to_example, examples_to_dataset_dict
 
     dataset = examples_to_dataset_dict(corpus_examples, test_docs=["caoloc-2023-02"])
     originals = {e.id: e for e in corpus_examples}
@@ -134,17 +134,17 @@ def test_dataset_rows_round_trip_to_examples(corpus_examples):
 
 
 def test_split_naming_an_unknown_report_is_an_error(corpus_examples):
-    from vnreport_ie.training_data import examples_to_dataset_dict
+    from vnreport_ie.training.data import examples_to_dataset_dict
 
     with pytest.raises(ValueError, match="not in the annotations"):
         examples_to_dataset_dict(corpus_examples, test_docs=["hanoi-2030"])
 
 
 def test_doccano_to_spacy_to_doccano_round_trip(blank_nlp, corpus_examples, tmp_path):
-    from vnreport_ie.batch import doc_to_doccano
-    from vnreport_ie.inputs import Paragraph
-    from vnreport_ie.scoring import gold_prediction
-    from vnreport_ie.training_data import to_spacy_examples
+    from vnreport_ie.io.batch import doc_to_doccano
+    from vnreport_ie.io.reports import Paragraph
+    from vnreport_ie.training.scoring import gold_prediction
+    from vnreport_ie.training.data import to_spacy_examples
 
     sample = [e for e in corpus_examples if e.entities][:60]
     data = to_spacy_examples(blank_nlp, sample)
@@ -162,8 +162,8 @@ def test_doccano_to_spacy_to_doccano_round_trip(blank_nlp, corpus_examples, tmp_
 
 
 def test_spans_off_token_boundaries_are_reported_not_dropped(blank_nlp):
-    from vnreport_ie.corpus import AnnotatedExample, Entity
-    from vnreport_ie.training_data import to_spacy_examples
+    from vnreport_ie.io.annotations import AnnotatedExample, Entity
+    from vnreport_ie.training.data import to_spacy_examples
 
     text = "ngày 10/03/2023580.277 triệu đồng"
     start = text.index("580.277")

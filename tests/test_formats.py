@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from vnreport_ie.corpus import AnnotatedExample, Entity, Relation, validate_path, write_jsonl
-from vnreport_ie.formats import read_brat, read_label_studio, write_brat, write_label_studio
+from vnreport_ie.io.annotations import AnnotatedExample, Entity, Relation, validate_path, write_jsonl
+from vnreport_ie.io.formats import read_brat, read_label_studio, write_brat, write_label_studio
 
 FIXTURES = Path(__file__).parent / "fixtures"
 DOCCANO = FIXTURES / "doccano_examples.jsonl"

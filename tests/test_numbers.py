@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from vnreport_ie import numbers
-from vnreport_ie.numbers import parse_figure, parse_money, parse_percent
+from vnreport_ie.text import numbers
+from vnreport_ie.text.numbers import parse_figure, parse_money, parse_percent
 
 MONEY = [
     ("million-dong", "58.829 triệu đồng", 58_829_000_000),

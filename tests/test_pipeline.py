@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import ANNOTATIONS
 from vnreport_ie.cli import app
-from vnreport_ie.relations import get_relations
+from vnreport_ie.pipeline.relations import get_relations
 
 KNOWN = (
     "- Tổng số thu ngân sách nhà nước trên địa bàn huyện ước thực hiện tháng 02 là 28.000 triệu đồng, "
@@ -65,8 +65,8 @@ def test_relation_weights_are_stored_as_json(small_model_dir):
 
 
 def test_same_seed_gives_the_same_model(tmp_path, corpus_examples):
-    from vnreport_ie.corpus import write_jsonl
-    from vnreport_ie.training import train
+    from vnreport_ie.io.annotations import write_jsonl
+    from vnreport_ie.training.train import train
 
     write_jsonl([e for e in corpus_examples if e.doc_id == "caoloc-2023-02"][:25], tmp_path / "a.jsonl")
     first, _ = train(tmp_path, None, max_steps=5, seed=3, stdout=io.StringIO())
@@ -76,8 +76,8 @@ def test_same_seed_gives_the_same_model(tmp_path, corpus_examples):
 
 
 def test_training_refuses_annotations_with_problems(tmp_path):
-    from vnreport_ie.corpus import AnnotationError
-    from vnreport_ie.training import train
+    from vnreport_ie.io.annotations import AnnotationError
+    from vnreport_ie.training.train import train
 
     (tmp_path / "bad.jsonl").write_text('{"id": "x:1", "text": "a", "entities": [{"start_offset": 0, "end_offset": 5, "label": "MONEY"}]}\n', encoding="utf-8")
     with pytest.raises(AnnotationError, match="bad.jsonl:1"):
@@ -128,8 +128,8 @@ def test_cli_convert_round_trip(tmp_path):
     source = ANNOTATIONS / "caoloc-2023-02.jsonl"
     assert runner.invoke(app, ["convert", str(source), "--to", "label-studio", "-o", str(tmp_path / "ls.json")]).exit_code == 0
     assert runner.invoke(app, ["convert", str(tmp_path / "ls.json"), "--to", "doccano", "-o", str(tmp_path / "back.jsonl")]).exit_code == 0
-    from vnreport_ie.corpus import load_examples
-    from vnreport_ie.scoring import gold_prediction
+    from vnreport_ie.io.annotations import load_examples
+    from vnreport_ie.training.scoring import gold_prediction
 
     before, after = load_examples(source), load_examples(tmp_path / "back.jsonl")
     assert [sorted(gold_prediction(e).entities) for e in before] == [sorted(gold_prediction(e).entities) for e in after]
@@ -158,7 +158,7 @@ def test_cli_extract_missing_file_is_one_line():
 
 
 def test_cli_train_and_evaluate_small(tmp_path, corpus_examples):
-    from vnreport_ie.corpus import write_jsonl
+    from vnreport_ie.io.annotations import write_jsonl
 
     write_jsonl([e for e in corpus_examples if e.doc_id == "binhgia-2024-04"][:30], tmp_path / "ann" / "a.jsonl")
     model = tmp_path / "models" / "nested" / "model"  # parents that do not exist yet are made
@@ -172,7 +172,7 @@ def test_cli_train_and_evaluate_small(tmp_path, corpus_examples):
 
 
 def test_cli_train_into_a_file_is_one_line_before_training(tmp_path, corpus_examples):
-    from vnreport_ie.corpus import write_jsonl
+    from vnreport_ie.io.annotations import write_jsonl
 
     write_jsonl([e for e in corpus_examples if e.doc_id == "binhgia-2024-04"][:5], tmp_path / "ann" / "a.jsonl")
     blocker = tmp_path / "a-file"
@@ -188,7 +188,7 @@ def test_cli_preannotate_label_studio(tmp_path, small_model_dir):
     out = tmp_path / "pre.json"
     result = runner.invoke(app, ["preannotate", str(report), "--format", "label-studio", "-o", str(out), "--model", str(small_model_dir)])
     assert result.exit_code == 0, result.output
-    from vnreport_ie.formats import read_label_studio
+    from vnreport_ie.io.formats import read_label_studio
 
     examples, problems = read_label_studio(out)
     assert problems == [] and examples[0].text == KNOWN

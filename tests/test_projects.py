@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-import vnreport_ie.components.project  # noqa: F401  (registers vnreport_projects)
-from vnreport_ie.training_data import to_spacy_examples
+import vnreport_ie.pipeline.project  # noqa: F401  (registers vnreport_projects)
+from vnreport_ie.training.data import to_spacy_examples
 
 
 @pytest.fixture(scope="module")
@@ -143,7 +143,7 @@ OTHER_FOOTNOTE = "¹⁵ Lễ hội Hoa đào xuân Xứ Lạng 2024; Tuần Văn
 
 
 def test_the_marks_of_footnotes_that_list_projects():
-    from vnreport_ie.components.project import project_footnote_marks
+    from vnreport_ie.pipeline.project import project_footnote_marks
 
     assert project_footnote_marks(REFERENCE) == {"¹⁴"}  # "hộ¹⁵" counts no projects
     assert project_footnote_marks("05 dự án nằm trong danh mục các dự án trọng điểm của UBND tỉnh¹²") == {"¹²"}
@@ -201,7 +201,7 @@ def test_a_programme_document_is_no_anchor(finder, text):
 
 
 def test_ner_names_away_from_anchors_stay_unless_they_are_programme_documents(finder):
-    from vnreport_ie.components.linear import LinearModel
+    from vnreport_ie.pipeline.linear import LinearModel
 
     nlp, component = finder
     text = "Ban hành Chương trình hành động số 74-CTr/TU và khánh thành nhà văn hóa thôn Bản Chắt"
@@ -222,8 +222,8 @@ def test_ner_names_away_from_anchors_stay_unless_they_are_programme_documents(fi
 
 def test_the_report_footnotes_reach_every_paragraph_on_each_way_in(tmp_path, small_nlp, blank_nlp):
     from vnreport_ie.api import pipe
-    from vnreport_ie.batch import file_project_footnotes
-    from vnreport_ie.corpus import AnnotatedExample
+    from vnreport_ie.io.batch import file_project_footnotes
+    from vnreport_ie.io.annotations import AnnotatedExample
 
     # extract / extract_many / extract_files / preannotate all go through api.pipe
     doc = next(pipe(small_nlp, [FOOTNOTE], project_footnotes={"¹⁴"}))

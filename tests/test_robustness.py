@@ -21,9 +21,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from vnreport_ie.cli import app
-from vnreport_ie.relations import get_relations
+from vnreport_ie.pipeline.relations import get_relations
 
-ANNOTATIONS = Path(__file__).resolve().parent.parent / "annotations"
+ANNOTATIONS = Path(__file__).resolve().parent.parent / "annotations" / "lang-son"
 REPORT_SENTENCE = "Tổng thu ngân sách trên địa bàn ước đạt 12.345 triệu đồng, bằng 105,3% dự toán tỉnh giao."
 # sentences in the reports' style, each with the figures it holds (text of each MONEY / PERCENT)
 PLANTED_SENTENCES = (
@@ -146,12 +146,12 @@ def test_extract_without_a_model_is_one_error(tmp_path):
 
 
 def test_extract_without_a_shipped_model_is_one_error(tmp_path, monkeypatch):
-    import vnreport_ie.api
+    import vnreport_ie.pipeline.runner
 
     def no_model():
         raise FileNotFoundError("no trained model found (looked in nowhere)")
 
-    monkeypatch.setattr(vnreport_ie.api, "default_model_path", no_model)
+    monkeypatch.setattr(vnreport_ie.pipeline.runner, "default_model_path", no_model)
     report = tmp_path / "report.txt"
     report.write_text(REPORT_SENTENCE + "\n", encoding="utf-8")
     result = invoke("extract", report, "--no-progress")
@@ -246,7 +246,7 @@ def test_extract_same_file_named_twice_is_read_once(tmp_path, small_model_dir):
 def test_extract_resume_after_interruption_keeps_finished_files_without_duplicates(
     tmp_path, small_model_dir, monkeypatch
 ):
-    import vnreport_ie.batch as batch
+    import vnreport_ie.io.batch as batch
 
     folder = tmp_path / "reports"
     folder.mkdir()
@@ -433,7 +433,7 @@ def mutated_paragraph(draw) -> str:
 
 def check_pipeline_output(nlp, text: str) -> None:
     """The properties every output must have: text kept, offsets slice it, same input gives same output."""
-    from vnreport_ie.records import doc_to_records
+    from vnreport_ie.records.figures import doc_to_records
 
     doc = nlp(text)
     assert doc.text == text
@@ -479,7 +479,7 @@ def test_pipeline_on_figure_like_noise(small_nlp, text):
 @settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(texts=st.lists(mutated_paragraph(), min_size=1, max_size=5))
 def test_extract_files_on_mutated_reports(tmp_path_factory, small_model_dir, texts):
-    from vnreport_ie.batch import extract_files
+    from vnreport_ie.io.batch import extract_files
 
     folder = tmp_path_factory.mktemp("mutated")
     texts = [t.replace("\x00", " ").replace("\ufeff", " ") for t in texts]  # NUL reads as binary, a BOM is dropped
@@ -498,8 +498,8 @@ def test_extract_files_on_mutated_reports(tmp_path_factory, small_model_dir, tex
 
 def test_json_lines_escape_characters_that_line_readers_split_on(tmp_path, small_model_dir):
     """U+2028 / U+2029 / NEL are valid raw in JSON, but str.splitlines() and JavaScript break lines on them."""
-    from vnreport_ie.batch import extract_files
-    from vnreport_ie.corpus import AnnotatedExample, read_jsonl, write_jsonl
+    from vnreport_ie.io.batch import extract_files
+    from vnreport_ie.io.annotations import AnnotatedExample, read_jsonl, write_jsonl
 
     text = "\u2028Bắc Sơn, ngày 06 tháng 12 năm 2024\x85 thu 5.000 triệu đồng\u2029"
     report = tmp_path / "report.txt"

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-import vnreport_ie.components.indicator  # registers vnreport_indicators
-import vnreport_ie.components.patterns  # noqa: F401  (registers the hints and the merge)
-from vnreport_ie.components.patterns import find_figures
+import vnreport_ie.pipeline.indicator  # registers vnreport_indicators
+import vnreport_ie.pipeline.patterns  # noqa: F401  (registers the hints and the merge)
+from vnreport_ie.pipeline.patterns import find_figures
 
 
 def figure_texts(text):
@@ -52,8 +52,8 @@ def test_records_read_a_shared_unit(text, values):
     from spacy.tokens import Span
 
     import vnreport_ie
-    from vnreport_ie.components.patterns import find_figures
-    from vnreport_ie.records import doc_to_records
+    from vnreport_ie.pipeline.patterns import find_figures
+    from vnreport_ie.records.figures import doc_to_records
 
     doc = vnreport_ie.blank().make_doc(text)
     doc.ents = [Span(doc, *_token_span(doc, start, end), label=label) for start, end, label in find_figures(text)]
@@ -147,8 +147,8 @@ def test_no_indicator_candidate_is_only_words_the_guide_leaves_out(indicator_par
 
 def test_relation_classifiers_start_from_the_rule_for_rare_types(corpus_examples):
     import vnreport_ie
-    from vnreport_ie.components.relation import RULE_FEATURE_SCALE
-    from vnreport_ie.training_data import to_spacy_examples
+    from vnreport_ie.pipeline.relation_linker import RULE_FEATURE_SCALE
+    from vnreport_ie.training.data import to_spacy_examples
 
     nlp = vnreport_ie.blank()
     linker = nlp.add_pipe("vnreport_relations")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from vnreport_ie.communes import report_location
-from vnreport_ie.records import FigureRecord, doc_to_records, sentence_around
-from vnreport_ie.relations import FigureRelation, set_relations
-from vnreport_ie.tables import COLUMNS, to_dataframe, write_csv, write_parquet
+from vnreport_ie.text.communes import report_location
+from vnreport_ie.records.figures import FigureRecord, doc_to_records, sentence_around
+from vnreport_ie.pipeline.relations import FigureRelation, set_relations
+from vnreport_ie.records.tables import COLUMNS, to_dataframe, write_csv, write_parquet
 
 TEXT = "Năm 2024, xã Hợp Thành thu ngân sách đạt 1.250 triệu đồng, bằng 24,5% dự toán. Hết."
 

@@ -13,8 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from vnreport_ie.cli import app
-from vnreport_ie.relations import FigureRelation, set_relations
-from vnreport_ie.views import ReportView, display, parse_paragraph_range, render_html, save_html
+from vnreport_ie.pipeline.relations import FigureRelation, set_relations
+from vnreport_ie.io.views import ReportView, display, parse_paragraph_range, render_html, save_html
 
 REVENUE = (
     "Tổng thu ngân sách nhà nước trên địa bàn xã Hòa Bình ước đạt 12.500 triệu đồng, "

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vnreport_ie.tokenizer import blank, word_segmenter
-from vnreport_ie.word_segmenter import CRFModelError, CRFWordSegmenter, read_crfsuite_model
+from vnreport_ie.text.tokenizer import blank, word_segmenter
+from vnreport_ie.text.word_segmenter import CRFModelError, CRFWordSegmenter, read_crfsuite_model
 
 
 @pytest.fixture(scope="module")
@@ -62,7 +62,7 @@ def test_same_tags_as_underthesea_on_random_syllables(underthesea_tagger, syllab
 
 
 def test_cache_is_emptied_beyond_its_limit(monkeypatch):
-    import vnreport_ie.word_segmenter as module
+    import vnreport_ie.text.word_segmenter as module
 
     segmenter = CRFWordSegmenter.underthesea()
     monkeypatch.setattr(module, "CACHE_LIMIT", 5)

@@ -1,11 +1,11 @@
 """vnreport-ie: figures, indicators and targets from Vietnamese socio-economic reports."""
 
 from vnreport_ie.api import extract, extract_many, load
-from vnreport_ie.components.project import project_footnote_marks
-from vnreport_ie.numbers import FigureValue, parse_figure, parse_money, parse_percent
-from vnreport_ie.records import FigureRecord, doc_to_records
-from vnreport_ie.tables import to_dataframe, write_csv, write_parquet
-from vnreport_ie.tokenizer import UndertheseaTokenizer, blank
+from vnreport_ie.pipeline.project import project_footnote_marks
+from vnreport_ie.text.numbers import FigureValue, parse_figure, parse_money, parse_percent
+from vnreport_ie.records.figures import FigureRecord, doc_to_records
+from vnreport_ie.records.tables import to_dataframe, write_csv, write_parquet
+from vnreport_ie.text.tokenizer import UndertheseaTokenizer, blank
 
 __version__ = "0.1.0"
 

@@ -42,7 +42,7 @@ class ConvertFormat(str, Enum):
 
 
 def _load_model(model: Optional[Path]):
-    from vnreport_ie.api import load
+    from vnreport_ie.pipeline.runner import load
 
     try:
         return load(model)
@@ -51,7 +51,7 @@ def _load_model(model: Optional[Path]):
 
 
 def _annotations_or_fail(path: Path):
-    from vnreport_ie.corpus import validate_path
+    from vnreport_ie.io.annotations import validate_path
 
     if not path.exists():
         fail(f"{path}: no such file or folder")
@@ -66,7 +66,7 @@ def _annotations_or_fail(path: Path):
 @app.command()
 def validate(paths: list[Path] = typer.Argument(..., help="Annotation .jsonl files or folders.")) -> None:
     """Check annotations against the annotation guide; lists every problem as file:line: message."""
-    from vnreport_ie.corpus import validate_path
+    from vnreport_ie.io.annotations import validate_path
 
     total_examples = total_problems = 0
     for path in paths:
@@ -92,8 +92,8 @@ def convert(
     ),
 ) -> None:
     """Convert annotations between doccano JSONL, Label Studio JSON and brat standoff (validated)."""
-    from vnreport_ie import formats
-    from vnreport_ie.corpus import validate_path, write_jsonl
+    from vnreport_ie.io import formats
+    from vnreport_ie.io.annotations import validate_path, write_jsonl
 
     if not source.exists():
         fail(f"{source}: no such file or folder")
@@ -139,9 +139,9 @@ def extract(
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar on standard error."),
 ) -> None:
     """Extract figure records (or the guide's JSONL) from reports, streaming and resumable."""
-    from vnreport_ie.api import default_model_path
-    from vnreport_ie.batch import ModelLoadError, extract_files
-    from vnreport_ie.inputs import input_files
+    from vnreport_ie.pipeline.runner import default_model_path
+    from vnreport_ie.io.batch import ModelLoadError, extract_files
+    from vnreport_ie.io.reports import input_files
 
     found, problems = input_files(files)
     for problem in problems:
@@ -204,7 +204,7 @@ def train(
     exclude: list[str] = typer.Option([], "--exclude", help="Report id to leave out (repeatable)."),
 ) -> None:
     """Train the NER and the relation model on annotations and save the pipeline."""
-    from vnreport_ie.training import train as train_pipeline
+    from vnreport_ie.training.train import train as train_pipeline
 
     _annotations_or_fail(annotations)
     try:
@@ -235,7 +235,7 @@ def evaluate(
     baselines: bool = typer.Option(True, "--baselines/--no-baselines", help="Score the baselines beside the model."),
 ) -> None:
     """Precision, recall and F1 per label and relation, and figure-record accuracy, beside baselines."""
-    from vnreport_ie import evaluation
+    from vnreport_ie.training import evaluation
 
     examples = _annotations_or_fail(annotations)
     systems = (evaluation.PATTERNS, evaluation.UNDERTHESEA) if baselines else ()
@@ -271,11 +271,11 @@ def preannotate(
     model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model folder (default: the shipped model)."),
 ) -> None:
     """Write the model's predictions in the annotation tool's import format, one paragraph an example."""
-    from vnreport_ie import formats
-    from vnreport_ie.components.project import project_footnote_marks
-    from vnreport_ie.corpus import write_jsonl
-    from vnreport_ie.inputs import InputError, read_paragraphs
-    from vnreport_ie.preannotate import preannotate as predict_examples
+    from vnreport_ie.io import formats
+    from vnreport_ie.pipeline.project import project_footnote_marks
+    from vnreport_ie.io.annotations import write_jsonl
+    from vnreport_ie.io.reports import InputError, read_paragraphs
+    from vnreport_ie.io.preannotate import preannotate as predict_examples
 
     if not report.is_file():
         fail(f"{report}: no such file")
@@ -307,7 +307,7 @@ def show(
     paragraphs: Optional[str] = typer.Option(None, "--paragraphs", help="Only paragraphs N, N-M or N- (1-based)."),
 ) -> None:
     """Write an HTML page of the report's entities and the relation arcs from each figure; print its path."""
-    from vnreport_ie.views import parse_paragraph_range, report_docs, save_html
+    from vnreport_ie.io.views import parse_paragraph_range, report_docs, save_html
 
     if not report.is_file():
         fail(f"{report}: no such file")

@@ -1,9 +1,9 @@
 """Import and export annotations for Label Studio (JSON) and brat (standoff .txt + .ann).
 
-Both importers return ``(examples, problems)`` like :func:`vnreport_ie.corpus.validate_path`:
+Both importers return ``(examples, problems)`` like :func:`vnreport_ie.io.annotations.validate_path`:
 every item that cannot be converted is left out *and* reported as a
-:class:`~vnreport_ie.corpus.Problem`, and every converted example is checked
-with :func:`~vnreport_ie.corpus.validate_example`. Converted examples number
+:class:`~vnreport_ie.io.annotations.Problem`, and every converted example is checked
+with :func:`~vnreport_ie.io.annotations.validate_example`. Converted examples number
 their entities 0..n-1 in order of start offset and their relations 0..m-1 in
 file order, so ``read(write(examples))`` gives the examples back when their
 ids already follow that order (as the guide's files do).
@@ -23,7 +23,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from vnreport_ie.corpus import (
+from vnreport_ie.io.annotations import (
     ENTITY_LABELS,
     RELATION_TYPES,
     AnnotatedExample,

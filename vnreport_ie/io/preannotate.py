@@ -6,9 +6,9 @@ from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
 
-from vnreport_ie.batch import doc_to_doccano
-from vnreport_ie.corpus import AnnotatedExample, example_from_dict
-from vnreport_ie.inputs import Paragraph
+from vnreport_ie.io.batch import doc_to_doccano
+from vnreport_ie.io.annotations import AnnotatedExample, example_from_dict
+from vnreport_ie.io.reports import Paragraph
 
 
 def preannotate(
@@ -26,7 +26,7 @@ def preannotate(
             pending.append(paragraph)
             yield paragraph.text
 
-    from vnreport_ie.api import pipe
+    from vnreport_ie.pipeline.runner import pipe
 
     for doc in pipe(nlp, texts(), batch_size=batch_size, project_footnotes=project_footnotes):
         paragraph = pending.pop(0)

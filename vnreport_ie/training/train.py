@@ -20,14 +20,14 @@ from spacy.language import Language
 from spacy.training import Example
 from spacy.util import load_config
 
-import vnreport_ie.components.indicator  # noqa: F401  (registers vnreport_indicators)
-import vnreport_ie.components.patterns  # noqa: F401  (registers vnreport_lexical_hints)
-import vnreport_ie.components.project  # noqa: F401  (registers vnreport_projects)
-import vnreport_ie.components.relation  # noqa: F401  (registers vnreport_relations)
-import vnreport_ie.components.target  # noqa: F401  (registers vnreport_targets)
-import vnreport_ie.tokenizer  # noqa: F401  (registers the tokenizer)
-from vnreport_ie.corpus import AnnotatedExample, Problem, load_examples
-from vnreport_ie.training_data import to_spacy_examples
+import vnreport_ie.pipeline.indicator  # noqa: F401  (registers vnreport_indicators)
+import vnreport_ie.pipeline.patterns  # noqa: F401  (registers vnreport_lexical_hints)
+import vnreport_ie.pipeline.project  # noqa: F401  (registers vnreport_projects)
+import vnreport_ie.pipeline.relation_linker  # noqa: F401  (registers vnreport_relations)
+import vnreport_ie.pipeline.target  # noqa: F401  (registers vnreport_targets)
+import vnreport_ie.text.tokenizer  # noqa: F401  (registers the tokenizer)
+from vnreport_ie.io.annotations import AnnotatedExample, Problem, load_examples
+from vnreport_ie.training.data import to_spacy_examples
 
 CONFIG_PATH = Path(__file__).parent / "configs" / "ner.cfg"
 

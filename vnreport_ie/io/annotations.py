@@ -4,8 +4,8 @@ The guide (``annotation-guide.md``) stores one paragraph per line in
 doccano's "sequence labeling with relations" export shape. This module
 reads and writes that shape, validates every example against the guide
 and reports each problem as ``file:line: message``. Label Studio and brat
-live in :mod:`vnreport_ie.formats`; loading for training (datasets, spaCy
-Examples) in :mod:`vnreport_ie.training_data`.
+live in :mod:`vnreport_ie.io.formats`; loading for training (datasets, spaCy
+Examples) in :mod:`vnreport_ie.training.data`.
 """
 
 from __future__ import annotations
@@ -16,17 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-ENTITY_LABELS = ("MONEY", "PERCENT", "COMMUNE", "PROJECT", "INDICATOR", "TARGET")
-FIGURE_LABELS = ("MONEY", "PERCENT")
-# relation type -> label of the span it points to (relations always start at a figure)
-RELATION_TARGET_LABEL = {
-    "indicator": "INDICATOR",
-    "target": "TARGET",
-    "location": "COMMUNE",
-    "project": "PROJECT",
-}
-RELATION_TYPES = tuple(RELATION_TARGET_LABEL)
-SINGLE_VALUED_RELATIONS = ("indicator", "target")  # at most one per figure
+from vnreport_ie.schema import (  # noqa: F401  (the guide's labels, re-exported with the format)
+    ENTITY_LABELS,
+    FIGURE_LABELS,
+    RELATION_TARGET_LABEL,
+    RELATION_TYPES,
+    SINGLE_VALUED_RELATIONS,
+)
 
 
 @dataclass(frozen=True)
@@ -172,12 +168,9 @@ def validate_example(example: AnnotatedExample) -> list[str]:
     text = example.text
     if "\n" in text or "\r" in text:
         problems.append("text holds a line break: one example is one paragraph (one line)")
-    seen_ids: set[int | str] = set()
+    problems += _duplicate_ids("entity", example.entities, _entity_where)
     for entity in example.entities:
-        where = f"entity {entity.id} ({entity.label} {entity.start}-{entity.end})"
-        if entity.id in seen_ids:
-            problems.append(f"{where}: duplicate entity id {entity.id!r}")
-        seen_ids.add(entity.id)
+        where = _entity_where(entity)
         if entity.label not in ENTITY_LABELS:
             problems.append(f"{where}: unknown label {entity.label!r} (known: {', '.join(ENTITY_LABELS)})")
         if not 0 <= entity.start < entity.end <= len(text):
@@ -196,14 +189,11 @@ def validate_example(example: AnnotatedExample) -> list[str]:
                 f"({right.label} {text[right.start:right.end]!r}) overlap: spans never overlap or nest"
             )
     by_id = {e.id: e for e in example.entities}
-    seen_relation_ids: set[int | str] = set()
     seen_links: set[tuple] = set()
     single_valued: dict[tuple, int | str] = {}
+    problems += _duplicate_ids("relation", example.relations, _relation_where)
     for relation in example.relations:
-        where = f"relation {relation.id} ({relation.type} {relation.from_id}->{relation.to_id})"
-        if relation.id in seen_relation_ids:
-            problems.append(f"{where}: duplicate relation id {relation.id!r}")
-        seen_relation_ids.add(relation.id)
+        where = _relation_where(relation)
         if relation.type not in RELATION_TARGET_LABEL:
             problems.append(f"{where}: unknown relation type {relation.type!r} (known: {', '.join(RELATION_TYPES)})")
             continue
@@ -230,6 +220,25 @@ def validate_example(example: AnnotatedExample) -> list[str]:
             if key in single_valued and single_valued[key] != relation.to_id:
                 problems.append(f"{where}: figure {relation.from_id} already has a {relation.type} relation")
             single_valued[key] = relation.to_id
+    return problems
+
+
+def _entity_where(entity: Entity) -> str:
+    return f"entity {entity.id} ({entity.label} {entity.start}-{entity.end})"
+
+
+def _relation_where(relation: Relation) -> str:
+    return f"relation {relation.id} ({relation.type} {relation.from_id}->{relation.to_id})"
+
+
+def _duplicate_ids(kind: str, items: Iterable[Entity | Relation], where) -> list[str]:
+    """A problem for every item whose id an earlier item of the same kind already has."""
+    seen: set[int | str] = set()
+    problems = []
+    for item in items:
+        if item.id in seen:
+            problems.append(f"{where(item)}: duplicate {kind} id {item.id!r}")
+        seen.add(item.id)
     return problems
 
 

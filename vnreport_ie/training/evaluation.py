@@ -11,8 +11,9 @@ from typing import IO
 
 from spacy.language import Language
 
-from vnreport_ie.corpus import ENTITY_LABELS, RELATION_TYPES, AnnotatedExample, load_examples
-from vnreport_ie.scoring import (
+from vnreport_ie.schema import ENTITY_LABELS, RELATION_TYPES
+from vnreport_ie.io.annotations import AnnotatedExample, load_examples
+from vnreport_ie.training.scoring import (
     Prediction,
     Scores,
     model_prediction,
@@ -30,7 +31,7 @@ SYSTEM_LABELS = {MODEL: ENTITY_LABELS, PATTERNS: ENTITY_LABELS, UNDERTHESEA: ("C
 
 def predict(nlp: Language, examples: Sequence[AnnotatedExample], batch_size: int = 64) -> list[Prediction]:
     """The model's predictions for each example, in order (each paragraph read with its report's footnotes)."""
-    from vnreport_ie.training_data import project_footnotes_by_report
+    from vnreport_ie.training.data import project_footnotes_by_report
 
     footnotes = project_footnotes_by_report(examples)
 
@@ -81,7 +82,7 @@ def leave_one_report_out(
     stdout: IO = sys.stdout,
 ) -> CrossValidation:
     """Train on all reports but one, test on that one, for each report; pool the counts."""
-    from vnreport_ie.training import train
+    from vnreport_ie.training.train import train
 
     examples = load_examples(annotations)
     docs = sorted({e.doc_id for e in examples})

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from vnreport_ie.records import COMMUNE_LINK_COLUMNS, FigureRecord
+from vnreport_ie.records.figures import COMMUNE_LINK_COLUMNS, FigureRecord
 
 COLUMNS = (
     "report",

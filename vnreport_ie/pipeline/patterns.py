@@ -21,17 +21,26 @@ from spacy.attrs import IDX, LENGTH, TAG
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from vnreport_ie.corpus import FIGURE_LABELS
-from vnreport_ie.tokenizer import doc_text
+from vnreport_ie.schema import FIGURE_LABELS
+from vnreport_ie.text.numbers import CURRENCY_WORDS, FOOTNOTE_MARKERS, NOT_FOUND_BY, SCALE_WORDS
+from vnreport_ie.text.tokenizer import doc_text
 
-SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+
+def _alternation(words) -> str:
+    """A regex alternation of the unit words of a table (longest first; a space matches any blank run)."""
+    forms = sorted((w for w in words if w not in NOT_FOUND_BY), key=len, reverse=True)
+    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in forms)
+
+
+SUPERSCRIPTS = FOOTNOTE_MARKERS
 UPPER = "".join(c for c in map(chr, range(0x41, 0x1F00)) if c.isupper() and c.isalpha())
 LETTER = rf"[^\W\d_{SUPERSCRIPTS}]"
 NUMBER = r"\d+(?:[.,]\d+)*"  # e.g. 58.829 / 26,15 / 1.829.669.600
-SCALE = r"(?:nghìn\s+tỷ|nghìn\s+tỉ|ngàn\s+tỷ|nghìn|ngàn|triệu|tỷ|tỉ)"
+SCALE = rf"(?:{_alternation(SCALE_WORDS)})"  # the scale words of text.numbers: nghìn tỷ, triệu, tỷ, ...
 # "đồng" that starts a word of its own is no currency: "1/10.000 đồng thời", "1.200 đồng bào"
 NOT_CURRENCY_DONG = r"(?!\s+(?:thời|bào|bộ|chí|ý|loạt|nghiệp|tình|đều|hồ|phục|hương|ruộng|cỏ|khởi)(?![^\W\d_]))"
-CURRENCY = rf"(?:đồng{NOT_CURRENCY_DONG}|VNĐ|VND|vnđ|trđ|USD|\^d|\^đ|đ)"
+# the currency words of text.numbers (đồng, đ, trđ, VNĐ, USD, ^d, ...), any case but "đồng"
+CURRENCY = rf"(?:đồng{NOT_CURRENCY_DONG}|(?i:{_alternation(set(CURRENCY_WORDS) - {'đồng'})}))"
 # a scale word that is really a word of its own: "tỷ lệ", "tỷ trọng", "triệu chứng"
 NOT_A_SCALE = r"(?!\s*(?:lệ|trọng|chứng)\b)"
 # what a scaled number counts when it is not money: "1,5 triệu lượt khách"

@@ -17,7 +17,7 @@ Two refinements on top of underthesea, both needed for figures:
 * a word the CRF glues across such a piece (``4.696 m²``, ``KH ]``) is split
   back into its syllables.
 
-The CRF is underthesea's own model, decoded by :mod:`vnreport_ie.word_segmenter`
+The CRF is underthesea's own model, decoded by :mod:`vnreport_ie.text.word_segmenter`
 (same tags as underthesea's tagger, from cached n-gram scores: faster).
 """
 
@@ -34,7 +34,7 @@ from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces
 from spacy.vocab import Vocab
 
-from vnreport_ie.word_segmenter import CRFWordSegmenter
+from vnreport_ie.text.word_segmenter import CRFWordSegmenter
 
 TOKENIZER_NAME = "vnreport.UndertheseaTokenizer.v1"
 
@@ -204,7 +204,7 @@ def _plain_syllables(text, start, end, patterns, token_normalize) -> Iterator[Sy
 
 @lru_cache(maxsize=1)
 def word_segmenter():
-    """underthesea's word-segmentation CRF, loaded once per process (see :mod:`vnreport_ie.word_segmenter`)."""
+    """underthesea's word-segmentation CRF, loaded once per process (see :mod:`vnreport_ie.text.word_segmenter`)."""
     return CRFWordSegmenter.underthesea()
 
 

@@ -15,9 +15,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 from spacy.training import Example
 
-from vnreport_ie.components.project import project_footnote_marks
-from vnreport_ie.corpus import AnnotatedExample, Entity, Problem, load_examples
-from vnreport_ie.relations import FigureRelation, set_relations
+from vnreport_ie.pipeline.project import project_footnote_marks
+from vnreport_ie.io.annotations import AnnotatedExample, Entity, Problem, load_examples
+from vnreport_ie.pipeline.relations import FigureRelation, set_relations
 
 DEFAULT_TEST_DOCS = ("binhgia-2024-04",)
 
@@ -58,7 +58,7 @@ def examples_to_dataset_dict(
 def dataset_row_to_example(row: dict) -> AnnotatedExample:
     """Back from a dataset row to an AnnotatedExample (ids, offsets and meta kept)."""
     entities = [Entity(_id(e["id"]), e["start_offset"], e["end_offset"], e["label"]) for e in row["entities"]]
-    from vnreport_ie.corpus import Relation
+    from vnreport_ie.io.annotations import Relation
 
     relations = [Relation(_id(r["id"]), _id(r["from_id"]), _id(r["to_id"]), r["type"]) for r in row["relations"]]
     return AnnotatedExample(row["id"], row["text"], entities, relations, json.loads(row["meta"]))

@@ -14,9 +14,10 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from vnreport_ie.corpus import ENTITY_LABELS, FIGURE_LABELS, RELATION_TARGET_LABEL, RELATION_TYPES, AnnotatedExample
-from vnreport_ie.numbers import parse_figure
-from vnreport_ie.relations import FigureRelation
+from vnreport_ie.schema import ENTITY_LABELS, FIGURE_LABELS, RELATION_TARGET_LABEL, RELATION_TYPES
+from vnreport_ie.io.annotations import AnnotatedExample
+from vnreport_ie.text.numbers import parse_figure
+from vnreport_ie.pipeline.relations import FigureRelation
 
 Span = tuple[int, int, str]  # start, end, label
 RELAXED_LABELS = ("INDICATOR", "TARGET")
@@ -263,7 +264,7 @@ def score_system(
 
 def pattern_prediction(text: str) -> Prediction:
     """The "patterns alone" baseline: rule entities, each figure linked to its nearest spans."""
-    from vnreport_ie.components.patterns import pattern_entities
+    from vnreport_ie.pipeline.patterns import pattern_entities
 
     entities = pattern_entities(text)
     return Prediction(entities, nearest_span_relations(text, entities))
@@ -345,7 +346,7 @@ def underthesea_commune_prediction(text: str) -> Prediction:
 
 def model_prediction(doc) -> Prediction:
     """A processed Doc as a Prediction."""
-    from vnreport_ie.relations import get_relations
+    from vnreport_ie.pipeline.relations import get_relations
 
     return Prediction([(e.start_char, e.end_char, e.label_) for e in doc.ents], get_relations(doc))
 

@@ -20,21 +20,18 @@ Weights are JSON.
 
 from __future__ import annotations
 
-import json
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from collections.abc import Iterable
 from functools import cache
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
-from spacy.training import Example
 
-from vnreport_ie.components.linear import LinearModel, bucket, fit_ranker
-from vnreport_ie.components.patterns import doc_hints, token_offsets_and_texts
-from vnreport_ie.corpus import FIGURE_LABELS
-from vnreport_ie.tokenizer import doc_text
+from vnreport_ie.pipeline.anchored import AnchoredSpanFinder
+from vnreport_ie.pipeline.linear import bucket
+from vnreport_ie.text.numbers import FOOTNOTE_MARKERS
+from vnreport_ie.text.tokenizer import doc_text
 
 NAME = "vnreport_projects"
 NOT_LETTER_BEFORE = r"(?<![^\W\d_])"
@@ -50,10 +47,8 @@ PROGRAMME_DOCUMENT = re.compile(rf"[Cc]hương\s+trình{DOCUMENT_AFTER_PROGRAMME
 # where a list of projects goes on after a name: "...; Next name" / "..., next name"
 LIST_SEPARATORS = (";", ",")
 LIST_LOOKAHEAD = 8  # tokens after a name within which the separator may come ("Cầu Bản Dù, xã Vân Thủy; Cầu ...")
-STOPS = {";", ".", "!", "?"}
 # a list of named works after "cụ thể:", "gồm:", "như:" ("03 cầu cụ thể: Cầu Nà Ké, xã Quan Sơn; Cầu ...")
 LIST_INTRODUCTION = re.compile(r"(?i)(?<![^\W\d_])(?:cụ\s+thể|gồm|bao\s+gồm|như)\s*:[ \t]*[“\"*]*[ \t]*(?=[^\W\d_])")
-NONE = -1  # the "no project here" candidate
 COUNTED_WORKS_WINDOW = 6  # tokens before "cụ thể:" in which the counted works are named ("07 cầu, ngầm tràn dân sinh")
 # the nouns that name a construction work: a list item or a name starting with one is likely a project
 # ("cụ thể: Cầu Nà Ké, xã Quan Sơn; Cầu Đông Seng ...", "Trụ sở làm việc Công an tỉnh; Nút giao thông số 7A")
@@ -77,14 +72,12 @@ YEAR = re.compile(r"\d{4}")
 # report's footnotes, "¹⁴ Khách sạn, sân golf Hoàng Đồng - Lạng Sơn; Khu đô thị mới Bến Bắc; ...". The mark is
 # glued to a word at most six words after "dự án" / "công trình", in the same clause ("05 dự án nằm trong danh
 # mục các dự án trọng điểm của UBND tỉnh¹²"); an exponent after a unit ("m²") is no such mark.
-FOOTNOTE_MARKS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 PROJECT_FOOTNOTE_REFERENCE = re.compile(
-    rf"{NOT_LETTER_BEFORE}(?:[Dd]ự\s+án|[Cc]ông\s+trình|DỰ\s+ÁN)(?:[ \t]+[^\s.,;:()“”\"{FOOTNOTE_MARKS}]+){{0,6}}"
-    rf"([{FOOTNOTE_MARKS}]+)(?![{FOOTNOTE_MARKS}])"
+    rf"{NOT_LETTER_BEFORE}(?:[Dd]ự\s+án|[Cc]ông\s+trình|DỰ\s+ÁN)(?:[ \t]+[^\s.,;:()“”\"{FOOTNOTE_MARKERS}]+){{0,6}}"
+    rf"([{FOOTNOTE_MARKERS}]+)(?![{FOOTNOTE_MARKERS}])"
 )
-DIGIT = re.compile(rf"[\d{FOOTNOTE_MARKS}]")  # a digit, footnote marks included ("Lạng Sơn¹²")
 # a footnote: a line that starts with its mark ("¹³ Khách sạn, ...")
-FOOTNOTE_START = re.compile(rf"(?m)^[ \t]*([{FOOTNOTE_MARKS}]+)[ \t]*(?=[^\W\d_])")
+FOOTNOTE_START = re.compile(rf"(?m)^[ \t]*([{FOOTNOTE_MARKERS}]+)[ \t]*(?=[^\W\d_])")
 FOOTNOTES_EXTENSION = "project_footnotes"
 if not Doc.has_extension(FOOTNOTES_EXTENSION):
     # the marks of the report's footnotes that list projects, when the Doc is one paragraph of a report
@@ -97,47 +90,10 @@ def project_footnote_marks(text: str) -> frozenset[str]:
     return frozenset(match.group(1) for match in PROJECT_FOOTNOTE_REFERENCE.finditer(text))
 
 
-class ProjectFinder:
-    """spaCy component: PROJECT spans from anchors, with a ranker for where each name ends.
-
-    Subclasses find other labels the same way by changing ``label``, ``anchors`` and the candidates.
-    """
+class ProjectFinder(AnchoredSpanFinder):
+    """spaCy component: PROJECT spans from anchors, with a ranker for where each name ends."""
 
     label = "PROJECT"
-    # whether spans of this label that the NER found away from every anchor stay (named works without
-    # "dự án" are projects: "[nhà văn hóa thôn Bản Chắt]"; a target always follows its figure)
-    keep_ner_spans = True
-
-    def __init__(self, nlp: Language, name: str, max_length: int):
-        self.name = name
-        self.cfg = {"max_length": max_length}
-        self.model: LinearModel | None = None
-
-    # ------------------------------------------------------------ candidates
-
-    def _view(self, doc: Doc) -> dict:
-        tokens = token_offsets_and_texts(doc)
-        texts = [text for _, text in tokens]
-        hints = doc_hints(doc)
-        figure = [False] * len(doc)
-        for ent in doc.ents:
-            if ent.label_ in FIGURE_LABELS:
-                figure[ent.start : ent.end] = [True] * (ent.end - ent.start)
-        ends = [start + len(text) for start, text in tokens]
-        # a full stop ends a sentence when a space or the end follows ("ĐT.226" goes on)
-        sentence_end = [
-            t in STOPS and (t != "." or i + 1 == len(texts) or tokens[i + 1][0] > ends[i]) or "\n" in t
-            for i, t in enumerate(texts)
-        ]
-        return {
-            "texts": texts,
-            "words": [t.lower() for t in texts],
-            "starts": [start for start, _ in tokens],
-            "hints": hints,
-            "figure": figure,
-            "stop": sentence_end,
-            "title": [t[:1].isupper() for t in texts],
-        }
 
     def anchors(self, doc: Doc, view: dict) -> dict[int, set[str]]:
         """Token index -> kinds ("trigger", "programme", "list") of the anchors found by the words alone."""
@@ -223,70 +179,20 @@ class ProjectFinder:
                 result.append(b)
         return result
 
-    # ------------------------------------------------------------ features
-
-    def features(
-        self, view: dict, kinds: set[str], start: int, end: int, anchors: list[int] = ()
-    ) -> dict[str, float]:
-        """Features of the span [start, end) at an anchor of ``kinds`` (end NONE: no span); ``anchors`` sorted."""
-        words, hints = view["words"], view["hints"]
-        kind = "+".join(sorted(kinds))
-        first = words[start]
-        before = words[start - 1] if start else "<start>"
-        if end == NONE:
-            features = self.trigger_features(view, start) | {
-                "none": 1.0,
-                f"none|kind={kind}": 1.0,
-                f"none|first={first}": 1.0,
-                f"none|first_is_title={view['title'][start]}": 1.0,
-                f"none|first_is_title={view['title'][start]}|kind={kind}": 1.0,
-                f"none|first_hint={hints[start]}": 1.0,
-                f"none|before={before}": 1.0,
-                f"none|before={before}|kind={kind}": 1.0,
-                f"none|second={words[start + 1] if start + 1 < len(words) else '<end>'}": 1.0,
-                f"none|work_noun={_starts_with_any(first, WORK_NOUNS)}|kind={kind}": 1.0,
-                f"none|national_programme={_names_a_national_programme(view['texts'][start : start + 8])}": 1.0,
-            }
-            if "next" in kinds:  # a list item: what the list's separator is says nothing beyond the kind
-                del features[f"none|before={before}"]
-            return features
-        inside = view["texts"][start:end]
-        joined = " ".join(inside)
-        length = self.length_bucket(joined, end - start)
-        next_word = words[end] if end < len(words) else "<end>"
-        next2 = words[end + 1] if end + 1 < len(words) else "<end>"
-        next_hint = hints[end] if end < len(words) else "<end>"
-        features = {
-            f"kind={kind}": 1.0,
-            f"kind={kind}|length={length}": 1.0,
-            f"length={length}": 1.0,
-            f"last={words[end - 1]}": 1.0,
-            f"last_hint={hints[end - 1]}": 1.0,
-            f"last_is_title={view['title'][end - 1]}": 1.0,
-            f"next={next_word}": 1.0,
-            f"next2={next2}": 1.0,
-            f"next={next_word}|next2={next2}": 1.0,
-            f"anchor_inside={_any_between(anchors, start, end)}": 1.0,
-            f"next_hint={next_hint}": 1.0,
-            f"next={next_word}|kind={kind}": 1.0,
-            f"next_is_title={end < len(words) and view['title'][end]}": 1.0,
-            f"commas_inside={bucket(inside.count(','), (0, 1, 2))}": 1.0,
-            f"open_bracket={inside.count('(') - inside.count(')')}": 1.0,
-            f"digit_inside={DIGIT.search(joined) is not None}": 1.0,
-            f"first_is_title={view['title'][start]}": 1.0,
-        }
-        for hint in set(hints[start:end]):
-            features[f"inside_hint={hint}"] = 1.0
-        return features
-
     def length_bucket(self, joined: str, tokens: int) -> str:
         """The length feature of a span (its tokens ``joined`` by spaces): in syllables, since the word
         segmenter joins some names into one token ("Cầu Nà Ké") and not others ("Cầu Lũng Na" is two)."""
         return bucket(joined.count(" ") + 1, (1, 2, 3, 4, 6, 9, 13, 20, 30, 45))
 
-    def trigger_features(self, view: dict, start: int) -> dict[str, float]:
-        """For the "no span" choice: the word before the anchor's trigger ("các [dự án]" is generic,
-        "triển khai [dự án] X" names one)."""
+    def keeps_ner_span(self, ent: Span) -> bool:
+        """NER projects away from every anchor stay (named works without "dự án" are projects:
+        "[nhà văn hóa thôn Bản Chắt]"), except programme documents ("Chương trình hành động số ...")."""
+        return not PROGRAMME_DOCUMENT.match(ent.text)
+
+    def no_span_features(self, view: dict, start: int, kind: str) -> dict[str, float]:
+        """For the "no project" choice: the word before the anchor's trigger ("các [dự án]" is generic,
+        "triển khai [dự án] X" names one), whether the first word names a work and whether a national
+        target programme is named."""
         words, hints = view["words"], view["hints"]
         position = start - 1
         while position >= 0 and not words[position][:1].isalnum():
@@ -294,118 +200,9 @@ class ProjectFinder:
         return {
             f"none|lead={words[position - 1] if position >= 1 else '<start>'}": 1.0,
             f"none|lead_hint={hints[position - 1] if position >= 1 else '<start>'}": 1.0,
+            f"none|work_noun={_starts_with_any(words[start], WORK_NOUNS)}|kind={kind}": 1.0,
+            f"none|national_programme={_names_a_national_programme(view['texts'][start : start + 8])}": 1.0,
         }
-
-    # ------------------------------------------------------------ predict
-
-    def __call__(self, doc: Doc) -> Doc:
-        if self.model is None:
-            raise ValueError(f"[{self.name}] the {self.label} model is not trained: train it or load a trained pipeline")
-        view = self._view(doc)
-        anchors = self.anchors(doc, view)
-        for ent in doc.ents:  # lists go on after the names the NER found, too
-            if ent.label_ == self.label:
-                following = self.list_anchor(view, ent.end)
-                if following is not None and following not in anchors:
-                    anchors[following] = {"next"}
-        chosen: list[Span] = []
-        rejected: set[int] = set()
-        covered_until = 0
-        pending = sorted(anchors)
-        while pending:
-            start = pending.pop(0)
-            if start < covered_until:
-                continue
-            end = self._best_end(view, anchors, start)
-            if end == NONE:
-                rejected.add(start)
-                following = self.next_item(view, start) if "next" in anchors[start] else None
-                if following is not None and following not in anchors:  # "A; [not a project]; C": the list goes on
-                    anchors[following] = {"next"}
-                    pending = sorted([*pending, following])
-                continue
-            chosen.append(Span(doc, start, end, label=self.label))
-            covered_until = end
-            following = self.list_anchor(view, end)
-            if following is not None and following not in anchors:
-                anchors[following] = {"next"}
-                pending = sorted([*pending, following])
-        taken = [False] * len(doc)
-        for span in chosen:
-            taken[span.start : span.end] = [True] * (span.end - span.start)
-        ents = doc.ents
-        kept = [
-            e
-            for e in ents
-            if not any(taken[e.start : e.end])
-            and (
-                e.label_ != self.label
-                or self.keep_ner_spans and e.start not in rejected and not PROGRAMME_DOCUMENT.match(e.text)
-            )
-        ]
-        if chosen or len(kept) != len(ents):
-            doc.ents = sorted(kept + chosen, key=lambda e: e.start)
-        return doc
-
-    def _best_end(self, view: dict, anchors: dict[int, set[str]], start: int) -> int:
-        candidates = [*self.end_candidates(view, start, anchors), NONE]
-        ordered = sorted(anchors)
-        return max(candidates, key=lambda b: self.model.score(self.features(view, anchors[start], start, b, ordered)))
-
-    # ------------------------------------------------------------ training
-
-    def fit(self, examples: Iterable[Example], seed: int = 0) -> dict[str, int]:
-        """Train the ranker on the gold spans (of this component's label) of ``examples``."""
-        groups = []
-        counts = {"anchors": 0, "spans": 0, "anchored_spans": 0}
-        for example in examples:
-            doc = example.reference
-            view = self._view(doc)
-            gold = {e.start: e.end for e in doc.ents if e.label_ == self.label}
-            counts["spans"] += len(gold)
-            anchors = self.anchors(doc, view)
-            for end in gold.values():  # lists go on after gold names, as after predicted ones
-                following = self.list_anchor(view, end)
-                if following is not None and following not in anchors:
-                    anchors[following] = {"next"}
-            pending = sorted(anchors)
-            while pending:
-                start = pending.pop(0)
-                kinds = anchors[start]
-                if start not in gold and "next" in kinds:  # the list goes on past an item that is no project
-                    following = self.next_item(view, start)
-                    if following is not None and following not in anchors:
-                        anchors[following] = {"next"}
-                        pending = sorted([*pending, following])
-                counts["anchors"] += 1
-                candidates = [*self.end_candidates(view, start, anchors), NONE]
-                positive = gold.get(start, NONE)
-                if positive not in candidates:
-                    continue  # a name longer than max_length or crossing a figure
-                counts["anchored_spans"] += positive != NONE
-                ordered = sorted(anchors)
-                features = {b: self.features(view, kinds, start, b, ordered) for b in candidates}
-                groups.append((features.pop(positive), list(features.values())))
-        self.model = fit_ranker(groups, seed)
-        if self.model is None:
-            raise ValueError(f"[{self.name}] cannot train: no anchor of the examples starts a {self.label} span")
-        return counts
-
-    # ------------------------------------------------------------ serialisation
-
-    def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        (path / "cfg.json").write_text(json.dumps(self.cfg), encoding="utf-8")
-        model = self.model.to_dict() if self.model else None
-        (path / "model.json").write_text(json.dumps(model, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-
-    def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> ProjectFinder:
-        path = Path(path)
-        self.cfg.update(json.loads((path / "cfg.json").read_text(encoding="utf-8")))
-        model = json.loads((path / "model.json").read_text(encoding="utf-8"))
-        self.model = LinearModel.from_dict(model) if model else None
-        return self
 
 
 def _leaves_the_name(words: list[str], i: int) -> bool:
@@ -448,12 +245,6 @@ def _ends_with_any(word: str, words: frozenset[str]) -> bool:
 def _with_space(words: frozenset[str], after: bool) -> tuple[str, ...]:
     """The words with a space after (prefixes) or before (suffixes), for one str.startswith / endswith call."""
     return tuple(w + " " if after else " " + w for w in words)
-
-
-def _any_between(ordered: list[int], start: int, end: int) -> bool:
-    """Whether a value of the sorted list ``ordered`` lies strictly between ``start`` and ``end``."""
-    index = bisect_right(ordered, start)
-    return index < len(ordered) and ordered[index] < end
 
 
 @Language.factory(NAME, requires=["doc.ents"], assigns=["doc.ents"], default_config={"max_length": 40})

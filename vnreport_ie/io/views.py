@@ -8,7 +8,7 @@ project, labelled with the relation type. The arcs are computed in the
 browser from the marks' positions, so they follow line wrapping and are
 redrawn when the page is resized. The page needs no external resources.
 
-    >>> from vnreport_ie.views import render_html, save_html, display
+    >>> from vnreport_ie.io.views import render_html, save_html, display
     >>> save_html(nlp.pipe(texts), "page.html", paragraph_ids=ids)   # a standalone page
     >>> display(nlp(text))                                           # in a notebook cell
 """
@@ -27,8 +27,8 @@ from spacy import displacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from vnreport_ie.corpus import ENTITY_LABELS
-from vnreport_ie.relations import get_relations
+from vnreport_ie.io.annotations import ENTITY_LABELS
+from vnreport_ie.pipeline.relations import get_relations
 
 ENTITY_COLORS = {
     "MONEY": "#a6e3a1",
@@ -332,17 +332,17 @@ def report_docs(
 
     Raises InputError (a ValueError) when the file cannot be read and
     ValueError for a bad or empty range; bad .jsonl lines go to ``problems``
-    as with :func:`vnreport_ie.inputs.read_paragraphs`.
+    as with :func:`vnreport_ie.io.reports.read_paragraphs`.
     """
-    from vnreport_ie.inputs import read_paragraphs
+    from vnreport_ie.io.reports import read_paragraphs
 
     first, last = parse_paragraph_range(paragraphs) if paragraphs else (1, None)
     picked = list(_in_range(read_paragraphs(report, problems), first, last))
     if not picked:
         where = f"in range {paragraphs} of {report}" if paragraphs else f"in {report}"
         raise ValueError(f"no paragraphs {where}")
-    from vnreport_ie.api import pipe
-    from vnreport_ie.batch import file_project_footnotes
+    from vnreport_ie.pipeline.runner import pipe
+    from vnreport_ie.io.batch import file_project_footnotes
 
     footnotes = file_project_footnotes(report)  # the whole report: a footnote's reference may be out of range
     docs = list(pipe(nlp, (p.text for p in picked), project_footnotes=footnotes))

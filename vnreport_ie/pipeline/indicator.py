@@ -18,21 +18,19 @@ of one clause chain share one span) and the indicator relations to
 
 from __future__ import annotations
 
-import json
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from itertools import accumulate
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
-from vnreport_ie.components.linear import LinearModel, bucket, fit_ranker
-from vnreport_ie.components.patterns import doc_hints, indicator_before, token_offsets_and_texts
-from vnreport_ie.corpus import FIGURE_LABELS
-from vnreport_ie.relations import FigureRelation, get_relations, set_relations
-from vnreport_ie.tokenizer import doc_text
+from vnreport_ie.pipeline.linear import LinearModel, LinearModelFiles, bucket, fit_ranker, model_or_none
+from vnreport_ie.pipeline.patterns import doc_hints, indicator_before, token_offsets_and_texts
+from vnreport_ie.schema import FIGURE_LABELS
+from vnreport_ie.pipeline.relations import FigureRelation, get_relations, set_relations
+from vnreport_ie.text.tokenizer import doc_text
 
 NAME = "vnreport_indicators"
 CLAUSE_BOUNDARIES = {",", ";", ":", ".", "(", ")", "-", "+", "•"}
@@ -160,7 +158,7 @@ class _DocArrays:
         return bisect_left(positions, last) - bisect_left(positions, start)
 
 
-class IndicatorFinder:
+class IndicatorFinder(LinearModelFiles):
     """spaCy component: INDICATOR spans and indicator relations, anchored on figures."""
 
     def __init__(self, nlp: Language, name: str, max_gap: int, max_length: int):
@@ -405,21 +403,13 @@ class IndicatorFinder:
 
     # ------------------------------------------------------------ serialisation
 
-    def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        (path / "cfg.json").write_text(json.dumps(self.cfg), encoding="utf-8")
-        models = {"end": self.end_model.to_dict() if self.end_model else None,
-                  "start": self.start_model.to_dict() if self.start_model else None}
-        (path / "model.json").write_text(json.dumps(models, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    def models_to_data(self) -> dict:
+        return {"end": self.end_model.to_dict() if self.end_model else None,
+                "start": self.start_model.to_dict() if self.start_model else None}
 
-    def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> "IndicatorFinder":
-        path = Path(path)
-        self.cfg.update(json.loads((path / "cfg.json").read_text(encoding="utf-8")))
-        models = json.loads((path / "model.json").read_text(encoding="utf-8"))
-        self.end_model = LinearModel.from_dict(models["end"]) if models.get("end") else None
-        self.start_model = LinearModel.from_dict(models["start"]) if models.get("start") else None
-        return self
+    def models_from_data(self, data: dict) -> None:
+        self.end_model = model_or_none(data.get("end"))
+        self.start_model = model_or_none(data.get("start"))
 
 
 @Language.factory(

@@ -12,21 +12,19 @@ pipeline runs no code.
 
 from __future__ import annotations
 
-import json
 import re
 from bisect import bisect_left
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
-from vnreport_ie.components.linear import LinearModel, bucket, fit_linear
-from vnreport_ie.corpus import FIGURE_LABELS, RELATION_TARGET_LABEL, RELATION_TYPES, SINGLE_VALUED_RELATIONS
-from vnreport_ie.relations import FigureRelation, get_relations, set_relations
-from vnreport_ie.tokenizer import doc_text
+from vnreport_ie.pipeline.linear import LinearModel, LinearModelFiles, bucket, fit_linear
+from vnreport_ie.schema import FIGURE_LABELS, RELATION_TARGET_LABEL, RELATION_TYPES, SINGLE_VALUED_RELATIONS
+from vnreport_ie.pipeline.relations import FigureRelation, get_relations, set_relations
+from vnreport_ie.text.tokenizer import doc_text
 
 LABEL_RELATION = {label: rel for rel, label in RELATION_TARGET_LABEL.items()}
 NAME = "vnreport_relations"
@@ -154,7 +152,7 @@ class DocEntities:
         return self._nearest[key]
 
 
-class RelationLinker:
+class RelationLinker(LinearModelFiles):
     """spaCy component that sets ``doc._.relations`` from ``doc.ents``."""
 
     def __init__(self, nlp: Language, name: str, max_distance: int, threshold: float, types: list[str]):
@@ -205,19 +203,11 @@ class RelationLinker:
                 self.models[relation_type] = model
         return counts
 
-    def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
-        path = Path(path)
-        path.mkdir(parents=True, exist_ok=True)
-        (path / "cfg.json").write_text(json.dumps(self.cfg), encoding="utf-8")
-        data = {t: m.to_dict() for t, m in self.models.items()}
-        (path / "model.json").write_text(json.dumps(data, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    def models_to_data(self) -> dict:
+        return {t: m.to_dict() for t, m in self.models.items()}
 
-    def from_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> "RelationLinker":
-        path = Path(path)
-        self.cfg.update(json.loads((path / "cfg.json").read_text(encoding="utf-8")))
-        data = json.loads((path / "model.json").read_text(encoding="utf-8"))
+    def models_from_data(self, data: dict) -> None:
         self.models = {t: LinearModel.from_dict(d) for t, d in data.items()}
-        return self
 
 
 def decode(scored: list[tuple[float, Candidate]], threshold: float) -> list[FigureRelation]:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 from itertools import repeat
 from operator import mul
 
@@ -82,3 +86,35 @@ def fit_ranker(groups: list[tuple[dict[str, float], list[dict[str, float]]]], se
             rows.append({name: -value for name, value in difference.items()})
             labels.append(0)
     return fit_linear(rows, labels, seed, c, fit_intercept=False)
+
+
+class LinearModelFiles:
+    """``to_disk`` / ``from_disk`` of a component whose state is its ``cfg`` and its linear models, as JSON
+    (``cfg.json``, ``model.json``): a saved pipeline loads without running code. A component says how its
+    models map to JSON data in ``models_to_data`` and back in ``models_from_data``."""
+
+    cfg: dict
+
+    def models_to_data(self) -> Any:
+        raise NotImplementedError
+
+    def models_from_data(self, data: Any) -> None:
+        raise NotImplementedError
+
+    def to_disk(self, path: str | Path, exclude: Iterable[str] = ()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        (path / "cfg.json").write_text(json.dumps(self.cfg), encoding="utf-8")
+        data = json.dumps(self.models_to_data(), ensure_ascii=False, sort_keys=True)
+        (path / "model.json").write_text(data, encoding="utf-8")
+
+    def from_disk(self, path: str | Path, exclude: Iterable[str] = ()):
+        path = Path(path)
+        self.cfg.update(json.loads((path / "cfg.json").read_text(encoding="utf-8")))
+        self.models_from_data(json.loads((path / "model.json").read_text(encoding="utf-8")))
+        return self
+
+
+def model_or_none(data: dict | None) -> LinearModel | None:
+    """A saved model back from its JSON data (None stays None)."""
+    return LinearModel.from_dict(data) if data else None

@@ -45,6 +45,8 @@ CURRENCY_WORDS: dict[str, tuple[str, int]] = {
     "đô la": ("USD", 1),
     "đô la mỹ": ("USD", 1),
 }
+# forms a written figure may use but that are too ambiguous to find figures by ("3 tr" may be pages)
+NOT_FOUND_BY = frozenset({"tr"})
 PERCENT_SIGNS = ("%", "phần trăm")
 FOOTNOTE_MARKERS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 

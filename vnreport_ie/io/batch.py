@@ -18,15 +18,15 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Literal
 
-from vnreport_ie.corpus import json_line
-from vnreport_ie.inputs import InputError, Paragraph, check_readable, read_paragraphs
-from vnreport_ie.records import FigureRecord
-from vnreport_ie.tables import COLUMNS as TABLE_COLUMNS
-from vnreport_ie.tables import table_row
+from vnreport_ie.io.annotations import json_line
+from vnreport_ie.io.reports import InputError, Paragraph, check_readable, read_paragraphs
+from vnreport_ie.records.figures import FigureRecord
+from vnreport_ie.records.tables import COLUMNS as TABLE_COLUMNS
+from vnreport_ie.records.tables import table_row
 
 OutputFormat = Literal["doccano", "csv", "jsonl"]
 OUTPUT_FORMATS = ("doccano", "csv", "jsonl")
-# the CSV output is the same figure table as vnreport_ie.tables (same columns, same order)
+# the CSV output is the same figure table as vnreport_ie.records.tables (same columns, same order)
 CSV_COLUMNS = TABLE_COLUMNS
 BATCH_PARAGRAPHS = 32
 
@@ -44,7 +44,7 @@ class BatchSummary:
 
 def output_lines(paragraph: Paragraph, doc, fmt: OutputFormat, location=None) -> list[str]:
     """The output lines (without newline) of one processed paragraph."""
-    from vnreport_ie.records import doc_to_records
+    from vnreport_ie.records.figures import doc_to_records
 
     if fmt == "doccano":
         return [json_line(doc_to_doccano(paragraph, doc))]
@@ -66,7 +66,7 @@ def record_row(record: FigureRecord, paragraph: Paragraph) -> dict:
 
 def doc_to_doccano(paragraph: Paragraph, doc) -> dict:
     """A processed paragraph in the annotation guide's JSONL shape (id and meta kept)."""
-    from vnreport_ie.relations import get_relations
+    from vnreport_ie.pipeline.relations import get_relations
 
     entities = []
     index = {}
@@ -94,7 +94,7 @@ class ModelLoadError(RuntimeError):
 
 def load_model(model: str | Path | None):
     """The pipeline at ``model`` (the shipped one when None); any failure becomes a one-line ModelLoadError."""
-    from vnreport_ie.api import load
+    from vnreport_ie.pipeline.runner import load
 
     try:
         return load(model)
@@ -123,7 +123,7 @@ def _run_batch(
 ) -> tuple[list[str], int]:
     lines: list[str] = []
     records = 0
-    from vnreport_ie.api import pipe
+    from vnreport_ie.pipeline.runner import pipe
 
     texts = (p.text for p in paragraphs)
     for paragraph, doc in zip(paragraphs, pipe(nlp, texts, project_footnotes=project_footnotes)):
@@ -138,7 +138,7 @@ LOCATION_PREFIX_CHARS = 200_000  # enough of a report for its header and the dis
 
 def _report_location(path: Path):
     """The district and province a report file states (header, place-and-date line or body), if any."""
-    from vnreport_ie.communes import report_location
+    from vnreport_ie.text.communes import report_location
 
     with path.open(encoding="utf-8", errors="replace") as handle:
         return report_location(handle.read(LOCATION_PREFIX_CHARS))
@@ -147,7 +147,7 @@ def _report_location(path: Path):
 def file_project_footnotes(path: Path) -> frozenset[str]:
     """The marks of the footnotes of a report file that list projects (a first pass over its paragraphs:
     a footnote comes after the paragraph that counts the projects, maybe in a later batch)."""
-    from vnreport_ie.components.project import project_footnote_marks
+    from vnreport_ie.pipeline.project import project_footnote_marks
 
     marks: set[str] = set()
     for paragraph in read_paragraphs(path, []):

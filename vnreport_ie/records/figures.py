@@ -9,12 +9,12 @@ from decimal import Decimal
 
 from spacy.tokens import Doc, Span
 
-from vnreport_ie.communes import CommuneLink, ReportLocation, link_commune
-from vnreport_ie.components.patterns import CURRENCY, NUMBER, SCALE
-from vnreport_ie.corpus import FIGURE_LABELS
-from vnreport_ie.numbers import parse_figure
-from vnreport_ie.relations import get_relations
-from vnreport_ie.tokenizer import doc_text
+from vnreport_ie.text.communes import CommuneLink, ReportLocation, link_commune
+from vnreport_ie.pipeline.patterns import CURRENCY, NUMBER, SCALE
+from vnreport_ie.schema import FIGURE_LABELS
+from vnreport_ie.text.numbers import parse_figure
+from vnreport_ie.pipeline.relations import get_relations
+from vnreport_ie.text.tokenizer import doc_text
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,8 @@
 A target is what a figure is compared with, and it comes right after the
 figure or after the comparison words that follow it: "đạt 26,15% [dự toán
 tỉnh giao]", "bằng 136,94% [CK]", "tăng 8,2% so với [cùng kỳ 2023]",
-"giảm 8 tỷ đồng so với [năm 2023]". So, as for projects (the same ranker,
-:class:`~vnreport_ie.components.project.ProjectFinder`), each figure gives an
+"giảm 8 tỷ đồng so với [năm 2023]". So, as for projects (the same mechanism,
+:class:`~vnreport_ie.pipeline.anchored.AnchoredSpanFinder`), each figure gives an
 anchor, the token after it (and after "so với" / "so" / "với" / "trên" and a
 closing bracket), and a linear ranker chooses where the target ends, or that
 there is none. Targets are short and stop at punctuation. The NER's TARGET
@@ -16,9 +16,8 @@ from __future__ import annotations
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from vnreport_ie.components.linear import bucket
-from vnreport_ie.components.project import ProjectFinder
-from vnreport_ie.corpus import FIGURE_LABELS
+from vnreport_ie.pipeline.anchored import AnchoredSpanFinder
+from vnreport_ie.schema import FIGURE_LABELS
 
 NAME = "vnreport_targets"
 # words between a figure and its target, skipped to reach the anchor (longest first)
@@ -26,11 +25,10 @@ COMPARISON_WORDS = (("so", "với"), ("so",), ("với",), ("trên",), ("so", "c�
 TARGET_STOPS = {",", ";", "(", ")", ":", ".", "!", "?"}
 
 
-class TargetFinder(ProjectFinder):
+class TargetFinder(AnchoredSpanFinder):
     """spaCy component: TARGET spans after figures, with a ranker for where each ends."""
 
-    label = "TARGET"
-    keep_ner_spans = False  # every target follows a figure: the NER's targets elsewhere are dropped
+    label = "TARGET"  # every target follows a figure: the NER's targets elsewhere are dropped
 
     def anchors(self, doc: Doc, view: dict) -> dict[int, set[str]]:
         """Token index -> kinds: the first word after each figure ("figure") or after its comparison words."""
@@ -51,15 +49,6 @@ class TargetFinder(ProjectFinder):
             if position < len(words) and view["texts"][position][:1].isalnum() and not view["figure"][position]:
                 result.setdefault(position, set()).add(kind)
         return result
-
-    def length_bucket(self, joined: str, tokens: int) -> str:
-        return bucket(tokens, (1, 2, 3, 4, 6, 9, 13, 20, 30))  # in tokens: targets are a few common words
-
-    def trigger_features(self, view: dict, start: int) -> dict[str, float]:
-        return {}  # a target's anchor is its figure, not a trigger word
-
-    def list_anchor(self, view: dict, end: int) -> int | None:
-        return None  # targets do not come in lists
 
     def end_candidates(self, view: dict, start: int, anchors=()) -> list[int]:
         """Exclusive ends of a target starting at ``start``: up to the next punctuation, figure or sentence end."""
