@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Literal
 
 from vnreport_ie.io.annotations import json_line
-from vnreport_ie.io.reports import InputError, Paragraph, check_readable, read_paragraphs
+from vnreport_ie.io.reports import InputError, Paragraph, check_readable, read_paragraphs, report_text
 from vnreport_ie.records.figures import FigureRecord
 from vnreport_ie.records.tables import COLUMNS as TABLE_COLUMNS
 from vnreport_ie.records.tables import table_row
@@ -136,21 +136,20 @@ def _run_batch(
 LOCATION_PREFIX_CHARS = 200_000  # enough of a report for its header and the districts its body names
 
 
-def _report_location(path: Path):
+def _report_location(path: Path, data: bytes | None = None):
     """The district and province a report file states (header, place-and-date line or body), if any."""
     from vnreport_ie.text.communes import report_location
 
-    with path.open(encoding="utf-8", errors="replace") as handle:
-        return report_location(handle.read(LOCATION_PREFIX_CHARS))
+    return report_location(report_text(path, LOCATION_PREFIX_CHARS, data))
 
 
-def file_project_footnotes(path: Path) -> frozenset[str]:
+def file_project_footnotes(path: Path, data: bytes | None = None) -> frozenset[str]:
     """The marks of the footnotes of a report file that list projects (a first pass over its paragraphs:
     a footnote comes after the paragraph that counts the projects, maybe in a later batch)."""
     from vnreport_ie.pipeline.project import project_footnote_marks
 
     marks: set[str] = set()
-    for paragraph in read_paragraphs(path, []):
+    for paragraph in read_paragraphs(path, [], data):
         marks |= project_footnote_marks(paragraph.text)
     return frozenset(marks)
 

@@ -1,15 +1,26 @@
-"""Reading reports to extract from: .txt (a paragraph a line) and .jsonl (objects with "text")."""
+"""Reading reports to extract from: .txt (a paragraph a line), .jsonl (objects with "text"), .docx and .pdf.
+
+Every command and library entry reads its input through :func:`read_paragraphs`
+(or :func:`read_report`), so each accepts the same file types; Word and PDF
+files are turned into paragraphs by :mod:`vnreport_ie.io.documents`.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import threading
+from io import BytesIO, TextIOWrapper
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-INPUT_SUFFIXES = (".txt", ".jsonl")
+from vnreport_ie.io.documents import DOCUMENT_SUFFIXES, DocumentContent, DocumentError, read_document
+
+TEXT_SUFFIXES = (".txt", ".jsonl")
+INPUT_SUFFIXES = TEXT_SUFFIXES + DOCUMENT_SUFFIXES
 BINARY_SNIFF_BYTES = 8192
 UTF8_BOM = b"\xef\xbb\xbf"
 # byte-order marks of other Unicode encodings, longest first (UTF-32 LE starts like UTF-16 LE)
@@ -51,7 +62,7 @@ def input_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
             candidates = sorted(p for p in path.rglob("*") if p.suffix.lower() in INPUT_SUFFIXES)
             found = [p for p in candidates if p.is_file()]
             if not found:
-                problems.append(f"{path}: no .txt or .jsonl files in this folder")
+                problems.append(f"{path}: no .txt, .jsonl, .docx or .pdf files in this folder")
             for candidate in candidates:
                 if candidate.is_file():
                     add(candidate)
@@ -73,13 +84,21 @@ def input_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
     return files, problems
 
 
-def check_readable(path: Path) -> None:
-    """Raise InputError unless ``path`` is a readable UTF-8 text file (judged by its first bytes)."""
+def check_readable(path: Path, data: bytes | None = None) -> None:
+    """Raise InputError unless ``path`` (or its bytes ``data``) is a readable report: UTF-8 text or a .docx / .pdf.
+
+    Text is judged by its first bytes; a .docx or .pdf by its signature (its
+    content is checked when it is read)."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(BINARY_SNIFF_BYTES)
+        if data is not None:
+            head = data[:BINARY_SNIFF_BYTES]
+        else:
+            with path.open("rb") as handle:
+                head = handle.read(BINARY_SNIFF_BYTES)
     except OSError as error:
         raise InputError(f"{path}: cannot read ({error.strerror or error})") from None
+    if path.suffix.lower() in DOCUMENT_SUFFIXES:
+        return
     encoding = _other_unicode_encoding(head)
     if encoding:
         raise InputError(
@@ -89,7 +108,9 @@ def check_readable(path: Path) -> None:
     if b"\x00" in head:
         raise InputError(f"{path}: looks like a binary file (it holds NUL bytes), not a text report (tried utf-8)")
     if path.suffix.lower() not in INPUT_SUFFIXES:
-        raise InputError(f"{path}: unsupported file type {path.suffix!r}; give .txt (a paragraph a line) or .jsonl")
+        raise InputError(
+            f"{path}: unsupported file type {path.suffix!r}; give .txt (a paragraph a line), .jsonl, .docx or .pdf"
+        )
 
 
 def _other_unicode_encoding(head: bytes) -> str | None:
@@ -106,19 +127,34 @@ def _other_unicode_encoding(head: bytes) -> str | None:
     return None
 
 
-def read_paragraphs(path: Path, problems: list[str] | None = None) -> Iterator[Paragraph]:
-    """Paragraphs of one input file, lazily (a paragraph is a line: the text between two "\\n").
+def read_report(path: str | Path) -> list[Paragraph]:
+    """The paragraphs of a report file (.txt, .jsonl, .docx or .pdf) with their ids; InputError if any part is unreadable.
+
+    Ids are "REPORT:LINE" for .txt / .jsonl, "REPORT:N" (the N-th paragraph) for
+    .docx and "REPORT:pPAGE:N" (the N-th paragraph that starts on that page) for
+    .pdf; every record's offsets are offsets into its paragraph's text.
+    """
+    return list(read_paragraphs(Path(path)))
+
+
+def read_paragraphs(path: Path, problems: list[str] | None = None, data: bytes | None = None) -> Iterator[Paragraph]:
+    """Paragraphs of one input file, lazily (in a text file a paragraph is a line: the text between two "\\n").
 
     A file that cannot be read raises InputError naming it (and the line
-    that is not UTF-8); a bad line of a .jsonl file is added to
-    ``problems`` as "file:line: why" (or raises when no list is given) and
-    the rest of the file is still read. A UTF-8 byte-order mark is dropped.
+    that is not UTF-8, or the PDF page); a bad line of a .jsonl file or a PDF
+    page without a text layer is added to ``problems`` as "file:line: why" (or
+    raises when no list is given) and the rest of the file is still read. A
+    UTF-8 byte-order mark is dropped. ``data``: the file's bytes, when they
+    were read elsewhere (``path`` then only names the file).
     """
-    check_readable(path)
+    check_readable(path, data)
     doc_id = path.stem
+    if path.suffix.lower() in DOCUMENT_SUFFIXES:
+        yield from _document_paragraphs(path, doc_id, problems, data)
+        return
     is_jsonl = path.suffix.lower() == ".jsonl"
     try:
-        with path.open("rb") as handle:
+        with (BytesIO(data) if data is not None else path.open("rb")) as handle:
             for line_number, raw in enumerate(handle, start=1):
                 if line_number == 1 and raw.startswith(UTF8_BOM):
                     raw = raw[len(UTF8_BOM) :]
@@ -158,3 +194,63 @@ def _jsonl_paragraph(path: Path, line_number: int, line: str, doc_id: str) -> Pa
     meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
     paragraph_id = str(data["id"]) if data.get("id") is not None else f"{doc_id}:{line_number}"
     return Paragraph(paragraph_id, data["text"], dict(meta))
+
+
+_DOCUMENTS: dict[tuple, DocumentContent] = {}  # the last documents read: a run reads a file's paragraphs more than once
+_DOCUMENTS_KEPT = 4
+_DOCUMENTS_LOCK = threading.Lock()
+
+
+def _read_document_once(path: Path, data: bytes | None) -> DocumentContent:
+    if data is None:
+        try:
+            stat = path.stat()
+        except OSError as error:
+            raise InputError(f"{path}: cannot read ({error.strerror or error})") from None
+        key: tuple = (str(path.resolve()), stat.st_size, stat.st_mtime_ns)
+    else:
+        key = (str(path), hashlib.sha1(data).hexdigest())
+    with _DOCUMENTS_LOCK:  # a Dask worker may run several files in threads
+        if key in _DOCUMENTS:
+            return _DOCUMENTS[key]
+    try:
+        content = read_document(path, data)
+    except DocumentError as error:
+        raise InputError(str(error)) from None
+    with _DOCUMENTS_LOCK:
+        while len(_DOCUMENTS) >= _DOCUMENTS_KEPT:
+            _DOCUMENTS.pop(next(iter(_DOCUMENTS)))
+        _DOCUMENTS[key] = content
+    return content
+
+
+def _document_paragraphs(path: Path, doc_id: str, problems: list[str] | None, data: bytes | None) -> Iterator[Paragraph]:
+    content = _read_document_once(path, data)
+    if content.problems:
+        if problems is None:
+            raise InputError(content.problems[0])
+        problems.extend(content.problems)
+    for paragraph in content.paragraphs:
+        meta: dict[str, Any] = {"doc": doc_id, "paragraph": paragraph.number}
+        if paragraph.page is not None:
+            meta["page"] = paragraph.page
+            paragraph_id = f"{doc_id}:p{paragraph.page}:{paragraph.number}"
+        else:
+            paragraph_id = f"{doc_id}:{paragraph.number}"
+        if paragraph.kind != "body":
+            meta["kind"] = paragraph.kind
+        yield Paragraph(paragraph_id, paragraph.text, meta)
+
+
+def report_text(path: Path, limit: int | None = None, data: bytes | None = None) -> str:
+    """The text of a report file as one string (its first ``limit`` characters), for what reads the whole report.
+
+    A text file's own characters (undecodable bytes replaced); a document's
+    paragraphs joined with newlines."""
+    if path.suffix.lower() in DOCUMENT_SUFFIXES:
+        text = "\n".join(p.text for p in read_paragraphs(path, [], data))
+    else:
+        source = BytesIO(data) if data is not None else path.open("rb")
+        with TextIOWrapper(source, encoding="utf-8", errors="replace") as handle:
+            return handle.read(limit) if limit is not None else handle.read()
+    return text[:limit] if limit is not None else text
