@@ -130,11 +130,14 @@ def convert(
 
 @app.command()
 def extract(
-    files: list[Path] = typer.Argument(..., help=".txt (a paragraph a line) or .jsonl files, or folders of them."),
+    files: list[Path] = typer.Argument(..., help=".txt (a paragraph a line), .jsonl, .docx or .pdf files, or folders of them."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Output file (default: standard output)."),
     fmt: ExtractFormat = typer.Option(ExtractFormat.csv, "--format", "-f", help="doccano, csv (figure table) or jsonl (records)."),
     model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model folder (default: the shipped model)."),
     processes: int = typer.Option(1, "--processes", "-p", min=1, help="Worker processes."),
+    scheduler: Optional[str] = typer.Option(
+        None, "--scheduler", help="Run the files on this Dask cluster (tcp://HOST:PORT of `dask scheduler`)."
+    ),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted run into the same output file."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar on standard error."),
 ) -> None:
@@ -163,7 +166,17 @@ def extract(
             fail(str(error))
     if resume and output is None:
         fail("--resume needs --output")
+    if scheduler and processes > 1:
+        fail("give --scheduler (a Dask cluster) or --processes (local workers), not both")
     model_name = str(model) if model else None
+    from vnreport_ie.io.cluster import ClusterError, extract_files_on_cluster
+
+    def run(target: Path, resume_run: bool):
+        if scheduler:
+            where = str(Path(model_name).resolve()) if model_name else None  # the workers have other working folders
+            return extract_files_on_cluster(found, target, fmt.value, where, scheduler, resume_run, progress)
+        return extract_files(found, target, fmt.value, model_name, processes, resume_run, progress)
+
     try:
         if output is None:
             import shutil
@@ -171,12 +184,12 @@ def extract(
 
             with tempfile.TemporaryDirectory() as folder:
                 target = Path(folder) / f"out.{fmt.value}"
-                summary = extract_files(found, target, fmt.value, model_name, processes, False, progress)
+                summary = run(target, False)
                 with target.open(encoding="utf-8", newline="") as result:
                     shutil.copyfileobj(result, sys.stdout)
         else:
-            summary = extract_files(found, output, fmt.value, model_name, processes, resume, progress)
-    except (ValueError, ModelLoadError) as error:
+            summary = run(output, resume)
+    except (ValueError, ModelLoadError, ClusterError) as error:
         fail(str(error))
     except OSError as error:
         fail(f"cannot write {error.filename or output}: {error.strerror or error}")
