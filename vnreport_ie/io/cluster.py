@@ -99,7 +99,7 @@ def extract_file(path: str, data: bytes | None, fmt: OutputFormat = "jsonl", mod
     return result
 
 
-def connect(scheduler):
+def connect(scheduler, timeout: str = "20s"):
     """A ``distributed.Client`` for ``scheduler`` (an address like tcp://HOST:PORT, a cluster or a Client)."""
     try:
         from distributed import Client
@@ -108,7 +108,7 @@ def connect(scheduler):
     if isinstance(scheduler, Client):
         return scheduler
     try:
-        return Client(scheduler, timeout="20s")
+        return Client(scheduler, timeout=timeout)
     except (OSError, TimeoutError) as error:
         raise ClusterError(f"cannot reach the Dask scheduler at {scheduler} ({type(error).__name__}: {error})") from None
 
