@@ -79,6 +79,7 @@ def test_every_record_offset_slices_its_paragraph(shipped_nlp, sample_documents,
     assert records
     for record in records:
         assert texts[record.paragraph_id][record.start : record.end] == record.text
+    assert set(vnreport_ie.to_dataframe(records)["report"]) == {"caoloc-2023-02"}  # "caoloc-2023-02:p3:12": the report
 
 
 def test_pdf_paragraph_ids_name_the_page_and_the_paragraph_on_it(sample_documents):
@@ -306,3 +307,31 @@ def test_pdf_and_docx_of_each_corpus_report_give_its_figures(tmp_path, shipped_n
 def test_corpus_is_here_in_ci():
     if not CORPUS_REPORTS and __import__("os").environ.get("CI"):
         pytest.fail(f"CI has ../shared beside the clone, but {CORPUS} holds no reports")
+
+
+def test_docx_endnotes_come_last_with_their_roman_marks(tmp_path):
+    import docx
+    from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import XmlPart
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import qn
+
+    from vnreport_ie import read_report
+
+    document = docx.Document(build_docx(FOOTNOTE_REPORT, tmp_path / "notes.docx"))
+    endnotes = parse_xml(
+        '<w:endnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        '<w:endnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:endnote>'
+        '<w:endnote w:id="1"><w:p><w:r><w:endnoteRef/></w:r><w:r><w:t xml:space="preserve"> Số liệu ước tính đến 15/12.</w:t></w:r></w:p></w:endnote>'
+        "</w:endnotes>"
+    )
+    part = XmlPart(PackURI("/word/endnotes.xml"), CONTENT_TYPE.WML_ENDNOTES, endnotes, document.part.package)
+    document.part.relate_to(part, RELATIONSHIP_TYPE.ENDNOTES)
+    reference = document.paragraphs[1].add_run()
+    reference._r.append(reference._r.makeelement(qn("w:endnoteReference"), {qn("w:id"): "1"}))
+    document.save(tmp_path / "notes.docx")
+
+    paragraphs = read_report(tmp_path / "notes.docx")
+    assert [p.text for p in paragraphs] == [*FOOTNOTE_REPORT[:1], FOOTNOTE_REPORT[1] + "ⁱ", *FOOTNOTE_REPORT[2:], "ⁱ Số liệu ước tính đến 15/12."]
+    assert paragraphs[-1].meta["kind"] == "endnote"

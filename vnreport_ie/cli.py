@@ -278,7 +278,7 @@ class PreannotateFormat(str, Enum):
 
 @app.command()
 def preannotate(
-    report: Path = typer.Argument(..., help="A report: .txt (a paragraph a line) or .jsonl with \"text\"."),
+    report: Path = typer.Argument(..., help="A report: .txt (a paragraph a line), .jsonl with \"text\", .docx or .pdf."),
     output: Path = typer.Option(..., "-o", "--output", help="Output file to import into the annotation tool."),
     fmt: PreannotateFormat = typer.Option(PreannotateFormat.doccano, "--format", "-f", help="doccano or label-studio."),
     model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model folder (default: the shipped model)."),
@@ -314,7 +314,7 @@ def preannotate(
 
 @app.command()
 def show(
-    report: Path = typer.Argument(..., help="A report: .txt (a paragraph a line) or .jsonl with \"text\"."),
+    report: Path = typer.Argument(..., help="A report: .txt (a paragraph a line), .jsonl with \"text\", .docx or .pdf."),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="HTML page (default: REPORT with .html)."),
     model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model folder (default: the shipped model)."),
     paragraphs: Optional[str] = typer.Option(None, "--paragraphs", help="Only paragraphs N, N-M or N- (1-based)."),

@@ -52,7 +52,7 @@ class DocumentParagraph:
 
     ``number`` counts the paragraphs that start on ``page`` (PDF) or the
     paragraphs of the whole document (DOCX, which has no pages of its own);
-    ``kind`` is "body", "table-row" or "footnote".
+    ``kind`` is "body", "table-row", "footnote" or "endnote" (DOCX).
     """
 
     text: str
@@ -115,29 +115,34 @@ def read_docx(source: BinaryIO, name: str) -> DocumentContent:
         document = docx.Document(source)
     except Exception as error:  # python-docx raises zip, XML and package errors of many kinds: name the file
         raise DocumentError(f"{name}: cannot open as a Word document ({type(error).__name__}: {error})") from None
-    notes: dict[str, list] = {}
+    notes: dict[tuple[str, str], list] = {}  # ("footnote" | "endnote", w:id) -> the note's paragraphs
     for rel in document.part.rels.values():
-        if rel.reltype == RELATIONSHIP_TYPE.FOOTNOTES and not rel.is_external:
+        kind = {RELATIONSHIP_TYPE.FOOTNOTES: "footnote", RELATIONSHIP_TYPE.ENDNOTES: "endnote"}.get(rel.reltype)
+        if kind and not rel.is_external:
             root = etree.fromstring(rel.target_part.blob)
-            for note in root.iter(_w("footnote")):
+            for note in root.iter(_w(kind)):
                 if note.get(_w("type")) in (None, "normal"):
-                    notes[note.get(_w("id"))] = list(note.iter(_w("p")))
+                    notes[(kind, note.get(_w("id")))] = list(note.iter(_w("p")))
     reader = _DocxText(_footnote_start(document))
     paragraphs: list[DocumentParagraph] = []
-    used: set[str] = set()
+    used: set[tuple[str, str]] = set()
+    endnotes: list[tuple[tuple[str, str], str]] = []  # Word prints endnotes at the end of the document
 
     def emit(text: str, kind: str) -> None:
         text = _clean(text)
         if text:
             paragraphs.append(DocumentParagraph(text, len(paragraphs) + 1, None, kind))
 
-    def emit_notes(references: list[tuple[str, str]]) -> None:
-        for note_id, mark in references:
-            if note_id in notes and note_id not in used:
-                used.add(note_id)
-                for index, paragraph in enumerate(notes[note_id]):
-                    text = reader.text(paragraph, footnote_mark=mark)[0]
-                    emit(text if index or text.startswith(mark) else mark + " " + text, "footnote")
+    def emit_notes(references: list[tuple[tuple[str, str], str]]) -> None:
+        for key, mark in references:
+            if key[0] == "endnote" and key not in used and references is not endnotes:
+                endnotes.append((key, mark))
+                continue
+            if key in notes and key not in used:
+                used.add(key)
+                for index, paragraph in enumerate(notes[key]):
+                    text = reader.text(paragraph, note_mark=mark)[0]
+                    emit(text if index or text.startswith(mark) else mark + " " + text, key[0])
 
     for block in _body_blocks(document.element.body):
         if block.tag == _w("p"):
@@ -154,10 +159,9 @@ def read_docx(source: BinaryIO, name: str) -> DocumentContent:
                 if any(cells):
                     emit(" | ".join(cells), "table-row")
                 emit_notes(references)
-    # footnotes no paragraph refers to (their mark lost in an edit) are still kept, at the end
-    for note_id in notes:
-        if note_id not in used:
-            emit_notes([(note_id, "")])
+    emit_notes(endnotes)
+    # notes no paragraph refers to (their mark lost in an edit) are still kept, at the end
+    emit_notes([(key, "") for key in notes if key not in used])
     return DocumentContent(paragraphs)
 
 
@@ -181,19 +185,33 @@ def _body_blocks(body) -> Iterable:
                 yield from _body_blocks(content)
 
 
+ROMAN = ((10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+SUPERSCRIPT_ROMAN = str.maketrans("ivx", "ⁱᵛˣ")
+
+
+def _roman(number: int) -> str:
+    """Lower-case Roman numerals, Word's default for endnote marks (1 -> "i", 14 -> "xiv")."""
+    out = ""
+    for value, letters in ROMAN:
+        while number >= value:
+            out += letters
+            number -= value
+    return out
+
+
 class _DocxText:
-    """The text of w:p elements, footnote references numbered in the order the body makes them."""
+    """The text of w:p elements, note references numbered in the order the body makes them."""
 
     def __init__(self, first_footnote: int) -> None:
-        self.next_footnote = first_footnote
+        self.next_number = {"footnote": first_footnote, "endnote": 1}
 
-    def text(self, paragraph, footnote_mark: str | None = None) -> tuple[str, list[tuple[str, str]]]:
+    def text(self, paragraph, note_mark: str | None = None) -> tuple[str, list[tuple[tuple[str, str], str]]]:
         parts: list[str] = []
-        references: list[tuple[str, str]] = []
-        self._walk(paragraph, parts, references, footnote_mark, superscript=False)
+        references: list[tuple[tuple[str, str], str]] = []
+        self._walk(paragraph, parts, references, note_mark, superscript=False)
         return "".join(parts), references
 
-    def _walk(self, element, parts, references, footnote_mark, superscript: bool) -> None:
+    def _walk(self, element, parts, references, note_mark, superscript: bool) -> None:
         for child in element:
             tag = child.tag
             if not isinstance(tag, str) or tag in (_w("del"), _w("moveFrom"), _w("rPr"), _w("pPr"), _w("instrText")):
@@ -202,7 +220,7 @@ class _DocxText:
                 continue  # the same text box again for old readers
             if tag == _w("r"):
                 align = child.find(f"{_w('rPr')}/{_w('vertAlign')}")
-                self._walk(child, parts, references, footnote_mark, align is not None and align.get(_w("val")) == "superscript")
+                self._walk(child, parts, references, note_mark, align is not None and align.get(_w("val")) == "superscript")
             elif tag == _w("t"):
                 text = child.text or ""
                 parts.append(text.translate(SUPERSCRIPT_DIGITS) if superscript and text.strip().isdigit() else text)
@@ -210,18 +228,20 @@ class _DocxText:
                 parts.append(" ")
             elif tag == _w("noBreakHyphen"):
                 parts.append("-")
-            elif tag == _w("footnoteReference"):
+            elif tag in (_w("footnoteReference"), _w("endnoteReference")):
+                kind = "footnote" if tag == _w("footnoteReference") else "endnote"
                 if child.get(_w("customMarkFollows")) in ("1", "true", "on"):
-                    references.append((child.get(_w("id")), ""))  # the mark is the run's own text that follows
+                    references.append(((kind, child.get(_w("id"))), ""))  # the mark is the run's own text that follows
                 else:
-                    mark = str(self.next_footnote).translate(SUPERSCRIPT_DIGITS)
-                    self.next_footnote += 1
+                    number = self.next_number[kind]
+                    self.next_number[kind] += 1
+                    mark = str(number).translate(SUPERSCRIPT_DIGITS) if kind == "footnote" else _roman(number).translate(SUPERSCRIPT_ROMAN)
                     parts.append(mark)
-                    references.append((child.get(_w("id")), mark))
-            elif tag == _w("footnoteRef"):
-                parts.append(footnote_mark or "")
+                    references.append(((kind, child.get(_w("id"))), mark))
+            elif tag in (_w("footnoteRef"), _w("endnoteRef")):
+                parts.append(note_mark or "")
             else:
-                self._walk(child, parts, references, footnote_mark, superscript)
+                self._walk(child, parts, references, note_mark, superscript)
 
 
 def _clean(text: str) -> str:

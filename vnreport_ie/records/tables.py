@@ -7,10 +7,13 @@ can be traced back to its text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from pathlib import Path
 
 from vnreport_ie.records.figures import COMMUNE_LINK_COLUMNS, FigureRecord
+
+PARAGRAPH_PART = re.compile(r":(?:p\d+:)?[^:]*$")  # e.g. ":12" of "caoloc:12", ":p3:12" of "caoloc:p3:12"
 
 COLUMNS = (
     "report",
@@ -38,7 +41,8 @@ COLUMNS = (
 def _report_of(record: FigureRecord) -> str | None:
     if record.paragraph_id is None:
         return None
-    return record.paragraph_id.rsplit(":", 1)[0] if ":" in record.paragraph_id else record.paragraph_id
+    # "report:12" (a line), "report:p3:12" (a PDF's page and paragraph): the report is what comes before
+    return PARAGRAPH_PART.sub("", record.paragraph_id) if ":" in record.paragraph_id else record.paragraph_id
 
 
 def table_row(record: FigureRecord, report: str | None = None) -> dict:
