@@ -335,3 +335,17 @@ def test_docx_endnotes_come_last_with_their_roman_marks(tmp_path):
     paragraphs = read_report(tmp_path / "notes.docx")
     assert [p.text for p in paragraphs] == [*FOOTNOTE_REPORT[:1], FOOTNOTE_REPORT[1] + "ⁱ", *FOOTNOTE_REPORT[2:], "ⁱ Số liệu ước tính đến 15/12."]
     assert paragraphs[-1].meta["kind"] == "endnote"
+
+
+@pytest.mark.parametrize("module, extra, kind", [("pdfplumber", "pdf", "pdf"), ("docx", "docx", "docx")])
+def test_a_missing_extra_is_one_error_saying_what_to_install(tmp_path, monkeypatch, module, extra, kind):
+    import sys
+
+    from vnreport_ie import read_report
+    from vnreport_ie.io.reports import InputError
+
+    build = build_docx if kind == "docx" else build_pdf
+    path = build(FOOTNOTE_REPORT, tmp_path / f"extra.{kind}")
+    monkeypatch.setitem(sys.modules, module, None)  # as if it were not installed
+    with pytest.raises(InputError, match=re.escape(f"{path}: reading this file needs") + ".*" + re.escape(f"pip install 'vnreport-ie[{extra}]'")):
+        read_report(path)

@@ -285,6 +285,7 @@ def read_pdf(source: BinaryIO, name: str) -> DocumentContent:
                 if not lines and page.images:
                     problems.append(f"{name}: page {number}: no text layer (a scanned image): it needs OCR; nothing read there")
                 pages.append((lines, float(page.height)))
+                page.close()  # its parsed objects are not needed again: memory stays that of one page
         except DocumentError:
             raise
         except Exception as error:
