@@ -83,7 +83,7 @@ def main() -> None:
                     rows.append((f"Dask, {workers} worker process{'es' if workers > 1 else ''}", seconds, rss, same))
                     print(f"{workers} worker(s): {seconds:.1f} s, RSS {rss}, same output {same}", flush=True)
         print()
-        print(f"| run | seconds | files/s | paragraphs/s | RSS per worker, now / peak (MB) | same output as one process |")
+        print("| run | seconds | files/s | paragraphs/s | RSS per worker, now / peak (MB) | same output as one process |")
         print("|---|---|---|---|---|---|")
         for name, seconds, rss, same in rows:
             print(f"| {name} | {seconds:.1f} | {len(files) / seconds:.2f} | {paragraphs / seconds:.0f} | {rss} | {same} |")

@@ -29,7 +29,6 @@ from vnreport_ie.io.batch import (
     CSV_COLUMNS,
     OUTPUT_FORMATS,
     BatchSummary,
-    ModelLoadError,
     OutputFormat,
     _batches,
     _cut_back,
