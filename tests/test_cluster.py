@@ -199,3 +199,16 @@ def test_a_worker_killed_mid_run_loses_and_duplicates_no_row(tmp_path, cluster, 
     assert out.read_bytes() == expected.read_bytes()
     cluster.wait_for_workers(2, timeout=120)  # the nanny started a new worker process
     assert killed[0] not in cluster.run(os.getpid).values()
+
+
+def test_a_model_the_workers_cannot_load_is_one_error(tmp_path, cluster):
+    from vnreport_ie.cli import app
+
+    broken = tmp_path / "broken-model"
+    broken.mkdir()
+    (broken / "config.cfg").write_text("[nlp]\nlang = \n", encoding="utf-8")
+    result = runner.invoke(
+        app, ["extract", str(SAMPLE), "-m", str(broken), "--scheduler", cluster.scheduler.address, "-o", str(tmp_path / "o.csv")]
+    )
+    assert result.exit_code == 1
+    assert f"error: {broken.resolve()}: cannot load the model" in result.output

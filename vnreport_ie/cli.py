@@ -173,8 +173,7 @@ def extract(
 
     def run(target: Path, resume_run: bool):
         if scheduler:
-            where = str(Path(model_name).resolve()) if model_name else None  # the workers have other working folders
-            return extract_files_on_cluster(found, target, fmt.value, where, scheduler, resume_run, progress)
+            return extract_files_on_cluster(found, target, fmt.value, model_name, scheduler, resume_run, progress)
         return extract_files(found, target, fmt.value, model_name, processes, resume_run, progress)
 
     try:

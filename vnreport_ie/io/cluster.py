@@ -144,6 +144,8 @@ def extract_files_on_cluster(
                 f"({size} bytes) but the output {'is missing' if written is None else f'has {written} bytes'}; "
                 "run again without --resume"
             )
+    if model is not None and Path(model).exists():
+        model = str(Path(model).resolve())  # the workers run in other folders
     client = connect(scheduler)
     owned = client is not scheduler
     threads = sum(client.nthreads().values()) or 1
