@@ -301,14 +301,17 @@ def read_pdf(source: BinaryIO, name: str) -> DocumentContent:
 
 def _page_lines(page) -> list[_Line]:
     """The text lines of a page, top to bottom, with table rows as lines of their own."""
-    tables = page.find_tables()
+    chars, ruled = _layout_chars(page)
+    # pdfplumber's table finder builds an object for every character and line of the page (most of the
+    # reading time): only pages that draw lines or rectangles can hold a ruled table
+    tables = page.find_tables() if ruled else []
     boxes = [table.bbox for table in tables]
 
     def outside(char) -> bool:
         x, y = (char["x0"] + char["x1"]) / 2, (char["top"] + char["bottom"]) / 2
         return not any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in boxes)
 
-    chars = [c for c in page.chars if c.get("upright", True) and outside(c)]
+    chars = [c for c in chars if c["upright"] and outside(c)]
     lines = _group_lines(chars)
     for table in tables:
         for row, cells in zip(table.rows, table.extract()):
@@ -318,6 +321,37 @@ def _page_lines(page) -> list[_Line]:
                 lines.append(_Line(" | ".join(texts), row.bbox[0], row.bbox[2], top, bottom, 0.0, 0.0, "table-row"))
     lines.sort(key=lambda line: line.top)
     return lines
+
+
+def _layout_chars(page) -> tuple[list[dict], bool]:
+    """The characters of a page from pdfminer's layout (text, x0, x1, top, bottom, size, upright; top measured from
+    the page's top edge as pdfplumber does), and whether the page draws lines, rectangles or curves."""
+    from pdfminer.layout import LTChar, LTCurve, LTFigure
+
+    top_edge = float(page.mediabox[3])
+    chars: list[dict] = []
+    ruled = False
+    stack = list(page.layout)
+    while stack:
+        item = stack.pop()
+        if isinstance(item, LTChar):
+            chars.append(
+                {
+                    "text": item.get_text(),
+                    "x0": item.x0,
+                    "x1": item.x1,
+                    "top": top_edge - item.y1,
+                    "bottom": top_edge - item.y0,
+                    "size": item.size,
+                    "upright": item.upright,
+                }
+            )
+        elif isinstance(item, LTFigure):  # a form XObject: its characters are inside
+            stack.extend(item)
+        elif isinstance(item, LTCurve):  # LTLine and LTRect are curves too
+            ruled = True
+    chars.reverse()  # back to the order of the content stream (kept among characters at the same place)
+    return chars, ruled
 
 
 def _group_lines(chars: list[dict]) -> list[_Line]:
