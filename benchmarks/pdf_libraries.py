@@ -11,8 +11,8 @@ shipped model finds in what the library gives are compared with the figures of
 the .txt (as a multiset of text, value, unit): found, missed, and invented (in
 the PDF's text but not in the .txt). ``pypdf`` and ``pdfplumber-plain`` are the
 libraries' own page text (``extract_text``), each page one paragraph;
-``vnreport-ie`` is ``vnreport_ie.read_report`` (pdfplumber's characters rebuilt
-into paragraphs). Also counted: whole records (figure, indicator and target) as
+``vnreport-ie`` is ``vnreport_ie.read_report`` (pdfminer.six characters, through
+pdfplumber, rebuilt into paragraphs). Also counted: whole records (figure, indicator and target) as
 the .txt gives them, superscript marks (footnote references) kept, running
 headers and page numbers left in the text. Times are the reading only (seconds
 per page).
