@@ -227,9 +227,17 @@ def evaluate(
     annotations: Path = typer.Argument(..., help="Annotated examples to score on."),
     model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model folder (default: the shipped model)."),
     cross_validate: bool = typer.Option(
-        False, "--leave-one-report-out", help="Train on all reports but one, test on it, for each report (slow)."
+        False, "--leave-one-report-out", help="The same as --split report."
     ),
-    max_steps: Optional[int] = typer.Option(None, help="With --leave-one-report-out: NER training steps."),
+    split: Optional[str] = typer.Option(
+        None,
+        "--split",
+        help="Held-out scores, a model trained per fold (slow): 'report' (each of the five reports held out), "
+        "'source' (the other sources in 5 folds, a page never on both sides) or 'genre' (train on reports, test "
+        "on statistics bulletins, portal news and newspapers).",
+    ),
+    fold: list[str] = typer.Option([], "--fold", help="With --split: run only this fold (repeatable)."),
+    max_steps: Optional[int] = typer.Option(None, help="With --split: NER training steps."),
     json_path: Optional[Path] = typer.Option(None, "--json", help="Also write every score to this JSON file."),
     errors: bool = typer.Option(False, "--errors", help="List each mistake of the model with its paragraph."),
     baselines: bool = typer.Option(True, "--baselines/--no-baselines", help="Score the baselines beside the model."),
@@ -239,8 +247,13 @@ def evaluate(
 
     examples = _annotations_or_fail(annotations)
     systems = (evaluation.PATTERNS, evaluation.UNDERTHESEA) if baselines else ()
+    split = split or ("report" if cross_validate else None)
+    cross_validate = split is not None
     if cross_validate:
-        result = evaluation.leave_one_report_out(annotations, max_steps=max_steps, baselines=systems)
+        try:
+            result = evaluation.cross_validate(annotations, split, max_steps=max_steps, baselines=systems, folds=fold)
+        except ValueError as error:
+            fail(str(error))
         scores, folds = result.pooled, result.folds
     else:
         nlp = _load_model(model)
@@ -255,6 +268,9 @@ def evaluate(
             "pooled" if cross_validate else "scores": {s: v.to_dict() for s, v in scores.items()},
             "folds": {doc: {s: v.to_dict() for s, v in fold.items()} for doc, fold in folds.items()},
         }
+        if cross_validate:
+            data["split"] = split
+            data["test_docs"], data["train_docs"] = result.test_docs, result.train_docs
         json_path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
