@@ -238,6 +238,10 @@ def evaluate(
     ),
     fold: list[str] = typer.Option([], "--fold", help="With --split: run only this fold (repeatable)."),
     max_steps: Optional[int] = typer.Option(None, help="With --split: NER training steps."),
+    ner_cache: Optional[Path] = typer.Option(
+        None, "--ner-cache", help="With --split: keep each fold's model here and reuse its NER when trained on the "
+        "same documents (only the components after the NER are refitted)."
+    ),
     json_path: Optional[Path] = typer.Option(None, "--json", help="Also write every score to this JSON file."),
     errors: bool = typer.Option(False, "--errors", help="List each mistake of the model with its paragraph."),
     baselines: bool = typer.Option(True, "--baselines/--no-baselines", help="Score the baselines beside the model."),
@@ -251,7 +255,9 @@ def evaluate(
     cross_validate = split is not None
     if cross_validate:
         try:
-            result = evaluation.cross_validate(annotations, split, max_steps=max_steps, baselines=systems, folds=fold)
+            result = evaluation.cross_validate(
+                annotations, split, max_steps=max_steps, baselines=systems, folds=fold, ner_cache=ner_cache
+            )
         except ValueError as error:
             fail(str(error))
         scores, folds = result.pooled, result.folds

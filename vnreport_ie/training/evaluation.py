@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -140,10 +141,15 @@ def cross_validate(
     max_steps: int | None = None,
     baselines: Sequence[str] = (PATTERNS, UNDERTHESEA),
     folds: Sequence[str] = (),
+    ner_cache: str | Path | None = None,
     stdout: IO = sys.stdout,
 ) -> CrossValidation:
     """Train a model per fold of ``split`` (report, source or genre) on its training documents, score it on its
-    held-out documents beside the baselines, and pool the counts over the folds (``folds``: only those)."""
+    held-out documents beside the baselines, and pool the counts over the folds (``folds``: only those).
+
+    ``ner_cache``: a folder keeping each fold's model (``NER_CACHE/SPLIT/FOLD``); a fold whose kept model was
+    trained on the same documents reuses its NER and refits only the components after it (see
+    :func:`~vnreport_ie.training.train.train`'s ``ner_from``)."""
     from vnreport_ie.training.train import train
 
     if split not in SPLITS:
@@ -167,9 +173,11 @@ def cross_validate(
             f"({len(held_out)} examples)\n"
         )
         stdout.flush()
+        kept = Path(ner_cache) / split / name if ner_cache is not None else None
+        reuse = kept is not None and _trained_on(kept) == trained
         nlp, _ = train(
-            annotations, None, exclude_docs=sorted(all_docs - set(trained)), seed=seed, max_steps=max_steps,
-            stdout=io.StringIO(),
+            annotations, None if reuse else kept, exclude_docs=sorted(all_docs - set(trained)), seed=seed,
+            max_steps=max_steps, ner_from=kept if reuse else None, stdout=io.StringIO(),
         )
         fold = evaluate(nlp, held_out, baselines)
         result.folds[name] = fold
@@ -180,6 +188,14 @@ def cross_validate(
         stdout.write(format_summary(fold) + "\n")
         stdout.flush()
     return result
+
+
+def _trained_on(model_dir: Path) -> list[str] | None:
+    """The documents a saved model was trained on (None when there is no model there)."""
+    meta = model_dir / "meta.json"
+    if not meta.exists():
+        return None
+    return sorted(json.loads(meta.read_text(encoding="utf-8")).get("vnreport_training", {}).get("reports", []))
 
 
 def leave_one_report_out(
