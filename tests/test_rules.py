@@ -162,3 +162,39 @@ def test_relation_classifiers_start_from_the_rule_for_rare_types(corpus_examples
 def test_an_indicator_may_end_with_a_bracket_closed_after_its_name(indicator_parts):
     spans = indicator_candidates(indicator_parts, "- Vốn ngân sách trung ương (NSTW) là 44.855 triệu đồng", "44.855")
     assert "Vốn ngân sách trung ương (NSTW)" in spans
+
+
+@pytest.mark.parametrize(
+    "text, communes",
+    [
+        # a count after each name of a list: "xã A 7 nhà, B 6 nhà"
+        ("ảnh hưởng (xã Khao Mang 7 nhà, Kim Nọi 6 nhà, Mồ Dề 2 nhà)", ["Khao Mang", "Kim Nọi", "Mồ Dề"]),
+        # a bracket naming the names' own district
+        ("mưa đá tại Sơn Thủy (Văn Bàn, Lào Cai) làm hư hỏng", ["Sơn Thủy"]),
+        # what only a commune is or does
+        ("Bảo Hiệu là xã vùng cao của huyện Yên Thủy", ["Bảo Hiệu"]),
+        ("Đến nay Phong Đông đạt 19/19 tiêu chí", ["Phong Đông"]),
+        # a district's name achieving the same is not taken ("Cam Lộ" is a district of Quảng Trị)
+        ("Đến nay Cam Lộ đạt chuẩn nông thôn mới", []),
+    ],
+)
+def test_communes_without_a_unit_word_where_the_text_says_they_are_communes(text, communes):
+    from vnreport_ie.pipeline.patterns import find_communes
+
+    assert [text[a:b] for a, b in find_communes(text)] == communes
+
+
+@pytest.mark.parametrize(
+    "text, name, kept",
+    [
+        ("những huyện như Tứ Kỳ, Kim Thành, Thanh Miện đã cân đối", "Kim Thành", False),
+        ("kinh phí của huyện Thanh Miện", "Thanh Miện", False),
+        ("có 16/24 ngành giảm", "24", False),
+        ("Phường 3 có", "3", True),
+        ("các xã Tân Lập, Hòa Bình", "Hòa Bình", True),
+    ],
+)
+def test_a_commune_entity_stands_only_where_a_commune_can(text, name, kept):
+    from vnreport_ie.pipeline.patterns import is_commune_context
+
+    assert is_commune_context(text, text.index(name), name) is kept

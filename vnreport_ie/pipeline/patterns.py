@@ -140,11 +140,47 @@ def find_communes(text: str) -> tuple[tuple[int, int], ...]:
             spans.append((more.start("name"), more.start("name") + len(name)))
             position = more.start("name") + len(name)
     spans.extend(commune_name_lists(text))
+    spans.extend(communes_by_context(text))
     return tuple(sorted(set(spans)))
 
 
+# a bracket after names that names their district: "Kim Nọi, Mồ Dề (Mù Cang Chải)", "Sơn Thủy (Văn Bàn, Lào Cai)"
+DISTRICT_BRACKET = re.compile(rf"\s*\((?:huyện\s+|Huyện\s+)?(?P<district>{NAME})(?:\s*[,-]\s*(?:tỉnh\s+)?{NAME})?\)")
+# a name as the subject of what only a commune is or does: "Bảo Hiệu là xã ...", "Tân Lập đạt 19/19 tiêu chí",
+# "Phong Đông về đích nông thôn mới"
+COMMUNE_PREDICATE = re.compile(
+    r"\s+(?:là\s+(?:một\s+)?(?:xã|phường|thị\s+trấn)\b"
+    r"|(?:đã\s+|được\s+|cũng\s+)?(?:đạt|về\s+đích|được\s+công\s+nhận|hoàn\s+thành)\s+(?:chuẩn\s+)?"
+    r"(?:\d+(?:/\d+)?\s+tiêu\s+chí|(?:xã\s+)?(?:nông\s+thôn\s+mới|NTM)))"
+)
+
+
+def communes_by_context(text: str) -> list[tuple[int, int]]:
+    """(start, end) of known commune names written without a unit word where the text says they are communes:
+    names before a bracket naming their own district, and names as the subject of a commune's predicate
+    (not when the name is also a district's)."""
+    from vnreport_ie.text.communes import shared_linker
+
+    linker = shared_linker()
+    names = find_gazetteer_names(text)
+    result: list[tuple[int, int]] = []
+    for index, (start, end) in enumerate(names):
+        bracket = DISTRICT_BRACKET.match(text, end)
+        if bracket is not None:
+            group = [(start, end)]  # the names of the list this bracket closes: "A, B và C (D)"
+            while index > 0 and NAME_LIST_SEPARATOR.fullmatch(text, names[index - 1][1], group[0][0]):
+                index -= 1
+                group.insert(0, names[index])
+            inside = linker.communes_of_district([text[a:b] for a, b in group], bracket.group("district"))
+            result.extend(span for span, known in zip(group, inside) if known)
+        elif COMMUNE_PREDICATE.match(text, end) and not linker.is_district_name(text[start:end]):
+            result.append((start, end))
+    return result
+
+
 # what may stand between two names of a list of communes: ", " / " và " / ": 44 nhà, "
-NAME_LIST_SEPARATOR = re.compile(r"\s*(?:,|;|và|:\s*\d[\d.,]*\s*[^\W\d_]*(?:\s+[^\W\d_]+)?\s*[,;])\s*")
+# (a count after each name: "xã Khao Mang 7 nhà, Kim Nọi 6 nhà, Mồ Dề 2 nhà")
+NAME_LIST_SEPARATOR = re.compile(r"\s*(?:,|;|và|:?\s*\d[\d.,]*\s*[^\W\d_]*(?:\s+[^\W\d_]+)?\s*(?:,|;|và))\s*")
 # a list right after "huyện" / "khu vực" names districts ("khu vực Chi Lăng, Bình Gia, Bắc Sơn")
 DISTRICT_CONTEXT = re.compile(r"(?i)(?:huyện|khu\s+vực|tỉnh|thành\s+phố|quận)\s*$")
 MIN_NAME_LIST = 3  # names of a list without unit word: "(*Chiêu Vũ, Tân Tri, Vạn Thủy, ...)"
@@ -336,6 +372,25 @@ def _without_overlaps(
     return sorted(kept)
 
 
+# a name listed after a district-level unit word is a district, not a commune: "những huyện như Tứ Kỳ, Kim
+# Thành, ...", "huyện Thanh Miện", "thị xã An Nhơn"
+DISTRICT_LIST_BEFORE = re.compile(
+    rf"(?:huyện|Huyện|quận|Quận|thị\s+xã|Thị\s+xã|thành\s+phố|Thành\s+phố|tỉnh|Tỉnh)(?:\s+như)?"
+    rf"\s+(?:{NAME}\s*(?:,|và)\s*)*$"
+)
+UNIT_WORD_BEFORE = re.compile(rf"{UNIT_WORD}\s*$")
+CONTEXT_CHARS = 160  # how far back the unit word of a list is looked for
+
+
+def is_commune_context(text: str, start: int, name: str) -> bool:
+    """Whether a commune entity at ``start`` may stand there: not in a list of districts, and a bare number
+    only right after its unit word ("Phường 3", not "16/24 ngành")."""
+    before = text[max(0, start - CONTEXT_CHARS) : start]
+    if name.strip().isdigit() and not UNIT_WORD_BEFORE.search(before):
+        return False
+    return DISTRICT_LIST_BEFORE.search(before) is None
+
+
 @Language.factory("vnreport_pattern_merge", requires=["doc.ents"], assigns=["doc.ents"])
 def make_pattern_merge(nlp: Language, name: str) -> "PatternMerge":
     """Rule component after the NER: figure shapes and commune names the NER cut differently or missed."""
@@ -373,5 +428,9 @@ class PatternMerge:
                 owner[ent.start : ent.end] = [None] * (ent.end - ent.start)
             owner[span.start : span.end] = [span] * (span.end - span.start)
         ents = [e for i, e in enumerate(owner) if e is not None and (i == 0 or owner[i - 1] is not e)]
-        doc.ents = [e for e in ents if e.label_ not in FIGURE_LABELS or any(c.isdigit() for c in e.text)]
+        doc.ents = [
+            e for e in ents
+            if (e.label_ not in FIGURE_LABELS or any(c.isdigit() for c in e.text))
+            and (e.label_ != "COMMUNE" or is_commune_context(text, e.start_char, e.text))
+        ]
         return doc

@@ -106,15 +106,17 @@ def report_folds(examples: Sequence[AnnotatedExample], source: str = DEFAULT_SOU
 def source_folds(examples: Sequence[AnnotatedExample], k: int = 5, keep_in_training: str = DEFAULT_SOURCE):
     """``k`` folds of the documents from outside ``keep_in_training``, one source page per document, so a page
     is never in both the training and the test side; the ``keep_in_training`` documents are always trained on.
-    Documents are dealt to folds in the order of a hash of their id (stable across runs and machines)."""
+    A document's fold is a hash of its id modulo ``k``: it stays in its fold when documents are added."""
     import hashlib
 
     sources = document_meta(examples, "source", DEFAULT_SOURCE)
-    outside = sorted((d for d, s in sources.items() if s != keep_in_training), key=lambda d: hashlib.sha256(d.encode()).hexdigest())
     everything = set(sources)
     folds = {}
     for index in range(k):
-        test = set(outside[index::k])
+        test = {
+            d for d, s in sources.items()
+            if s != keep_in_training and int(hashlib.sha256(d.encode()).hexdigest(), 16) % k == index
+        }
         if test:
             folds[f"sources-{index + 1}-of-{k}"] = {"test": test, "train": everything - test}
     return folds
