@@ -198,3 +198,22 @@ def test_a_commune_entity_stands_only_where_a_commune_can(text, name, kept):
     from vnreport_ie.pipeline.patterns import is_commune_context
 
     assert is_commune_context(text, text.index(name), name) is kept
+
+
+@pytest.mark.parametrize(
+    "text, anchored",
+    [
+        ("diện tích gieo trồng đạt 10.564 ha, so với cùng kỳ năm trước tăng 0,11%", ["cùng"]),
+        ("ước đạt trên 3,7 tỷ đồng, cao hơn cùng kỳ 2,5%; đối với ngành Công nghiệp", ["cùng"]),
+        ("So với cùng kỳ năm trước, đàn trâu giảm 0,6%; đàn bò tăng 0,4%", ["cùng"]),
+        # no figure follows in the sentence: no lead anchor
+        ("tăng 47,3% so với cùng kỳ năm trước", []),
+    ],
+)
+def test_a_comparison_written_before_its_figures_anchors_a_target(text, anchored):
+    import vnreport_ie
+
+    nlp = vnreport_ie.load()
+    finder = nlp.get_pipe("vnreport_targets")
+    doc = nlp(text)
+    assert [doc[i].text for i, _ in finder.lead_anchors(finder._view(doc))] == anchored
