@@ -60,7 +60,8 @@ WORK_NOUNS = frozenset({
 # the national target programmes and the recovery programme, as reports name them (any province)
 NATIONAL_PROGRAMME = re.compile(
     r"(?i)mục\s+tiêu\s+quốc\s+gia|MTQG|nông\s+thôn\s+mới|\bNTM\b|giảm\s+nghèo|mỗi\s+xã\s+một\s+sản\s+phẩm|OCOP|"
-    r"phục\s+hồi|đồng\s+bào\s+dân\s+tộc|ĐBDTTS|PTKTXH"
+    r"phục\s+hồi|đồng\s+bào\s+dân\s+tộc|ĐBDTTS|PTKTXH|"
+    r"(?<![\w.,])(?:135|134|30a|229)(?![\w.,])"  # the national programmes known by their number
 )
 COMMUNE_UNIT_WORDS = frozenset(("xã", "phường", "thị trấn"))
 PLACE_WORDS = COMMUNE_UNIT_WORDS | {"huyện", "tỉnh", "thành phố", "quận", "thị xã"}
@@ -137,8 +138,9 @@ class ProjectFinder(AnchoredSpanFinder):
         Bành", "Trạm Y tế xã Tân Lập"; not "các chợ", "13 nhà văn hóa")."""
         words, title, figure, stop = view["words"], view["title"], view["figure"], view["stop"]
         result = []
+        name_from = 0  # a work noun inside the name of the one before is part of it ("Trường [Mầm non] X")
         for i in range(len(words)):
-            if figure[i] or not words[i][:1].isalpha():
+            if i < name_from or figure[i] or not words[i][:1].isalpha():
                 continue
             noun_end = next(
                 (i + k for k in (1, 2, 3) if i + k <= len(words) and " ".join(words[i : i + k]) in NAMED_WORK_NOUNS),
@@ -156,6 +158,7 @@ class ProjectFinder(AnchoredSpanFinder):
                     break
                 if title[j]:
                     result.append(i)
+                    name_from = j + 1
                     break
         return result
 
