@@ -1,0 +1,107 @@
+"""What a figure states about its indicator (its kind) and whether it is an estimate, from the words around it.
+
+Kinds: ``level`` (the indicator's value, a rate such as "tỷ lệ hộ nghèo 7,45%" included), ``plan`` (a
+plan or budget value: "Kế hoạch thu ngân sách năm 2024 là ..."), ``attainment`` (the value as a share
+of its plan: "đạt 26,15% dự toán", "bằng 28,4% KH"), ``index`` (the value as a percentage of a
+reference period's: "bằng 96,27% so với cùng kỳ"), ``increase`` / ``decrease`` ("tăng 6,1% so với cùng
+kỳ", "giảm 2,3%") and ``share`` ("chiếm 18,5% tổng ...").
+"""
+
+from __future__ import annotations
+
+import re
+
+KINDS = ("level", "plan", "attainment", "index", "increase", "decrease", "share")
+
+# the words that make a figure an estimate: "ước", "ước thực hiện", "ước tính", "dự kiến", "ước đạt"
+ESTIMATE = re.compile(r"(?<!\w)(?:ước|dự\s+kiến|dự\s+tính)(?!\w)", re.IGNORECASE)
+# a plan word as the reference of a percentage: "dự toán", "kế hoạch", "KH", "chỉ tiêu", "NQ", "mục tiêu"
+PLAN_REFERENCE = (
+    r"(?:dự\s+toán|kế\s+hoạch|KH|chỉ\s+tiêu|mục\s+tiêu|nghị\s+quyết|NQ|DT|số\s+giao|vốn\s+giao|"
+    r"số\s+(?:nhập\s+)?TABMIS|tổng\s+vốn|tổng\s+(?:số\s+)?kế\s+hoạch|tiến\s+độ|khối\s+lượng)"
+)
+# a reference period after a percentage: "so với cùng kỳ", "so với tháng trước", "so với năm 2023"
+PERIOD_REFERENCE = r"(?:cùng\s+kỳ|tháng\s+trước|kỳ\s+trước|quý\s+trước|năm\s+trước|tháng\s+liền\s+trước|(?:tháng|quý|năm)\s+\S+)"
+
+_WORD = r"(?:\S+\s+)"
+# the words just before a figure (the text is cut at the figure's start)
+INCREASE_BEFORE = re.compile(
+    rf"(?:tăng|tăng\s+thêm|tăng\s+trưởng|tăng\s+lên|cao\s+hơn|vượt|vượt\s+mức|nhiều\s+hơn|\+)\s*(?:{_WORD}{{0,2}}(?:là|được|đạt|khoảng|gần|hơn|trên|ở\s+mức|mức)\s+)?(?:khoảng\s+|gần\s+|hơn\s+|trên\s+)?\(?\+?$",
+    re.IGNORECASE,
+)
+DECREASE_BEFORE = re.compile(
+    rf"(?:giảm|giảm\s+đi|thấp\s+hơn|ít\s+hơn|hụt|sụt\s+giảm|-)\s*(?:{_WORD}{{0,2}}(?:là|được|khoảng|gần|hơn|trên|ở\s+mức|mức)\s+)?(?:khoảng\s+|gần\s+|hơn\s+|trên\s+)?\(?-?$",
+    re.IGNORECASE,
+)
+SHARE_BEFORE = re.compile(r"(?:chiếm|chiếm\s+tỷ\s+(?:lệ|trọng)|tỷ\s+trọng|chiếm\s+khoảng)\s*(?:khoảng\s+|gần\s+|hơn\s+|trên\s+)?$", re.IGNORECASE)
+# a percentage followed by its plan reference: "26,15% dự toán", "28,4% KH", "57,7% so với kế hoạch"
+ATTAINMENT_AFTER = re.compile(rf"^\s*\)?\s*(?:{_WORD}{{0,2}}?)?(?:so\s+với\s+|trên\s+|của\s+)?{PLAN_REFERENCE}(?!\w)", re.IGNORECASE)
+ATTAINMENT_BEFORE = re.compile(
+    rf"(?:so\s+với|trên|đạt|bằng)\s+(?:{_WORD}{{0,3}}?){PLAN_REFERENCE}(?:\s+\S+){{0,4}}?\s*(?:,\s*)?(?:đạt|bằng|là)?\s*(?:tỷ\s+lệ\s+)?(?:khoảng\s+|gần\s+|hơn\s+|trên\s+)?\(?$",
+    re.IGNORECASE,
+)
+# a percentage followed by a reference period: "96,27% so với cùng kỳ", "103,2% so với tháng trước"
+INDEX_AFTER = re.compile(rf"^\s*\)?\s*(?:so\s+với|với|của|so)\s+{PERIOD_REFERENCE}", re.IGNORECASE)
+INDEX_BEFORE = re.compile(rf"(?:so\s+với)\s+{PERIOD_REFERENCE}(?:\s+\S+){{0,3}}?\s*(?:,\s*)?(?:đạt|bằng|là)\s*\(?$", re.IGNORECASE)
+# a plan amount: "Kế hoạch thu ngân sách năm 2024 là X", "được giao X", "dự toán giao X", "KH vốn: X"
+PLAN_BEFORE = re.compile(
+    r"(?:(?<!\w)(?:kế\s+hoạch|KH|dự\s+toán|DT|chỉ\s+tiêu|mục\s+tiêu)(?!\w)[^;.]{0,80}?(?:là|:|giao|được\s+giao|)\s*(?:khoảng\s+|gần\s+|hơn\s+|trên\s+)?"
+    r"|(?:được\s+giao|giao|phân\s+bổ|được\s+phân\s+bổ|bố\s+trí|phấn\s+đấu|phấn\s+đấu\s+đạt)\s*(?:(?:là|:)\s*)?(?:khoảng\s+|gần\s+|hơn\s+|trên\s+)?)$",
+    re.IGNORECASE,
+)
+# a done figure between a plan word and the figure cancels it: "kế hoạch vốn giao X, đã giải ngân Y"
+DONE_BETWEEN = re.compile(r"(?<!\w)(?:đã|thực\s+hiện|giải\s+ngân|thu\s+được|đạt|ước)(?!\w)", re.IGNORECASE)
+# "so với cùng kỳ tăng X%" / "so cùng kỳ giảm"
+PLAN_WORD = re.compile(rf"(?<!\w){PLAN_REFERENCE}(?!\w)", re.IGNORECASE)
+CLAUSE_START = re.compile(r"[;:]|(?<!\d)[.,](?!\d)|\s-\s|\(|\)")
+
+
+def clause_before(text: str, start: int, sentence_start: int = 0, limit: int = 160) -> str:
+    """The words of ``text`` before ``start`` back to the sentence start, at most ``limit`` characters."""
+    return text[max(sentence_start, start - limit) : start]
+
+
+def figure_kind(text: str, start: int, end: int, label: str, sentence_start: int = 0) -> str:
+    """The kind of the figure at [start, end) of ``text`` (one of KINDS), from the words around it."""
+    before = clause_before(text, start, sentence_start)
+    after = text[end : end + 80]
+    if label == "PERCENT":
+        if INCREASE_BEFORE.search(before):
+            return "increase"
+        if DECREASE_BEFORE.search(before):
+            return "decrease"
+        if SHARE_BEFORE.search(before):
+            return "share"
+        if INDEX_AFTER.search(after) or INDEX_BEFORE.search(before):
+            return "index"
+        if ATTAINMENT_AFTER.search(after) or ATTAINMENT_BEFORE.search(before[-80:]):
+            return "attainment"
+        if PLAN_BEFORE.search(before[-60:]) and not DONE_BETWEEN.search(_after_last_plan_word(before[-60:])):
+            return "plan"
+        return "level"
+    if INCREASE_BEFORE.search(before):
+        return "increase"
+    if DECREASE_BEFORE.search(before):
+        return "decrease"
+    window = before[-100:]
+    if PLAN_BEFORE.search(window) and not DONE_BETWEEN.search(_after_last_plan_word(window)):
+        return "plan"
+    return "level"
+
+
+def _after_last_plan_word(text: str) -> str:
+    last = None
+    for last in re.finditer(r"(?<!\w)(?:kế\s+hoạch|KH|dự\s+toán|DT|chỉ\s+tiêu|mục\s+tiêu|giao|phân\s+bổ|bố\s+trí|phấn\s+đấu)(?!\w)", text, re.IGNORECASE):
+        pass
+    return text[last.end() :] if last else text
+
+
+def figure_estimate(text: str, start: int, end: int, sentence_start: int = 0) -> bool:
+    """True when the figure at [start, end) is stated as an estimate ("ước", "ước tính", "dự kiến", ...)
+    in the words of its clause before it (or right after it: "X (ước)")."""
+    before = text[sentence_start:start]
+    cut = max((m.end() for m in re.finditer(r"[;]", before)), default=0)
+    clause = before[cut:]
+    if ESTIMATE.search(clause):
+        return True
+    return bool(re.match(r"^\s*\(\s*(?:ước|dự\s+kiến)", text[end : end + 20], re.IGNORECASE))
