@@ -10,9 +10,8 @@ from decimal import Decimal
 
 from spacy.tokens import Doc, Span
 
-from vnreport_ie.records.indicators import canonical_indicator
-from vnreport_ie.records.kinds import figure_estimate, figure_kind
-from vnreport_ie.records.periods import ReportDate, figure_period
+from vnreport_ie.records.fields import figure_fields, sentence_start
+from vnreport_ie.records.periods import ReportDate
 from vnreport_ie.text.communes import CommuneLink, ReportLocation, link_commune
 from vnreport_ie.pipeline.patterns import CURRENCY, NUMBER, SCALE
 from vnreport_ie.schema import FIGURE_LABELS
@@ -206,10 +205,12 @@ def doc_to_records(
             error = str(exc)
         communes, projects = texts("location"), texts("project")
         indicator = next(iter(texts("indicator")), None)
-        sentence_start = _sentence_start(ends, ent.start_char)
         sentence = sentence_around(text, ent.start_char, ent.end_char, ends)
-        period = figure_period(text, ent.start_char, ent.end_char, report_date, sentence_start)
-        canonical = canonical_indicator(indicator, sentence)
+        fields = figure_fields(
+            text, ent.start_char, ent.end_char, ent.label_, indicator, report_date,
+            sentence_start(ends, ent.start_char), sentence,
+        )
+        period, canonical = fields.period, fields.indicator
         commune_link = None
         if communes:
             commune_link = link_commune(
@@ -240,15 +241,11 @@ def doc_to_records(
                 period_start=period.start if period else None,
                 period_end=period.end if period else None,
                 period_text=period.text if period else None,
-                estimate=figure_estimate(text, ent.start_char, ent.end_char, sentence_start),
-                kind=figure_kind(text, ent.start_char, ent.end_char, ent.label_, sentence_start),
+                estimate=fields.estimate,
+                kind=fields.kind,
                 indicator_id=canonical.id if canonical else None,
                 indicator_name=canonical.name if canonical else None,
             )
         )
     return records
 
-
-def _sentence_start(ends: list[int], start: int) -> int:
-    index = bisect_right(ends, start)
-    return ends[index - 1] if index else 0

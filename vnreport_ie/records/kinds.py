@@ -21,7 +21,7 @@ PLAN_REFERENCE = (
     r"số\s+(?:nhập\s+)?TABMIS|tổng\s+vốn|tổng\s+(?:số\s+)?kế\s+hoạch|tiến\s+độ|khối\s+lượng)"
 )
 # a reference period after a percentage: "so với cùng kỳ", "so với tháng trước", "so với năm 2023"
-PERIOD_REFERENCE = r"(?:cùng\s+kỳ|tháng\s+trước|kỳ\s+trước|quý\s+trước|năm\s+trước|tháng\s+liền\s+trước|(?:tháng|quý|năm)\s+\S+)"
+PERIOD_REFERENCE = r"(?:cùng\s+kỳ|CK|cùng\s+tháng|tháng\s+trước|kỳ\s+trước|quý\s+trước|năm\s+trước|tháng\s+liền\s+trước|(?:tháng|quý|năm)\s+\S+)"
 
 _WORD = r"(?:\S+\s+)"
 # the words just before a figure (the text is cut at the figure's start)
@@ -33,6 +33,17 @@ DECREASE_BEFORE = re.compile(
     rf"(?:giảm|giảm\s+đi|thấp\s+hơn|ít\s+hơn|hụt|sụt\s+giảm|-)\s*(?:{_WORD}{{0,2}}(?:là|được|khoảng|gần|hơn|trên|ở\s+mức|mức)\s+)?(?:khoảng\s+|gần\s+|hơn\s+|trên\s+)?\(?-?$",
     re.IGNORECASE,
 )
+# "cao hơn so với tỉnh giao 46,6%", "tăng so với cùng kỳ 5,2%"
+INCREASE_COMPARED_BEFORE = re.compile(r"(?:tăng|cao\s+hơn|vượt)\s+so\s+với(?:\s+\S+){1,5}?\s+(?:là\s+)?$", re.IGNORECASE)
+DECREASE_COMPARED_BEFORE = re.compile(r"(?:giảm|thấp\s+hơn)\s+so\s+với(?:\s+\S+){1,5}?\s+(?:là\s+)?$", re.IGNORECASE)
+# a percentage of a base written right after it: "10% chi thường xuyên", "02% tổng chi", "35% giá đất ở"
+SHARE_AFTER = re.compile(
+    r"^\s*(?:tổng\s+(?!số(?!\s+vốn))|chi\s|thu\s|kinh\s+phí|giá\s|nguồn\s|vốn\s|về\s+quỹ|quỹ\s)", re.IGNORECASE
+)
+# a percentage set aside: "tiết kiệm 10%", "trích nộp 10%", "bố trí 10%"
+SHARE_VERB_BEFORE = re.compile(r"(?:tiết\s+kiệm|trích(?:\s+nộp)?|bố\s+trí|dành)\s+$", re.IGNORECASE)
+# a target: "phấn đấu hoàn thành 100%", "phấn đấu hết năm 2024 thực hiện đạt từ 50%"
+TARGET_BEFORE = re.compile(r"(?<!\w)(?:phấn\s+đấu|chỉ\s+tiêu|mục\s+tiêu)(?!\w)[^;.]{0,60}$", re.IGNORECASE)
 SHARE_BEFORE = re.compile(r"(?:chiếm|chiếm\s+tỷ\s+(?:lệ|trọng)|tỷ\s+trọng|chiếm\s+khoảng)\s*(?:khoảng\s+|gần\s+|hơn\s+|trên\s+)?$", re.IGNORECASE)
 # a percentage followed by its plan reference: "26,15% dự toán", "28,4% KH", "57,7% so với kế hoạch"
 ATTAINMENT_AFTER = re.compile(rf"^\s*\)?\s*(?:{_WORD}{{0,2}}?)?(?:so\s+với\s+|trên\s+|của\s+)?{PLAN_REFERENCE}(?!\w)", re.IGNORECASE)
@@ -41,11 +52,13 @@ ATTAINMENT_BEFORE = re.compile(
     re.IGNORECASE,
 )
 # a percentage followed by a reference period: "96,27% so với cùng kỳ", "103,2% so với tháng trước"
-INDEX_AFTER = re.compile(rf"^\s*\)?\s*(?:so\s+với|với|của|so)\s+{PERIOD_REFERENCE}", re.IGNORECASE)
+INDEX_AFTER = re.compile(
+    rf"^\s*\)?\s*(?:(?:so\s+với|với|của|so)\s+{PERIOD_REFERENCE}|(?:cùng\s+kỳ|CK)(?!\w))", re.IGNORECASE
+)
 INDEX_BEFORE = re.compile(rf"(?:so\s+với)\s+{PERIOD_REFERENCE}(?:\s+\S+){{0,3}}?\s*(?:,\s*)?(?:đạt|bằng|là)\s*\(?$", re.IGNORECASE)
 # a plan amount: "Kế hoạch thu ngân sách năm 2024 là X", "được giao X", "dự toán giao X", "KH vốn: X"
 PLAN_BEFORE = re.compile(
-    r"(?:(?<!\w)(?:kế\s+hoạch|KH|dự\s+toán|DT|chỉ\s+tiêu|mục\s+tiêu)(?!\w)[^;.]{0,80}?(?:là|:|giao|được\s+giao|)\s*(?:khoảng\s+|gần\s+|hơn\s+|trên\s+)?"
+    r"(?:(?<!\w)(?:kế\s+hoạch|KH|dự\s+toán|DT|chỉ\s+tiêu|(?<!có\s)mục\s+tiêu)(?!\w)[^;.]{0,80}?(?:là|:|giao|được\s+giao|)\s*(?:khoảng\s+|gần\s+|hơn\s+|trên\s+)?"
     r"|(?:được\s+giao|giao|phân\s+bổ|được\s+phân\s+bổ|bố\s+trí|phấn\s+đấu|phấn\s+đấu\s+đạt)\s*(?:(?:là|:)\s*)?(?:khoảng\s+|gần\s+|hơn\s+|trên\s+)?)$",
     re.IGNORECASE,
 )
@@ -65,28 +78,47 @@ def figure_kind(text: str, start: int, end: int, label: str, sentence_start: int
     """The kind of the figure at [start, end) of ``text`` (one of KINDS), from the words around it."""
     before = clause_before(text, start, sentence_start)
     after = text[end : end + 80]
+    if INCREASE_BEFORE.search(before) or INCREASE_COMPARED_BEFORE.search(before[-60:]):
+        return "increase"
+    if DECREASE_BEFORE.search(before) or DECREASE_COMPARED_BEFORE.search(before[-60:]):
+        return "decrease"
     if label == "PERCENT":
-        if INCREASE_BEFORE.search(before):
-            return "increase"
-        if DECREASE_BEFORE.search(before):
-            return "decrease"
         if SHARE_BEFORE.search(before):
             return "share"
         if INDEX_AFTER.search(after) or INDEX_BEFORE.search(before):
             return "index"
-        if ATTAINMENT_AFTER.search(after) or ATTAINMENT_BEFORE.search(before[-80:]):
+        if ATTAINMENT_AFTER.search(after) or ATTAINMENT_BEFORE.search(before[-80:]) or MONEY_PAIR_BEFORE.search(before[-80:]):
             return "attainment"
-        if PLAN_BEFORE.search(before[-60:]) and not DONE_BETWEEN.search(_after_last_plan_word(before[-60:])):
+        if SHARE_AFTER.search(after) or SHARE_VERB_BEFORE.search(before):
+            return "share"
+        window = before[-60:]
+        if PLAN_BEFORE.search(window) and not DONE_BETWEEN.search(_after_last_plan_word(window)):
+            return "plan"
+        if TARGET_BEFORE.search(before):
             return "plan"
         return "level"
-    if INCREASE_BEFORE.search(before):
-        return "increase"
-    if DECREASE_BEFORE.search(before):
-        return "decrease"
+    if MONEY_PAIR_BEFORE.search(before[-3:] + "0") or SLASH_BEFORE.search(before):
+        return "plan"  # the reference of "X/Y": "đã giải ngân 7.326 triệu đồng/9.480 triệu đồng"
     window = before[-100:]
     if PLAN_BEFORE.search(window) and not DONE_BETWEEN.search(_after_last_plan_word(window)):
         return "plan"
+    if PARTS_OF_PLAN.search(before):
+        return "plan"
     return "level"
+
+
+# the second amount of "X triệu đồng/Y triệu đồng", "60.746/135.188 triệu đồng"
+SLASH_BEFORE = re.compile(r"\d(?:\s*(?:triệu|tỷ|nghìn|ngàn))?(?:\s*(?:đồng|đ|trđ))?\s*/\s*$", re.IGNORECASE)
+# "X/Y (đạt tỷ lệ Z%)": a ratio after an amount pair
+MONEY_PAIR_BEFORE = re.compile(
+    r"\d\s*(?:triệu|tỷ|nghìn|ngàn)?\s*(?:đồng|đ|trđ)?\s*/\s*[\d.,]+\s*(?:triệu|tỷ|nghìn|ngàn)?\s*(?:đồng|đ|trđ)\s*[,(]?\s*(?:đạt|bằng)(?:\s+tỷ\s+lệ)?\s*$",
+    re.IGNORECASE,
+)
+# the parts of a plan amount: "Tổng kế hoạch vốn ... X, trong đó: A, B" (the plan word before "trong đó")
+PARTS_OF_PLAN = re.compile(
+    r"(?<!\w)(?:kế\s+hoạch|KH|dự\s+toán)(?!\w)[^.;]{0,80}?\d(?:[^.]|\.(?=\d))*?(?<!\w)(?:trong\s+đó|bao\s+gồm|gồm)(?!\w)(?:[^.]|\.(?=\d))*$",
+    re.IGNORECASE,
+)
 
 
 def _after_last_plan_word(text: str) -> str:
@@ -96,12 +128,22 @@ def _after_last_plan_word(text: str) -> str:
     return text[last.end() :] if last else text
 
 
+PARTS_SENTENCE = re.compile(r"^\s*(?:trong\s+đó|bao\s+gồm|gồm|cụ\s+thể)(?!\w)", re.IGNORECASE)
+
+
 def figure_estimate(text: str, start: int, end: int, sentence_start: int = 0) -> bool:
     """True when the figure at [start, end) is stated as an estimate ("ước", "ước tính", "dự kiến", ...)
-    in the words of its clause before it (or right after it: "X (ước)")."""
+    in the words of its clause before it (or right after it: "X (ước)"); the parts listed in a sentence
+    that opens with "Trong đó:" are estimates when the sentence before them states one."""
     before = text[sentence_start:start]
     cut = max((m.end() for m in re.finditer(r"[;]", before)), default=0)
     clause = before[cut:]
     if ESTIMATE.search(clause):
         return True
-    return bool(re.match(r"^\s*\(\s*(?:ước|dự\s+kiến)", text[end : end + 20], re.IGNORECASE))
+    if re.match(r"^\s*\(\s*(?:ước|dự\s+kiến)", text[end : end + 20], re.IGNORECASE):
+        return True
+    if sentence_start > 0 and PARTS_SENTENCE.match(before):
+        previous = text[:sentence_start]
+        ends = [m.end() for m in re.finditer(r"[.!?](?=\s)", previous[:-1])]
+        return bool(ESTIMATE.search(previous[ends[-1] if ends else 0 :]))
+    return False

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 HEADER_LINES = 12  # the date line and the title are in the first lines of a report
@@ -96,6 +96,14 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"từ\s+(?:ngày\s+)?(?P<d1>\d{1,2})/(?P<m1>\d{1,2})(?:/(?P<y1>\d{4}))?\s*(?:đến|-|–)\s*(?:ngày\s+)?"
             r"(?P<d2>\d{1,2})/(?P<m2>\d{1,2})(?:/(?P<y2>\d{4}))?",
         ),
+        # "từ tháng 1 đến tháng 8 năm 2024", "từ tháng 01 - tháng 6/2024"
+        (
+            "month_range",
+            r"từ\s+tháng\s+(?P<m1>\d{1,2})(?:\s*(?:/|năm)\s*(?P<y1>\d{4}))?\s*(?:đến|-|–)\s*(?:hết\s+)?tháng\s+(?P<m2>\d{1,2})"
+            r"(?:\s*(?:/|-|năm)\s*(?P<y2>\d{4}))?",
+        ),
+        # "đến thời điểm báo cáo", "từ đầu năm đến thời điểm báo cáo": from 1 January to the report's date
+        ("to_report_date", r"(?:tính\s+)?đến\s+(?:thời\s+điểm|ngày)\s+báo\s+cáo"),
         # "lũy kế đến hết tháng 02", "lũy kế đến ngày 15/3/2024", "lũy kế từ đầu năm", "lũy kế 9 tháng năm 2024"
         (
             "cumulative_to_month",
@@ -106,27 +114,39 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             r"(?:(?:lũy|luỹ)\s+kế|từ\s+đầu\s+năm)(?:\s+từ\s+đầu\s+năm)?\s+(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?"
             r"(?P<day>\d{1,2})/(?P<month>\d{1,2})(?:/(?P<year>\d{4}))?",
         ),
-        ("months", rf"(?:(?:lũy|luỹ)\s+kế\s+)?{_COUNT}\s+tháng\s+(?P<which>đầu|cuối)\s+năm{_YEAR}"),
+        ("months", rf"(?:(?:lũy|luỹ)\s+kế\s+)?{_COUNT}\s+tháng\s+(?P<which>đầu|cuối)\s+năm(?:\s*[/-]?\s*(?P<year>\d{{4}}))?"),
         ("months", rf"(?:(?:lũy|luỹ)\s+kế\s+)?{_COUNT}\s+tháng(?P<which>)\s*(?:năm\s+)?(?P<year>\d{{4}})"),
         ("months", rf"(?:lũy|luỹ)\s+kế\s+{_COUNT}\s+tháng(?P<which>){_YEAR}"),
         (
             "year_to_date",
             r"(?:(?:lũy|luỹ)\s+kế\s+)?từ\s+đầu\s+năm(?:\s+(?P<year>\d{4}))?(?:\s+(?:đến|tới)\s+(?:nay|thời\s+điểm\s+báo\s+cáo))?",
         ),
+        # a bare "lũy kế" counts from a start the sentence does not give (a campaign, an inspection): no period
         ("cumulative", r"(?:lũy|luỹ)\s+kế(?!\s+(?:đến|tới|từ|\d))"),
         # "quý I/2024", "quý I năm 2024", "Quý 1"
         ("quarter", rf"quý\s+{_ROMAN}(?![\w]){_YEAR}"),
         # "tháng 02/2023", "tháng 2 năm 2023", "tháng 02"; "các tháng" is no month
         ("month", rf"(?<!các\s)tháng\s+{_MONTH}{_YEAR}"),
-        # "đến ngày 30/6/2024", "tính đến 31/12/2023", "tại thời điểm 31/12/2023": a stock at a date
+        # "tại thời điểm 31/12/2023": a stock at a date
         (
             "at_date",
-            r"(?:đến|tới|tại\s+thời\s+điểm|thời\s+điểm)\s+(?:hết\s+)?(?:ngày\s+)?(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})",
+            r"(?:tại\s+)?thời\s+điểm\s+(?:ngày\s+)?(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})",
         ),
+        # "đến ngày 30/6/2024", "tính đến hết ngày 07/7/2024": from 1 January of that year to the date
+        (
+            "to_date",
+            r"(?:đến|tới)\s+(?:hết\s+)?(?:ngày\s+)?(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})",
+        ),
+        # a document's date ("Quyết định số 15/QĐ-UBND ngày 12/3/2024", "ngày 17 tháng 02 năm 2023"): no period
+        ("document_date", r"ngày\s+\d{1,2}(?:/\d{1,2}/\d{4}|\s+tháng\s+\d{1,2}\s+năm\s+\d{4})"),
+        # capital carried over ("năm 2023 sang 2024", "năm 2022 chuyển sang"): the years name the transfer
+        ("carried_over", r"năm\s+\d{4}\s+(?:chuyển\s+)?sang(?:\s+(?:năm\s+)?\d{4})?"),
         ("year_end", r"cuối\s+năm\s+(?P<year>\d{4})"),
         ("span", r"giai\s+đoạn\s+(?P<y1>\d{4})\s*[-–]\s*(?P<y2>\d{4})"),
-        ("year", r"(?<!\d\s)(?<!/)năm\s+(?P<year>\d{4})(?![/\d])"),
+        ("year", r"(?<!/)năm\s+(?P<year>\d{4})(?![/\d])"),
         ("this_year", r"năm\s+nay"),
+        # "trong tháng", "tháng này": the report's month
+        ("this_month", r"(?:trong\s+tháng|tháng\s+này)(?!\s*\d)"),
     )
 )
 
@@ -177,7 +197,24 @@ def _read(name: str, found: re.Match[str], context: ReportDate | None) -> tuple[
         if groups.get("which", "").lower() == "cuối":
             return date(year, 13 - count, 1), date(year, 12, 31)
         return date(year, 1, 1), _month_end(year, count)
-    if name in ("year_to_date", "cumulative"):
+    if name == "month_range":
+        y2 = _valid_year(groups["y2"]) or context_year
+        y1 = _valid_year(groups["y1"]) or y2
+        m1, m2 = int(groups["m1"]), int(groups["m2"])
+        if y1 is None or y2 is None or not (1 <= m1 <= 12 and 1 <= m2 <= 12):
+            return None
+        return date(y1, m1, 1), _month_end(y2, m2)
+    if name == "to_report_date":
+        if context is None or context.month is None or context.day is None:
+            return None
+        return date(context.year, 1, 1), date(context.year, context.month, context.day)
+    if name == "cumulative":
+        return None
+    if name == "this_month":
+        if context is None or context.month is None:
+            return None
+        return date(context.year, context.month, 1), _month_end(context.year, context.month)
+    if name == "year_to_date":
         year = _valid_year(groups.get("year")) or context_year
         if year is None or context is None or context.month is None or year != context.year:
             return None
@@ -199,6 +236,9 @@ def _read(name: str, found: re.Match[str], context: ReportDate | None) -> tuple[
     if name == "at_date":
         day, month, year = int(groups["day"]), int(groups["month"]), int(groups["year"])
         return date(year, month, day), date(year, month, day)
+    if name == "to_date":
+        day, month, year = int(groups["day"]), int(groups["month"]), int(groups["year"])
+        return date(year, 1, 1), date(year, month, day)
     if name == "year_end":
         year = int(groups["year"])
         return date(year, 12, 31), date(year, 12, 31)
@@ -216,7 +256,13 @@ def _read(name: str, found: re.Match[str], context: ReportDate | None) -> tuple[
 class _Found:
     start: int
     end: int
-    period: Period
+    period: Period | None  # None: a period word that gives no dates ("lũy kế" alone): the figure has no period
+    of_plan: bool = False  # "kế hoạch năm 2024": the plan's period, not a done figure's
+
+
+# a plan word just before a period: "đạt 27% kế hoạch năm 2024" (the plan's year, not the figure's)
+PLAN_PERIOD_NAMES = frozenset({"year", "this_year", "span", "quarter", "months"})
+PLAN_BEFORE_PERIOD = re.compile(r"(?:kế\s+hoạch|KH|dự\s+toán|chỉ\s+tiêu)(?:\s+(?:vốn|thu|chi|giao))?\s*$", re.IGNORECASE)
 
 
 def period_mentions(text: str, context: ReportDate | None = None) -> list[_Found]:
@@ -235,26 +281,67 @@ def period_mentions(text: str, context: ReportDate | None = None) -> list[_Found
             except ValueError:  # "30/02": no such day
                 span = None
             taken.append((match.start(), match.end()))
-            if span is not None and span[0] <= span[1]:
-                found.append(_Found(match.start(), match.end(), Period(span[0], span[1], match.group(0))))
+            period = Period(span[0], span[1], match.group(0)) if span is not None and span[0] <= span[1] else None
+            if period is None and name != "cumulative":
+                continue  # a document's date, or unreadable here (no year known): as if not written
+            of_plan = name in PLAN_PERIOD_NAMES and bool(
+                PLAN_BEFORE_PERIOD.search(text[max(0, match.start() - 30) : match.start()])
+            )
+            found.append(_Found(match.start(), match.end(), period, of_plan))
     return sorted(found, key=lambda f: f.start)
 
 
 FOLLOWING_WINDOW = 40  # a period written just after the figure: "đạt 58.829 triệu đồng trong tháng 02"
+PARAGRAPH_LEAD_CHARS = 12  # "Năm 2024, ...", "- Trong năm 2024, ...": a period that opens the paragraph
+LEAD_MARKS = re.compile(r"^[\s\-+*•–]*(?:(?:trong|tính\s+đến|đến)\s+)?", re.IGNORECASE)
 
 
 def figure_period(
-    text: str, start: int, end: int, context: ReportDate | None = None, sentence_start: int = 0
+    text: str,
+    start: int,
+    end: int,
+    context: ReportDate | None = None,
+    sentence_start: int = 0,
+    plan: bool = False,
 ) -> Period | None:
-    """The period of the figure at [start, end) of ``text``: the last period written before it in its
-    sentence (from ``sentence_start``), else one written right after it in the same clause; None when none."""
-    mentions = period_mentions(text[sentence_start:], context)
-    before = [m for m in mentions if m.end + sentence_start <= start]
+    """The period of the figure at [start, end) of ``text``, in this order: a time limit right after its
+    plan reference ("100% kế hoạch vốn đến hết ngày 30/6/2024"); the last period before it in its clause
+    (after the last ";"); a period right after it in its clause; the last period before it in its
+    sentence (from ``sentence_start``); the period that opens the paragraph ("Năm 2024, ..."). None when
+    none of these is written. A period after a plan word ("đạt 27% kế hoạch năm 2024") is the plan's:
+    it is the figure's only for a plan figure (``plan``)."""
+    mentions = [
+        replace(m, start=m.start + sentence_start, end=m.end + sentence_start)  # paragraph offsets
+        for m in period_mentions(text[sentence_start:], context)
+        if plan or not m.of_plan
+    ]
+    clause_start = max((b.end() + sentence_start for b in CLAUSE_BREAK.finditer(text[sentence_start:start])), default=sentence_start)
+    following = [
+        m
+        for m in mentions
+        if m.start >= end
+        and len(text[end : m.start]) <= FOLLOWING_WINDOW
+        and not CLAUSE_BREAK.search(text[end : m.start])
+        and not re.search(r"\d", text[end : m.start])
+    ]
+    if following and PLAN_THEN_LIMIT.match(text[end : following[0].start]) and following[0].period is not None:
+        return following[0].period
+    in_clause = [m for m in mentions if clause_start <= m.start and m.end <= start]
+    if in_clause:
+        return in_clause[-1].period
+    if following:
+        return following[0].period
+    before = [m for m in mentions if m.end <= start]
     if before:
         return before[-1].period
-    for mention in mentions:
-        gap = text[end : mention.start + sentence_start]
-        if mention.start + sentence_start >= end and len(gap) <= FOLLOWING_WINDOW and not CLAUSE_BREAK.search(gap):
-            if not re.search(r"\d", gap):
+    if sentence_start > 0:
+        lead = LEAD_MARKS.match(text).end()
+        for mention in period_mentions(text[:sentence_start], context):
+            if mention.start <= max(lead, PARAGRAPH_LEAD_CHARS) and not mention.of_plan:
                 return mention.period
+            break
     return None
+
+
+# "100% kế hoạch vốn đến hết ngày ...": the words between a figure and its time limit
+PLAN_THEN_LIMIT = re.compile(r"^\s*(?:kế\s+hoạch|KH|dự\s+toán)[^\d;,]{0,20}$", re.IGNORECASE)
