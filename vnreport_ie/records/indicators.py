@@ -58,7 +58,7 @@ ABBREVIATIONS = {
     "tđc": "tái định cư",
     "xnk": "xuất nhập khẩu",
     "tthc": "thủ tục hành chính",
-    "đb": "đồng bằng",
+    "ck": "cùng kỳ",
 }
 ABBREVIATION = re.compile(r"(?<!\w)(" + "|".join(sorted(map(re.escape, ABBREVIATIONS), key=len, reverse=True)) + r")(?!\w)", re.IGNORECASE)
 

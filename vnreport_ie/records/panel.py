@@ -1,6 +1,8 @@
 """The panel: one row per report × canonical indicator × period × kind × commune, from figure records.
 
-A series stated twice in one report keeps one row: the more specific statement (a period written, a
+Two more parts of the key keep apart series the report itself tells apart: the reference of a ratio
+(``target``: "đạt 26,15% dự toán tỉnh giao" and "đạt 21,01% dự toán huyện giao" are two series) and
+the programme a figure belongs to (``project``). A series stated twice in one report keeps one row: the more specific statement (a period written, a
 commune named), and among equally specific ones the later; the others are listed in ``duplicates``
 ("paragraph_id@start-end=value"). Records without a canonical indicator or a readable value are not
 panel rows (they stay in the figure table); :func:`panel_rows` returns how many were left out.
@@ -13,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from vnreport_ie.records.figures import FigureRecord
+from vnreport_ie.records.indicators import normalised_words
 from vnreport_ie.records.tables import _report_of
 
 PANEL_COLUMNS = (
@@ -23,6 +26,8 @@ PANEL_COLUMNS = (
     "period_end",
     "kind",
     "commune",
+    "target",
+    "project",
     "value",
     "unit",
     "estimate",
@@ -51,6 +56,11 @@ def _specificity(record: FigureRecord) -> tuple[int, int]:
     return (record.period_text is not None, record.commune is not None)
 
 
+def _folded(text: str | None) -> str | None:
+    """A key for a target or project name: "KH" = "kế hoạch", case and tone-mark placement ignored."""
+    return " ".join(normalised_words(text)) if text else None
+
+
 def _provenance(record: FigureRecord) -> str:
     return f"{record.paragraph_id}@{record.start}-{record.end}={record.value}"
 
@@ -73,6 +83,8 @@ def panel_rows(records: Iterable[FigureRecord], report: str | None = None) -> Pa
             record.period_end,
             record.kind,
             record.commune,
+            _folded(record.target),
+            _folded(record.project),
             record.unit,
         )
         groups.setdefault(key, []).append((order, record))
@@ -89,6 +101,8 @@ def panel_rows(records: Iterable[FigureRecord], report: str | None = None) -> Pa
                 "period_end": winner.period_end,
                 "kind": winner.kind,
                 "commune": winner.commune,
+                "target": winner.target,
+                "project": winner.project,
                 "value": winner.value,
                 "unit": winner.unit,
                 "estimate": winner.estimate,
