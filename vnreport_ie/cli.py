@@ -414,8 +414,10 @@ def evaluate_fields(
     with_model: bool = typer.Option(False, "--with-model", help="Also score the shipped model's records."),
     errors: bool = typer.Option(False, "--errors", help="List every wrong field of the rules."),
     json_path: Optional[Path] = typer.Option(None, "--json", help="Also write the scores to this JSON file."),
+    coverage_sample: int = typer.Option(0, "--coverage-sample", help="Also list N mapped indicator spans (seed 0) to check by hand."),
 ) -> None:
-    """Accuracy of period, estimate, kind and canonical indicator against field annotations, beside baselines."""
+    """Accuracy of period, estimate, kind and canonical indicator against field annotations, beside baselines;
+    and the share of the examples' INDICATOR spans the indicator list maps."""
     from vnreport_ie.training import field_evaluation as fe
 
     try:
@@ -435,6 +437,18 @@ def evaluate_fields(
     scores = {name: fe.score_fields(annotations, predicted) for name, predicted in systems.items()}
     typer.echo(f"{len(annotations)} annotated figures from {fields}")
     typer.echo(fe.format_field_table(scores))
+    coverage = fe.indicator_coverage(paragraphs)
+    typer.echo(
+        f"indicator coverage: {coverage.mapped}/{coverage.spans} INDICATOR spans ({coverage.share:.3f}) map to a "
+        f"canonical indicator; {coverage.names_mapped}/{coverage.names} distinct names"
+    )
+    if coverage_sample:
+        import random
+
+        for example_id, name, indicator_id in random.Random(0).sample(
+            coverage.mapped_spans, min(coverage_sample, len(coverage.mapped_spans))
+        ):
+            typer.echo(f"    {example_id}\t{name}\t-> {indicator_id}")
     if errors:
         for gold, name, want, got in fe.field_mistakes(annotations, systems["rules (annotated spans)"]):
             typer.echo(f"{gold.source}\t{gold.id}@{gold.start}-{gold.end}\t{gold.text}\t{name}\tgold={want}\tgot={got}")

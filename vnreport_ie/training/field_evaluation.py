@@ -333,3 +333,41 @@ def field_mistakes(
             if want != got:
                 mistakes.append((gold, name, want, got))
     return mistakes
+
+
+@dataclass(frozen=True)
+class IndicatorCoverage:
+    """How many annotated INDICATOR spans the curated list maps, and each mapped span with its id."""
+
+    spans: int
+    mapped: int
+    names: int
+    names_mapped: int
+    mapped_spans: list[tuple[str, str, str]]  # (example id, span text, indicator id)
+
+    @property
+    def share(self) -> float:
+        return self.mapped / self.spans if self.spans else 0.0
+
+
+def indicator_coverage(examples: Iterable[AnnotatedExample]) -> IndicatorCoverage:
+    """The share of annotated INDICATOR spans that map to a canonical indicator (their sentence as context)."""
+    from vnreport_ie.records.indicators import canonical_indicator
+
+    spans = mapped = 0
+    names: dict[str, bool] = {}
+    mapped_spans = []
+    for example in examples:
+        ends = sentence_ends(example.text)
+        for entity in example.entities:
+            if entity.label != "INDICATOR":
+                continue
+            name = example.text[entity.start : entity.end]
+            found = canonical_indicator(name, sentence_around(example.text, entity.start, entity.end, ends))
+            spans += 1
+            key = " ".join(name.casefold().split())
+            names[key] = names.get(key, False) or found is not None
+            if found is not None:
+                mapped += 1
+                mapped_spans.append((example.id, name, found.id))
+    return IndicatorCoverage(spans, mapped, len(names), sum(names.values()), mapped_spans)
