@@ -338,7 +338,7 @@ def audit(
     """Check the report's own arithmetic (X/Y and its ratio, parts and total, month and cumulative); print each finding with its sentences."""
     from vnreport_ie.io.report_records import report_records
     from vnreport_ie.io.reports import InputError
-    from vnreport_ie.records.audit import audit as audit_records
+    from vnreport_ie.records.audit import audit_counted
 
     if not report.is_file():
         fail(f"{report}: no such file")
@@ -349,12 +349,17 @@ def audit(
         fail(str(error))
     for problem in found.problems:
         typer.echo(f"error: {problem}", err=True)
-    findings = audit_records(found.records)
+    findings, checked = audit_counted(found.records)
     for finding in findings:
         typer.echo(f"{finding.check}: {finding.message}")
         for record in dict.fromkeys((r.paragraph_id, r.sentence) for r in finding.records if r.sentence):
             typer.echo(f"    {record[0]}: {record[1]}")
-    typer.echo(f"{len(findings)} finding(s) among {len(found.records)} figure(s) of {report}", err=True)
+    made = ", ".join(f"{checked[kind]} {kind}" for kind in ("ratio", "parts", "cumulative"))
+    typer.echo(
+        f"{len(findings)} finding(s) among {len(found.records)} figure(s) of {report} (checks: {made}; "
+        f"{checked['unreadable']} figures read)",
+        err=True,
+    )
     if found.problems:
         raise typer.Exit(1)
 

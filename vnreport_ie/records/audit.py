@@ -18,6 +18,7 @@ other reading (thousands-grouped) makes it add up.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -121,7 +122,7 @@ def _check_ratio(part: FigureRecord, whole: FigureRecord, percent: FigureRecord,
     return Finding("ratio", message, (part, whole, percent))
 
 
-def _ratio_findings(sentence: Sequence[FigureRecord]) -> list[Finding]:
+def _ratio_findings(sentence: Sequence[FigureRecord], checked: Counter) -> list[Finding]:
     findings = []
     for index, percent in enumerate(sentence):
         if percent.label != "PERCENT" or percent.kind in ("increase", "decrease", "share", "index", "plan"):
@@ -129,6 +130,7 @@ def _ratio_findings(sentence: Sequence[FigureRecord]) -> list[Finding]:
         before = sentence[:index]
         money = [r for r in before if r.label == "MONEY"]
         if len(before) >= 2 and _slash_pair(before[-2], before[-1]):
+            checked["ratio"] += 1
             finding = _check_ratio(before[-2], before[-1], percent, "X/Y (đạt Z%)")
             if finding:
                 findings.append(finding)
@@ -138,6 +140,7 @@ def _ratio_findings(sentence: Sequence[FigureRecord]) -> list[Finding]:
         done = before[-1]
         plans = [r for r in money if r.kind == "plan" and r is not done]
         if done.kind == "level" and len(plans) == 1 and _same_series(plans[0], done):
+            checked["ratio"] += 1
             finding = _check_ratio(done, plans[0], percent, "done / plan (đạt Z%)")
             if finding:
                 findings.append(finding)
@@ -151,38 +154,51 @@ def _same_series(first: FigureRecord, second: FigureRecord) -> bool:
 
 
 # "trong đó", "gồm", "bao gồm" opening a list of parts after a total
-PARTS_MARK = re.compile(r"(?<!\w)(?:trong\s+đó|bao\s+gồm|gồm(?:\s+có)?|cụ\s+thể)(?!\w)", re.IGNORECASE)
+PARTS_MARK = re.compile(r"(?<!\w)(?:trong\s+đó|trong\s+số\s+này|bao\s+gồm|gồm(?:\s+có)?|cụ\s+thể)(?!\w)", re.IGNORECASE)
+# an amount the total leaves out: "(chưa bao gồm vốn đối ứng của huyện là 5.400 triệu đồng)"
+EXCLUDED_MARK = re.compile(r"(?<!\w)(?:chưa|không)\s+(?:bao\s+gồm|gồm|tính|kể)(?!\w)", re.IGNORECASE)
 TOTAL_WORD = re.compile(r"(?<!\w)tổng(?!\w)", re.IGNORECASE)
+# a list mark right after the amount: "18.578 triệu đồng, gồm: ..."
+MARK_RIGHT_AFTER = re.compile(r"^[\s,.:;()-]*(?:trong\s+đó|bao\s+gồm|gồm)", re.IGNORECASE)
 
 
-def _parts_findings(paragraph: Sequence[FigureRecord], texts: dict[int, str]) -> list[Finding]:
+def _parts_findings(paragraph: Sequence[FigureRecord], texts: dict[int, str], checked: Counter) -> list[Finding]:
     """``texts``: for each record index, the text between the previous figure (or sentence start) and it."""
     findings = []
     for index, total in enumerate(paragraph):
-        if total.label != "MONEY" or total.value is None or total.value_high != total.value or total.kind != "level":
+        if total.label != "MONEY" or total.value is None or total.value_high != total.value:
             continue
-        if not TOTAL_WORD.search(texts[index]) and not (total.indicator and TOTAL_WORD.search(total.indicator)):
+        if total.kind not in ("level", "plan"):
             continue
-        following = paragraph[index + 1 :]
-        if not following:
+        named_total = TOTAL_WORD.search(texts[index]) or (total.indicator and TOTAL_WORD.search(total.indicator))
+        if not named_total and not MARK_RIGHT_AFTER.match(texts.get(index + 1, "")):
             continue
-        mark = PARTS_MARK.search(texts[index + 1])
-        if mark is None or PARTS_MARK.search(texts[index + 1][mark.end() :]):
+        first, mark = index + 1, None
+        while first < len(paragraph):
+            gap = texts[first]
+            if EXCLUDED_MARK.search(gap):
+                first += 1  # an amount the total does not include
+                continue
+            mark = PARTS_MARK.search(gap)
+            break
+        if mark is None or PARTS_MARK.search(texts[first][mark.end() :]):
             continue
         parts: list[FigureRecord] = []
-        for offset, part in enumerate(following, start=index + 1):
-            gap = texts[offset] if offset > index + 1 else texts[offset][mark.end() :]
-            if offset > index + 1 and (PARTS_MARK.search(gap) or TOTAL_WORD.search(gap)):
-                break  # a nested list or the next total
-            if part.label != "MONEY" or part.unit != total.unit:
+        for offset in range(first, len(paragraph)):
+            part = paragraph[offset]
+            gap = texts[offset][mark.end() :] if offset == first else texts[offset]
+            if offset > first and (PARTS_MARK.search(gap) or TOTAL_WORD.search(gap) or EXCLUDED_MARK.search(gap)):
+                break  # a nested list, the next total, or an excluded amount
+            if part.label != "MONEY" or part.unit != total.unit or part.kind != total.kind:
                 break
-            if part.value is None or part.value_high != part.value or part.kind != "level":
+            if part.value is None or part.value_high != part.value:
                 break
             if offset + 1 < len(paragraph) and _slash_pair(part, paragraph[offset + 1]):
                 break
             parts.append(part)
         if len(parts) < 2:
             continue
+        checked["parts"] += 1
         exhaustive = "gồm" in mark.group(0).lower()
         low = sum(written_bounds(p).low for p in parts)
         high = sum(written_bounds(p).high for p in parts)
@@ -213,7 +229,7 @@ def _parts_other_reading(total: FigureRecord, parts: list[FigureRecord], exhaust
     return ""
 
 
-def _cumulative_findings(records: Sequence[FigureRecord]) -> list[Finding]:
+def _cumulative_findings(records: Sequence[FigureRecord], checked: Counter) -> list[Finding]:
     findings = []
     monthly: dict[tuple, list[FigureRecord]] = {}
     cumulative: dict[tuple, list[FigureRecord]] = {}
@@ -231,6 +247,7 @@ def _cumulative_findings(records: Sequence[FigureRecord]) -> list[Finding]:
     for key, months in monthly.items():
         for month in months:
             for total in cumulative.get(key, []):
+                checked["cumulative"] += 1
                 if written_bounds(total).high + 1e-6 < written_bounds(month).low:
                     findings.append(
                         Finding(
@@ -274,9 +291,16 @@ def _gaps(paragraph: Sequence[FigureRecord]) -> dict[int, str]:
 
 def audit(records: Iterable[FigureRecord]) -> list[Finding]:
     """The inconsistencies of the report's own arithmetic among ``records`` (see the module docstring)."""
+    return audit_counted(records)[0]
+
+
+def audit_counted(records: Iterable[FigureRecord]) -> tuple[list[Finding], Counter]:
+    """The findings and how many checks of each kind were made (ratio, parts, cumulative, unreadable)."""
     records = list(records)
     findings: list[Finding] = []
+    checked: Counter = Counter()
     for record in records:
+        checked["unreadable"] += 1
         if record.value_error:
             findings.append(Finding("unreadable", f"figure cannot be read: {record.value_error}", (record,)))
     paragraphs: dict[str | None, list[FigureRecord]] = {}
@@ -288,9 +312,8 @@ def audit(records: Iterable[FigureRecord]) -> list[Finding]:
         for record in paragraph:
             sentences.setdefault(record.sentence, []).append(record)
         for sentence in sentences.values():
-            findings.extend(_ratio_findings(sentence))
-        gaps = _gaps(paragraph)
-        # a sentence break between a total and "Trong đó:" keeps the parts check: gap of the next sentence
-        findings.extend(_parts_findings(paragraph, gaps))
-    findings.extend(_cumulative_findings(records))
-    return findings
+            findings.extend(_ratio_findings(sentence, checked))
+        # the words before each figure; a total's parts may open the next sentence ("... X. Trong đó: A; B")
+        findings.extend(_parts_findings(paragraph, _gaps(paragraph), checked))
+    findings.extend(_cumulative_findings(records, checked))
+    return findings, checked

@@ -17,7 +17,7 @@ KINDS = ("level", "plan", "attainment", "index", "increase", "decrease", "share"
 ESTIMATE = re.compile(r"(?<!\w)(?:ước|dự\s+kiến|dự\s+tính)(?!\w)", re.IGNORECASE)
 # a plan word as the reference of a percentage: "dự toán", "kế hoạch", "KH", "chỉ tiêu", "NQ", "mục tiêu"
 PLAN_REFERENCE = (
-    r"(?:dự\s+toán|kế\s+hoạch|KH|chỉ\s+tiêu|mục\s+tiêu|nghị\s+quyết|NQ|DT|số\s+giao|vốn\s+giao|"
+    r"(?:dự\s+toán|kế\s+hoạch|KH|chỉ\s+tiêu|mục\s+tiêu(?!\s+quốc\s+gia)|nghị\s+quyết|NQ|DT|số\s+giao|vốn\s+giao|"
     r"số\s+(?:nhập\s+)?TABMIS|tổng\s+vốn|tổng\s+(?:số\s+)?kế\s+hoạch|tiến\s+độ|khối\s+lượng)"
 )
 # a reference period after a percentage: "so với cùng kỳ", "so với tháng trước", "so với năm 2023"
@@ -43,7 +43,7 @@ SHARE_AFTER = re.compile(
 # a percentage set aside: "tiết kiệm 10%", "trích nộp 10%", "bố trí 10%"
 SHARE_VERB_BEFORE = re.compile(r"(?:tiết\s+kiệm|trích(?:\s+nộp)?|bố\s+trí|dành)\s+$", re.IGNORECASE)
 # a target: "phấn đấu hoàn thành 100%", "phấn đấu hết năm 2024 thực hiện đạt từ 50%"
-TARGET_BEFORE = re.compile(r"(?<!\w)(?:phấn\s+đấu|chỉ\s+tiêu|mục\s+tiêu)(?!\w)[^;.]{0,60}$", re.IGNORECASE)
+TARGET_BEFORE = re.compile(r"(?<!\w)(?:phấn\s+đấu|chỉ\s+tiêu|mục\s+tiêu(?!\s+quốc\s+gia))(?!\w)[^;.]{0,60}$", re.IGNORECASE)
 SHARE_BEFORE = re.compile(r"(?:chiếm|chiếm\s+tỷ\s+(?:lệ|trọng)|tỷ\s+trọng|chiếm\s+khoảng)\s*(?:khoảng\s+|gần\s+|hơn\s+|trên\s+)?$", re.IGNORECASE)
 # a percentage followed by its plan reference: "26,15% dự toán", "28,4% KH", "57,7% so với kế hoạch"
 ATTAINMENT_AFTER = re.compile(rf"^\s*\)?\s*(?:{_WORD}{{0,2}}?)?(?:so\s+với\s+|trên\s+|của\s+)?{PLAN_REFERENCE}(?!\w)", re.IGNORECASE)
@@ -58,7 +58,7 @@ INDEX_AFTER = re.compile(
 INDEX_BEFORE = re.compile(rf"(?:so\s+với)\s+{PERIOD_REFERENCE}(?:\s+\S+){{0,3}}?\s*(?:,\s*)?(?:đạt|bằng|là)\s*\(?$", re.IGNORECASE)
 # a plan amount: "Kế hoạch thu ngân sách năm 2024 là X", "được giao X", "dự toán giao X", "KH vốn: X"
 PLAN_BEFORE = re.compile(
-    r"(?:(?<!\w)(?:kế\s+hoạch|KH|dự\s+toán|DT|chỉ\s+tiêu|(?<!có\s)mục\s+tiêu)(?!\w)[^;.]{0,80}?(?:là|:|giao|được\s+giao|)\s*(?:khoảng\s+|gần\s+|hơn\s+|trên\s+)?"
+    r"(?:(?<!\w)(?:kế\s+hoạch|KH|dự\s+toán|DT|chỉ\s+tiêu|(?<!có\s)mục\s+tiêu(?!\s+quốc\s+gia))(?!\w)[^;.]{0,80}?(?:là|:|giao|được\s+giao|)\s*(?:khoảng\s+|gần\s+|hơn\s+|trên\s+)?"
     r"|(?:được\s+giao|giao|phân\s+bổ|được\s+phân\s+bổ|bố\s+trí|phấn\s+đấu|phấn\s+đấu\s+đạt)\s*(?:(?:là|:)\s*)?(?:khoảng\s+|gần\s+|hơn\s+|trên\s+)?)$",
     re.IGNORECASE,
 )
@@ -123,7 +123,11 @@ PARTS_OF_PLAN = re.compile(
 
 def _after_last_plan_word(text: str) -> str:
     last = None
-    for last in re.finditer(r"(?<!\w)(?:kế\s+hoạch|KH|dự\s+toán|DT|chỉ\s+tiêu|mục\s+tiêu|giao|phân\s+bổ|bố\s+trí|phấn\s+đấu)(?!\w)", text, re.IGNORECASE):
+    for last in re.finditer(
+        r"(?<!\w)(?:kế\s+hoạch|KH|dự\s+toán|DT|chỉ\s+tiêu|mục\s+tiêu(?!\s+quốc\s+gia)|giao|phân\s+bổ|bố\s+trí|phấn\s+đấu)(?!\w)",
+        text,
+        re.IGNORECASE,
+    ):
         pass
     return text[last.end() :] if last else text
 
