@@ -26,13 +26,30 @@ PERIOD_REFERENCE = r"(?:cùng\s+kỳ|CK|cùng\s+tháng|tháng\s+trước|kỳ\s+
 _WORD = r"(?:\S+\s+)"
 # the words just before a figure (the text is cut at the figure's start)
 INCREASE_BEFORE = re.compile(
-    rf"(?:tăng|tăng\s+thêm|tăng\s+trưởng|tăng\s+lên|cao\s+hơn|vượt|vượt\s+mức|nhiều\s+hơn|\+)\s*(?:{_WORD}{{0,2}}(?:là|được|đạt|khoảng|gần|hơn|trên|ở\s+mức|mức)\s+)?(?:khoảng\s+|gần\s+|hơn\s+|trên\s+)?\(?\+?$",
+    rf"(?:tăng|tăng\s+thêm|tăng\s+trưởng|tăng\s+lên|cao\s+hơn|vượt|vượt\s+mức|nhiều\s+hơn|\+)\s*(?:{_WORD}{{0,2}}(?:là|được|đạt|khoảng|gần|hơn|trên|tới|ở\s+mức|mức)\s+)?(?:khoảng\s+|gần\s+|hơn\s+|trên\s+|tới\s+)?\(?\+?$",
     re.IGNORECASE,
 )
 DECREASE_BEFORE = re.compile(
     rf"(?:giảm|giảm\s+đi|thấp\s+hơn|ít\s+hơn|hụt|sụt\s+giảm|-)\s*(?:{_WORD}{{0,2}}(?:là|được|khoảng|gần|hơn|trên|ở\s+mức|mức)\s+)?(?:khoảng\s+|gần\s+|hơn\s+|trên\s+)?\(?-?$",
     re.IGNORECASE,
 )
+# a reference period a growth is measured against: "cùng kỳ", "tháng trước", "4 tháng đầu năm 2023"
+GROWTH_REFERENCE = (
+    r"(?:bình\s+quân\s+)?(?:cùng\s+kỳ|CK|cùng\s+tháng|tháng\s+trước|kỳ\s+trước|quý\s+trước|năm\s+trước|"
+    r"tháng\s+liền\s+trước|\d{1,2}\s+tháng\s+đầu\s+năm)(?:\s+năm\s+(?:\d{4}|trước))?"
+)
+# "cao hơn cùng kỳ 6,3%", "nhiều hơn cùng kỳ 9,03%", "cao hơn 4 tháng đầu năm 2023 là 12,25%"
+INCREASE_REFERENCE_BEFORE = re.compile(
+    rf"(?:cao\s+hơn|nhiều\s+hơn|lớn\s+hơn|tăng)\s+(?:so\s+(?:với\s+)?)?{GROWTH_REFERENCE}\s+(?:là\s+|tới\s+|khoảng\s+|gần\s+|hơn\s+)?$",
+    re.IGNORECASE,
+)
+DECREASE_REFERENCE_BEFORE = re.compile(
+    rf"(?:thấp\s+hơn|ít\s+hơn|giảm)\s+(?:so\s+(?:với\s+)?)?{GROWTH_REFERENCE}\s+(?:là\s+|khoảng\s+|gần\s+|hơn\s+)?$",
+    re.IGNORECASE,
+)
+# a list of rises or falls: "7 nhóm hàng tăng giá, gồm: hàng hóa và dịch vụ khác (4,54%), giao thông (1,47%)"
+LIST_INCREASE_BEFORE = re.compile(r"(?:tăng|cao\s+hơn)(?:\s+giá)?[^.;:]{0,60}(?:gồm|như|là)\s*:[^.;]*\(\s*\+?$", re.IGNORECASE)
+LIST_DECREASE_BEFORE = re.compile(r"(?:giảm|thấp\s+hơn)(?:\s+giá)?[^.;:]{0,60}(?:gồm|như|là)\s*:[^.;]*\(\s*-?$", re.IGNORECASE)
 # "cao hơn so với tỉnh giao 46,6%", "tăng so với cùng kỳ 5,2%"
 INCREASE_COMPARED_BEFORE = re.compile(r"(?:tăng|cao\s+hơn|vượt)\s+so\s+với(?:\s+\S+){1,5}?\s+(?:là\s+)?$", re.IGNORECASE)
 DECREASE_COMPARED_BEFORE = re.compile(r"(?:giảm|thấp\s+hơn)\s+so\s+với(?:\s+\S+){1,5}?\s+(?:là\s+)?$", re.IGNORECASE)
@@ -78,9 +95,19 @@ def figure_kind(text: str, start: int, end: int, label: str, sentence_start: int
     """The kind of the figure at [start, end) of ``text`` (one of KINDS), from the words around it."""
     before = clause_before(text, start, sentence_start)
     after = text[end : end + 80]
-    if INCREASE_BEFORE.search(before) or INCREASE_COMPARED_BEFORE.search(before[-60:]):
+    if (
+        INCREASE_BEFORE.search(before)
+        or INCREASE_COMPARED_BEFORE.search(before[-60:])
+        or INCREASE_REFERENCE_BEFORE.search(before[-60:])
+        or (label == "PERCENT" and LIST_INCREASE_BEFORE.search(before))
+    ):
         return "increase"
-    if DECREASE_BEFORE.search(before) or DECREASE_COMPARED_BEFORE.search(before[-60:]):
+    if (
+        DECREASE_BEFORE.search(before)
+        or DECREASE_COMPARED_BEFORE.search(before[-60:])
+        or DECREASE_REFERENCE_BEFORE.search(before[-60:])
+        or (label == "PERCENT" and LIST_DECREASE_BEFORE.search(before))
+    ):
         return "decrease"
     if label == "PERCENT":
         if SHARE_BEFORE.search(before):
@@ -111,7 +138,7 @@ def figure_kind(text: str, start: int, end: int, label: str, sentence_start: int
 SLASH_BEFORE = re.compile(r"\d(?:\s*(?:triệu|tỷ|nghìn|ngàn))?(?:\s*(?:đồng|đ|trđ))?\s*/\s*$", re.IGNORECASE)
 # "X/Y (đạt tỷ lệ Z%)": a ratio after an amount pair
 MONEY_PAIR_BEFORE = re.compile(
-    r"\d\s*(?:triệu|tỷ|nghìn|ngàn)?\s*(?:đồng|đ|trđ)?\s*/\s*[\d.,]+\s*(?:triệu|tỷ|nghìn|ngàn)?\s*(?:đồng|đ|trđ)\s*[,(]?\s*(?:đạt|bằng)(?:\s+tỷ\s+lệ)?\s*$",
+    r"\d\s*(?:triệu|tỷ|nghìn|ngàn)?\s*(?:đồng|đ|trđ)?\s*/\s*[\d.,]+\s*(?:triệu|tỷ|nghìn|ngàn)?\s*(?:đồng|đ|trđ)\s*[,(]?\s*(?:đạt|bằng|tương\s+đương)(?:\s+(?:với\s+)?tỷ\s+lệ)?\s*$",
     re.IGNORECASE,
 )
 # the parts of a plan amount: "Tổng kế hoạch vốn ... X, trong đó: A, B" (the plan word before "trong đó")
@@ -146,6 +173,10 @@ def figure_estimate(text: str, start: int, end: int, sentence_start: int = 0) ->
         return True
     if re.match(r"^\s*\(\s*(?:ước|dự\s+kiến)", text[end : end + 20], re.IGNORECASE):
         return True
+    if cut and PARTS_SENTENCE.match(clause):  # "...ước 152.500 tấn; gồm cá tra 132.600 tấn (tăng 9,61%)"
+        previous_clause = before[: cut - 1]
+        previous_clause = previous_clause[max((m.end() for m in re.finditer(r"[;]", previous_clause)), default=0) :]
+        return bool(ESTIMATE.search(previous_clause))
     if sentence_start > 0 and PARTS_SENTENCE.match(before):
         previous = text[:sentence_start]
         ends = [m.end() for m in re.finditer(r"[.!?](?=\s)", previous[:-1])]

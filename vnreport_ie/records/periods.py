@@ -73,10 +73,28 @@ def report_date(text: str) -> ReportDate | None:
             last = dates[-1]  # "(Từ ngày 24/6/2024 đến ngày 08/7/2024)": the period ends on the last
             return ReportDate(int(last["year"]), int(last["month"]), int(last["day"]), last.group(0))
     for line in lines:
-        found = TITLE_YEAR.search(line)
+        found = MONTH_OR_QUARTER_OF_YEAR.search(line)  # an article: "tháng 7/2023 ...", "Báo cáo quý 1/2023"
         if found and _valid_year(found["year"]):
+            month = int(found["month"]) if found["month"] else 3 * int(ROMAN.get(found["quarter"].lower()) or found["quarter"])
+            if 1 <= month <= 12:
+                return ReportDate(int(found["year"]), month, None, found.group(0))
+    for line in lines:
+        for found in TITLE_YEAR.finditer(line):
+            if not _valid_year(found["year"]):
+                continue
+            if COMPARISON_YEAR_BEFORE.search(line[: found.start()]):
+                # "so với cùng kỳ năm 2022" in an article's first lines: the article is about the year after
+                return ReportDate(int(found["year"]) + 1, None, None, line[max(0, found.start() - 20) : found.end()])
             return ReportDate(int(found["year"]), None, None, found.group(0))
     return None
+
+
+# "tháng 7/2023", "quý 1/2023", "quý I năm 2024" in an article's first lines
+MONTH_OR_QUARTER_OF_YEAR = re.compile(
+    r"(?:tháng\s+(?P<month>\d{1,2})|quý\s+(?P<quarter>IV|III|II|I|[1-4]))\s*(?:/|năm)\s*(?P<year>\d{4})", re.IGNORECASE
+)
+# "so với cùng kỳ năm 2022": a comparison year, not the report's
+COMPARISON_YEAR_BEFORE = re.compile(r"cùng\s+kỳ\s*$", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------- period expressions
@@ -151,7 +169,9 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 # a period that is the comparison, not the figure's own: "so với cùng kỳ năm 2023", "so với tháng trước"
-COMPARISON_BEFORE = re.compile(r"(?:so\s+với|cùng\s+kỳ|bằng\s+kỳ|vs)\s+(?:\w+\s+){0,3}$", re.IGNORECASE)
+COMPARISON_BEFORE = re.compile(
+    r"(?:so\s+với|cùng\s+kỳ|bằng\s+kỳ|vs|(?:cao|thấp|nhiều|ít|lớn)\s+hơn)\s+(?:\w+\s+){0,3}$", re.IGNORECASE
+)
 # a plan's own year that is not a period read: "kế hoạch năm 2024 là": kept (the plan covers the year)
 
 CLAUSE_BREAK = re.compile(r"[;\n]")
