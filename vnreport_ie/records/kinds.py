@@ -159,6 +159,8 @@ def _after_last_plan_word(text: str) -> str:
     return text[last.end() :] if last else text
 
 
+# a clause that states its own done figure: "...; đã giải ngân 7.326 triệu đồng", "...; thực hiện được ..."
+DONE_CLAUSE = re.compile(r"(?<!\w)(?:đã|thực\s+hiện|lũy\s+kế|luỹ\s+kế|tính\s+đến|đến\s+ngày|đến\s+hết)(?!\w)", re.IGNORECASE)
 PARTS_SENTENCE = re.compile(r"^\s*(?:trong\s+đó|bao\s+gồm|gồm|cụ\s+thể)(?!\w)", re.IGNORECASE)
 
 
@@ -170,6 +172,9 @@ def figure_estimate(text: str, start: int, end: int, sentence_start: int = 0) ->
     cut = max((m.end() for m in re.finditer(r"[;]", before)), default=0)
     clause = before[cut:]
     if ESTIMATE.search(clause):
+        return True
+    if cut and ESTIMATE.search(before[:cut]) and not DONE_CLAUSE.search(clause):
+        # "Ước tính đến cuối tháng Chín, đàn trâu giảm 0,6%; đàn bò tăng 0,4%": the list goes on
         return True
     if re.match(r"^\s*\(\s*(?:ước|dự\s+kiến)", text[end : end + 20], re.IGNORECASE):
         return True

@@ -16,6 +16,7 @@ from datetime import date
 HEADER_LINES = 12  # the date line and the title are in the first lines of a report
 
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+MONTH_WORDS = {"giêng": 1, "một": 1, "hai": 2, "ba": 3, "tư": 4, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10, "mười một": 11, "mười hai": 12, "chạp": 12}
 NUMBER_WORDS = {"một": 1, "hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
 
 
@@ -100,7 +101,11 @@ COMPARISON_YEAR_BEFORE = re.compile(r"cùng\s+kỳ\s*$", re.IGNORECASE)
 # ---------------------------------------------------------------- period expressions
 
 _YEAR = r"(?:\s*(?:/|-|năm)\s*(?P<year>\d{4}))?"  # "/2023", " năm 2023"
-_MONTH = r"(?P<month>\d{1,2})(?!\d|/\d{1,2}/)"
+# "02", "2", "Chín", "tư", "Mười hai" (lower-case "năm" and "một" are left out: "tháng năm 2024" is no May)
+_MONTH = (
+    r"(?P<month>\d{1,2}(?!\d|/\d{1,2}/)|(?:[Mm]ười\s+(?:một|hai)|[Gg]iêng|[Cc]hạp|Một|[Hh]ai|[Bb]a|[Tt]ư|Năm|[Ss]áu|[Bb]ảy|[Tt]ám|"
+    r"[Cc]hín|[Mm]ười)(?!\w))"
+)
 _ROMAN = r"(?P<quarter>IV|III|II|I|[1-4])"
 _COUNT = r"(?P<count>\d{1,2}|một|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)"
 
@@ -135,6 +140,9 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("months", rf"(?:(?:lũy|luỹ)\s+kế\s+)?{_COUNT}\s+tháng\s+(?P<which>đầu|cuối)\s+năm(?:\s*[/-]?\s*(?P<year>\d{{4}}))?"),
         ("months", rf"(?:(?:lũy|luỹ)\s+kế\s+)?{_COUNT}\s+tháng(?P<which>)\s*(?:năm\s+)?(?P<year>\d{{4}})"),
         ("months", rf"(?:lũy|luỹ)\s+kế\s+{_COUNT}\s+tháng(?P<which>){_YEAR}"),
+        # "nửa đầu năm 2022", "6 tháng đầu năm" (the year from the report), "trong 9 tháng", "cộng 2 tháng"
+        ("half", r"nửa\s+(?P<which>đầu|cuối)\s+năm(?:\s*(?P<year>\d{4}))?"),
+        ("months", rf"(?:trong|cộng|cả|gộp|cộng\s+dồn)\s+{_COUNT}\s+tháng(?P<which>)(?!\s+(?:tới|qua|trước|sau|cuối))"),
         (
             "year_to_date",
             r"(?:(?:lũy|luỹ)\s+kế\s+)?từ\s+đầu\s+năm(?:\s+(?P<year>\d{4}))?(?:\s+(?:đến|tới)\s+(?:nay|thời\s+điểm\s+báo\s+cáo))?",
@@ -143,6 +151,8 @@ PERIOD_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("cumulative", r"(?:lũy|luỹ)\s+kế(?!\s+(?:đến|tới|từ|\d))"),
         # "quý I/2024", "quý I năm 2024", "Quý 1"
         ("quarter", rf"quý\s+{_ROMAN}(?![\w]){_YEAR}"),
+        # "đến cuối tháng Chín", "cuối tháng 6/2024": a stock at the month's last day
+        ("month_end", rf"cuối\s+tháng\s+{_MONTH}{_YEAR}"),
         # "tháng 02/2023", "tháng 2 năm 2023", "tháng 02"; "các tháng" is no month
         ("month", rf"(?<!các\s)tháng\s+{_MONTH}{_YEAR}"),
         # "tại thời điểm 31/12/2023": a stock at a date
@@ -177,6 +187,12 @@ COMPARISON_BEFORE = re.compile(
 CLAUSE_BREAK = re.compile(r"[;\n]")
 
 
+def _month_number(text: str) -> int:
+    """The month of "02", "2", "Chín", "Mười hai" (0 when it is none)."""
+    text = " ".join(text.lower().split())
+    return int(text) if text.isdigit() else MONTH_WORDS.get(text, 0)
+
+
 def _count(text: str) -> int:
     return int(text) if text.isdigit() else NUMBER_WORDS[text.lower()]
 
@@ -187,7 +203,7 @@ def _year_for_month(month: int, written: str | None, context: ReportDate | None)
         return year
     if context is None:
         return None
-    if context.month is not None and month > context.month + 1:
+    if context.month is not None and month > context.month + 6:
         return context.year - 1  # "tháng 12" in a report of February 2023 is December 2022
     return context.year
 
@@ -240,6 +256,13 @@ def _read(name: str, found: re.Match[str], context: ReportDate | None) -> tuple[
             return None
         end = date(year, context.month, context.day) if context.day else _month_end(year, context.month)
         return date(year, 1, 1), end
+    if name == "half":
+        year = _valid_year(groups.get("year")) or context_year
+        if year is None:
+            return None
+        if groups["which"].lower() == "cuối":
+            return date(year, 7, 1), date(year, 12, 31)
+        return date(year, 1, 1), date(year, 6, 30)
     if name == "quarter":
         text = groups["quarter"].lower()
         quarter = ROMAN.get(text) or int(text)
@@ -248,7 +271,7 @@ def _read(name: str, found: re.Match[str], context: ReportDate | None) -> tuple[
             return None
         return date(year, 3 * quarter - 2, 1), _month_end(year, 3 * quarter)
     if name == "month":
-        month = int(groups["month"])
+        month = _month_number(groups["month"])
         if not 1 <= month <= 12:
             return None
         year = _year_for_month(month, groups["year"], context)
@@ -259,6 +282,10 @@ def _read(name: str, found: re.Match[str], context: ReportDate | None) -> tuple[
     if name == "to_date":
         day, month, year = int(groups["day"]), int(groups["month"]), int(groups["year"])
         return date(year, 1, 1), date(year, month, day)
+    if name == "month_end":
+        month = _month_number(groups["month"])
+        year = _year_for_month(month, groups["year"], context) if month else None
+        return (_month_end(year, month), _month_end(year, month)) if year else None
     if name == "year_end":
         year = int(groups["year"])
         return date(year, 12, 31), date(year, 12, 31)
