@@ -13,7 +13,11 @@ from tests.conftest import ANNOTATIONS, REPO
 from vnreport_ie.records.audit import audit
 from vnreport_ie.records.fields import figure_fields
 from vnreport_ie.records.figures import FigureRecord
-from vnreport_ie.records.indicators import IndicatorList, canonical_indicator, shipped_indicators
+from vnreport_ie.records.indicators import (
+    IndicatorList,
+    canonical_indicator,
+    shipped_indicators,
+)
 from vnreport_ie.records.kinds import figure_estimate, figure_kind
 from vnreport_ie.records.panel import PANEL_COLUMNS, panel_rows, write_panel
 from vnreport_ie.records.periods import ReportDate, figure_period, report_date
@@ -263,7 +267,12 @@ def records_of(shipped_nlp):
 
 
 def test_records_and_tables_carry_the_fields(records_of, tmp_path):
-    from vnreport_ie.records.tables import COLUMNS, to_dataframe, write_csv, write_parquet
+    from vnreport_ie.records.tables import (
+        COLUMNS,
+        to_dataframe,
+        write_csv,
+        write_parquet,
+    )
 
     records = records_of(CAOLOC_49)
     cumulative = next(r for r in records if r.text.startswith("58.829"))
