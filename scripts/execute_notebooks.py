@@ -23,7 +23,7 @@ import nbformat
 from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-NOTEBOOK_NAMES = ("quickstart", "retraining", "evaluation")
+NOTEBOOK_NAMES = ("quickstart", "retraining", "evaluation", "panel")
 KERNEL_NAME = "vnreport-notebook"
 CELL_TIMEOUT = 240  # seconds per cell; the longest (a few training steps) takes about 15
 

@@ -23,7 +23,7 @@ _spec = importlib.util.spec_from_file_location(
 )
 execute_notebooks = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(execute_notebooks)
-NOTEBOOK_NAMES = ("quickstart", "retraining", "evaluation")
+NOTEBOOK_NAMES = ("quickstart", "retraining", "evaluation", "panel")
 KERNEL_NAME = "vnreport-notebook-tests"
 CELL_TIMEOUT = 240  # seconds per cell; the longest (a few training steps) takes about 15
 
@@ -167,3 +167,21 @@ def test_evaluation_shows_scores_baselines_and_mistakes(notebook_environment):
     assert "<mark" in shown(cell_tagged(notebook, "error-view"), "text/html")
     assert "fold chilang-2024-07" in printed(cell_tagged(notebook, "cross-validation"))
     assert "| score |" in shown(cell_tagged(notebook, "cross-validation-scores"), "text/markdown")
+
+
+def test_panel_builds_the_panel_of_the_five_reports_and_plots_a_series(notebook_environment):
+    import pandas as pd
+
+    notebook = run_notebook("panel")
+    assert errors(notebook) == []
+    assert_outputs_current("panel", notebook)
+    assert "panel rows" in printed(cell_tagged(notebook, "panel"))
+    folder = notebook_environment / "panel"
+    panel = pd.read_parquet(folder / "panel.parquet")
+    assert set(panel.report) == {"bacson-2024", "binhgia-2024-04", "caoloc-2023-02", "chilang-2024-07", "langson-city-2024-q1"}
+    assert len(pd.read_csv(folder / "panel.csv")) == len(panel)
+    revenue = panel[(panel.indicator_id == "thu_nsnn") & (panel.kind == "level") & panel.period_start.notna()]
+    assert revenue.report.nunique() >= 3
+    assert shown(cell_tagged(notebook, "series-chart"), "image/png")
+    assert (folder / "thu_nsnn.png").stat().st_size > 0
+    assert "unreadable: figure cannot be read: malformed number '10,6,0'" in printed(cell_tagged(notebook, "audit"))
