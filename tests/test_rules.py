@@ -176,6 +176,13 @@ def test_an_indicator_may_end_with_a_bracket_closed_after_its_name(indicator_par
         ("Đến nay Phong Đông đạt 19/19 tiêu chí", ["Phong Đông"]),
         # a district's name achieving the same is not taken ("Cam Lộ" is a district of Quảng Trị)
         ("Đến nay Cam Lộ đạt chuẩn nông thôn mới", []),
+        # "A thuộc D": the commune and its district (the district is not taken)
+        ("gồm: Phước Tín thuộc Phước Long; Tân Phước, Đồng Tiến thuộc Đồng Phú", ["Phước Tín", "Tân Phước", "Đồng Tiến"]),
+        # counts in brackets; apostrophes inside Central Highlands names
+        ("gồm Hồ Bốn (27 nhà), Lao Chải (18 nhà), Mồ Dề (47)", ["Hồ Bốn", "Lao Chải", "Mồ Dề"]),
+        ("gồm Cư K’nia và Ea Pô (Cư Jút)", ["Cư K’nia", "Ea Pô"]),
+        # province names in a counted list are no communes
+        ("trong đó Hà Giang 38 nhà, Lai Châu 55 nhà, Điện Biên 7 nhà", []),
     ],
 )
 def test_communes_without_a_unit_word_where_the_text_says_they_are_communes(text, communes):

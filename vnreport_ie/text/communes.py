@@ -179,10 +179,14 @@ class _Scope:
         return True
 
 
+NO_APOSTROPHES = str.maketrans("", "", "’'ʼ‘")
+
+
 @lru_cache(maxsize=65536)
 def tone_key(text: str) -> str:
-    """A comparison key: lower case, NFC, tone mark moved to the end of each syllable ("Hoà" = "Hòa")."""
-    text = normalize_characters_in_text(text).lower()
+    """A comparison key: lower case, NFC, tone mark moved to the end of each syllable ("Hoà" = "Hòa"), no
+    apostrophe inside a syllable ("Cư K’nia" = "Cư Knia", as the mapping writes it)."""
+    text = normalize_characters_in_text(text).lower().translate(NO_APOSTROPHES)
     syllables = []
     for word in NAME_WORD.findall(text):
         decomposed = unicodedata.normalize("NFD", word)
