@@ -8,6 +8,7 @@ VNREPORT_NOTEBOOK_OUTPUT set to a temporary folder, so nothing is written into t
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import sys
 from pathlib import Path
@@ -17,7 +18,12 @@ import pytest
 from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
-NOTEBOOK_NAMES = ("quickstart", "retraining", "evaluation")
+_spec = importlib.util.spec_from_file_location(
+    "execute_notebooks", Path(__file__).resolve().parent.parent / "scripts" / "execute_notebooks.py"
+)
+execute_notebooks = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(execute_notebooks)
+NOTEBOOK_NAMES = ("quickstart", "retraining", "evaluation", "panel")
 KERNEL_NAME = "vnreport-notebook-tests"
 CELL_TIMEOUT = 240  # seconds per cell; the longest (a few training steps) takes about 15
 
@@ -86,20 +92,33 @@ def errors(notebook: nbformat.NotebookNode) -> list[str]:
 
 
 @pytest.mark.parametrize("name", NOTEBOOK_NAMES)
-def test_notebook_is_saved_clean(name):
+def test_notebook_is_saved_with_its_outputs(name):
     notebook = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
     nbformat.validate(notebook)
     assert notebook.metadata["kernelspec"]["name"] == "python3"
     code_cells = [cell for cell in notebook.cells if cell.cell_type == "code"]
-    assert code_cells and all(not cell.outputs and cell.execution_count is None for cell in code_cells), (
-        f"{name}.ipynb holds executed outputs: clear them before saving"
+    assert code_cells and all(cell.execution_count is not None for cell in code_cells), (
+        f"{name}.ipynb is stored unexecuted: run `python scripts/execute_notebooks.py {name}`"
     )
     assert any(cell.cell_type == "markdown" for cell in notebook.cells)
+    assert (NOTEBOOKS / f"{name}.ipynb").stat().st_size < 400_000, "outputs kept small"
+
+
+def assert_outputs_current(name: str, executed: nbformat.NotebookNode) -> None:
+    """What the notebook shows when run now is what it shows as stored (else its outputs are stale)."""
+    stored = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
+    now, before = execute_notebooks.shown_text(executed), execute_notebooks.shown_text(stored)
+    stale = [i for i, (a, b) in enumerate(zip(now, before)) if a != b]
+    assert len(now) == len(before) and not stale, (
+        f"{name}.ipynb: the stored outputs of code cells {stale} differ from a run now: "
+        f"run `python scripts/execute_notebooks.py {name}`"
+    )
 
 
 def test_quickstart_shows_the_figure_table_view_and_chart(notebook_environment):
     notebook = run_notebook("quickstart")
     assert errors(notebook) == []
+    assert_outputs_current("quickstart", notebook)
     table = cell_tagged(notebook, "figure-table")
     count = int(printed(table).split(" figures")[0])
     assert count > 0
@@ -115,6 +134,7 @@ def test_quickstart_shows_the_figure_table_view_and_chart(notebook_environment):
 def test_retraining_goes_from_label_studio_to_a_scored_model(notebook_environment):
     notebook = run_notebook("retraining")
     assert errors(notebook) == []
+    assert_outputs_current("retraining", notebook)
     folder = notebook_environment / "retraining"
     imported_tasks = json.loads((folder / "label-studio-import.json").read_text(encoding="utf-8"))
     assert imported_tasks and all(task["predictions"] for task in imported_tasks)
@@ -132,6 +152,7 @@ def test_retraining_goes_from_label_studio_to_a_scored_model(notebook_environmen
 def test_evaluation_shows_scores_baselines_and_mistakes(notebook_environment):
     notebook = run_notebook("evaluation")
     assert errors(notebook) == []
+    assert_outputs_current("evaluation", notebook)
     scores = shown(cell_tagged(notebook, "scores"), "text/markdown")
     assert "| score |" in scores and "patterns" in scores and "underthesea-ner" in scores
     assert shown(cell_tagged(notebook, "chart"), "image/png")
@@ -146,3 +167,21 @@ def test_evaluation_shows_scores_baselines_and_mistakes(notebook_environment):
     assert "<mark" in shown(cell_tagged(notebook, "error-view"), "text/html")
     assert "fold chilang-2024-07" in printed(cell_tagged(notebook, "cross-validation"))
     assert "| score |" in shown(cell_tagged(notebook, "cross-validation-scores"), "text/markdown")
+
+
+def test_panel_builds_the_panel_of_the_five_reports_and_plots_a_series(notebook_environment):
+    import pandas as pd
+
+    notebook = run_notebook("panel")
+    assert errors(notebook) == []
+    assert_outputs_current("panel", notebook)
+    assert "panel rows" in printed(cell_tagged(notebook, "panel"))
+    folder = notebook_environment / "panel"
+    panel = pd.read_parquet(folder / "panel.parquet")
+    assert set(panel.report) == {"bacson-2024", "binhgia-2024-04", "caoloc-2023-02", "chilang-2024-07", "langson-city-2024-q1"}
+    assert len(pd.read_csv(folder / "panel.csv")) == len(panel)
+    revenue = panel[(panel.indicator_id == "thu_nsnn") & (panel.kind == "level") & panel.period_start.notna()]
+    assert revenue.report.nunique() >= 3
+    assert shown(cell_tagged(notebook, "series-chart"), "image/png")
+    assert (folder / "thu_nsnn.png").stat().st_size > 0
+    assert "unreadable: figure cannot be read: malformed number '10,6,0'" in printed(cell_tagged(notebook, "audit"))

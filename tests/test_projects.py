@@ -112,7 +112,8 @@ def test_a_list_after_cu_the_is_anchored_and_a_commune_after_a_comma_ends_a_name
     anchors = component.anchors(doc, view)
     start = min(anchors)
     # the items name the works just counted ("03 cầu ... Cầu Nà Ké"): read as a list of names going on
-    assert doc[start:].text.startswith("Cầu Nà Ké") and anchors[start] == {"next"}
+    # (and, as a work noun followed by a name, a named work)
+    assert doc[start:].text.startswith("Cầu Nà Ké") and anchors[start] == {"next", "work"}
     ends = component.end_candidates(view, start, anchors)
     assert doc[start : ends[-1]].text == "Cầu Nà Ké"  # ", xã Quan Sơn" is the place of the work, outside its name
     # the list goes on after the place: the next item is anchored, not "xã Quan Sơn"
@@ -134,7 +135,8 @@ def test_a_list_introduction_reads_as_names_only_when_it_names_the_works_counted
     view = component._view(doc)
     anchors = component.anchors(doc, view)
     start = min(anchors)
-    assert doc[start:].text.startswith(first) and anchors[start] == {kind}
+    # the list's own kind (a work noun followed by a name may also be anchored as a named work)
+    assert doc[start:].text.startswith(first) and anchors[start] & {"list", "next"} == {kind}
 
 
 REFERENCE = "Đã bàn giao mặt bằng để thực hiện 07 dự án¹⁴ trên địa bàn; hỗ trợ các hộ¹⁵."
@@ -204,10 +206,10 @@ def test_ner_names_away_from_anchors_stay_unless_they_are_programme_documents(fi
     from vnreport_ie.pipeline.linear import LinearModel
 
     nlp, component = finder
-    text = "Ban hành Chương trình hành động số 74-CTr/TU và khánh thành nhà văn hóa thôn Bản Chắt"
+    text = "Ban hành Chương trình hành động số 74-CTr/TU và tu bổ Di tích Đình Háng Pài"
     doc = doc_with_hints(nlp, text)
     document = text.index("Chương")
-    work = text.index("nhà văn hóa")
+    work = text.index("Di tích")
     doc.ents = [
         doc.char_span(document, text.index(" và"), label="PROJECT"),
         doc.char_span(work, len(text), label="PROJECT"),
@@ -217,7 +219,7 @@ def test_ner_names_away_from_anchors_stay_unless_they_are_programme_documents(fi
         names = [e.text for e in component(doc).ents]
     finally:
         component.model = model
-    assert names == ["nhà văn hóa thôn Bản Chắt"]
+    assert names == ["Di tích Đình Háng Pài"]
 
 
 def test_the_report_footnotes_reach_every_paragraph_on_each_way_in(tmp_path, small_nlp, blank_nlp):
@@ -240,3 +242,18 @@ def test_the_report_footnotes_reach_every_paragraph_on_each_way_in(tmp_path, sma
     ]
     data = to_spacy_examples(blank_nlp, examples)
     assert [e.reference._.project_footnotes for e in data.examples] == [{"¹⁴"}, {"¹⁴"}, set()]
+
+
+def test_a_named_work_without_a_trigger_is_anchored_and_a_counted_one_is_not(finder):
+    nlp, component = finder
+    text = "Xây dựng kè sông Gò Chàm; nâng cấp Trạm Y tế xã Tân Lập; xây mới 13 nhà văn hóa thôn và các chợ."
+    doc = doc_with_hints(nlp, text)
+    anchored = [doc[i].text for i in component.work_anchors(component._view(doc))]
+    assert anchored == ["kè", "Trạm"]
+
+
+def test_a_project_name_ends_before_the_sentence_goes_on():
+    from vnreport_ie.pipeline.project import _leaves_the_name
+
+    words = "kè chống sạt lở chợ rạch cam vẫn đang thi công".split()
+    assert [i for i in range(len(words)) if _leaves_the_name(words, i)] == [7, 8]

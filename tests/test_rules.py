@@ -162,3 +162,65 @@ def test_relation_classifiers_start_from_the_rule_for_rare_types(corpus_examples
 def test_an_indicator_may_end_with_a_bracket_closed_after_its_name(indicator_parts):
     spans = indicator_candidates(indicator_parts, "- Vốn ngân sách trung ương (NSTW) là 44.855 triệu đồng", "44.855")
     assert "Vốn ngân sách trung ương (NSTW)" in spans
+
+
+@pytest.mark.parametrize(
+    "text, communes",
+    [
+        # a count after each name of a list: "xã A 7 nhà, B 6 nhà"
+        ("ảnh hưởng (xã Khao Mang 7 nhà, Kim Nọi 6 nhà, Mồ Dề 2 nhà)", ["Khao Mang", "Kim Nọi", "Mồ Dề"]),
+        # a bracket naming the names' own district
+        ("mưa đá tại Sơn Thủy (Văn Bàn, Lào Cai) làm hư hỏng", ["Sơn Thủy"]),
+        # what only a commune is or does
+        ("Bảo Hiệu là xã vùng cao của huyện Yên Thủy", ["Bảo Hiệu"]),
+        ("Đến nay Phong Đông đạt 19/19 tiêu chí", ["Phong Đông"]),
+        # a district's name achieving the same is not taken ("Cam Lộ" is a district of Quảng Trị)
+        ("Đến nay Cam Lộ đạt chuẩn nông thôn mới", []),
+        # "A thuộc D": the commune and its district (the district is not taken)
+        ("gồm: Phước Tín thuộc Phước Long; Tân Phước, Đồng Tiến thuộc Đồng Phú", ["Phước Tín", "Tân Phước", "Đồng Tiến"]),
+        # counts in brackets; apostrophes inside Central Highlands names
+        ("gồm Hồ Bốn (27 nhà), Lao Chải (18 nhà), Mồ Dề (47)", ["Hồ Bốn", "Lao Chải", "Mồ Dề"]),
+        ("gồm Cư K’nia và Ea Pô (Cư Jút)", ["Cư K’nia", "Ea Pô"]),
+        # province names in a counted list are no communes
+        ("trong đó Hà Giang 38 nhà, Lai Châu 55 nhà, Điện Biên 7 nhà", []),
+    ],
+)
+def test_communes_without_a_unit_word_where_the_text_says_they_are_communes(text, communes):
+    from vnreport_ie.pipeline.patterns import find_communes
+
+    assert [text[a:b] for a, b in find_communes(text)] == communes
+
+
+@pytest.mark.parametrize(
+    "text, name, kept",
+    [
+        ("những huyện như Tứ Kỳ, Kim Thành, Thanh Miện đã cân đối", "Kim Thành", False),
+        ("kinh phí của huyện Thanh Miện", "Thanh Miện", False),
+        ("có 16/24 ngành giảm", "24", False),
+        ("Phường 3 có", "3", True),
+        ("các xã Tân Lập, Hòa Bình", "Hòa Bình", True),
+    ],
+)
+def test_a_commune_entity_stands_only_where_a_commune_can(text, name, kept):
+    from vnreport_ie.pipeline.patterns import is_commune_context
+
+    assert is_commune_context(text, text.index(name), name) is kept
+
+
+@pytest.mark.parametrize(
+    "text, anchored",
+    [
+        ("diện tích gieo trồng đạt 10.564 ha, so với cùng kỳ năm trước tăng 0,11%", ["cùng"]),
+        ("ước đạt trên 3,7 tỷ đồng, cao hơn cùng kỳ 2,5%; đối với ngành Công nghiệp", ["cùng"]),
+        ("So với cùng kỳ năm trước, đàn trâu giảm 0,6%; đàn bò tăng 0,4%", ["cùng"]),
+        # no figure follows in the sentence: no lead anchor
+        ("tăng 47,3% so với cùng kỳ năm trước", []),
+    ],
+)
+def test_a_comparison_written_before_its_figures_anchors_a_target(text, anchored):
+    import vnreport_ie
+
+    nlp = vnreport_ie.load()
+    finder = nlp.get_pipe("vnreport_targets")
+    doc = nlp(text)
+    assert [doc[i].text for i, _ in finder.lead_anchors(finder._view(doc))] == anchored

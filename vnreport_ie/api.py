@@ -9,6 +9,7 @@ from spacy.language import Language
 
 from vnreport_ie.pipeline.runner import default_model_path, load, pipe, split_long_text  # noqa: F401  (part of the API)
 from vnreport_ie.records.figures import FigureRecord, doc_to_records
+from vnreport_ie.records.periods import ReportDate, report_date
 from vnreport_ie.text.communes import report_location
 
 
@@ -22,7 +23,7 @@ def extract(text: str, nlp: Language | None = None, paragraph_id: str | None = N
     if not isinstance(text, str):
         raise TypeError(f"extract() takes a str, got {type(text).__name__}")
     nlp = nlp or _shipped()
-    return doc_to_records(next(pipe(nlp, [text])), paragraph_id, report_location(text))
+    return doc_to_records(next(pipe(nlp, [text])), paragraph_id, report_location(text), report_date(text))
 
 
 def extract_many(
@@ -31,13 +32,16 @@ def extract_many(
     batch_size: int = 64,
     location=None,
     project_footnotes: Iterable[str] = (),
+    report_date: ReportDate | None = None,
 ) -> Iterator[list[FigureRecord]]:
     """Records of each (paragraph id, text) pair, lazily and in order (one list per paragraph).
 
     ``location`` (a :class:`vnreport_ie.text.communes.ReportLocation`, e.g. from
     ``report_location(report_text)``) resolves commune names with the report's district;
     ``project_footnotes`` (``project_footnote_marks(report_text)``) names the footnotes that list
-    projects, when the paragraphs are one report's.
+    projects, when the paragraphs are one report's; ``report_date``
+    (``vnreport_ie.report_date(report_text)``) gives the year of periods written without one
+    ("tháng 02", "lũy kế 2 tháng").
     """
     nlp = nlp or _shipped()
     stream = iter(paragraphs)
@@ -49,5 +53,5 @@ def extract_many(
             yield text
 
     for index, doc in enumerate(pipe(nlp, texts(), batch_size=batch_size, project_footnotes=project_footnotes)):
-        yield doc_to_records(doc, ids[index], location)
+        yield doc_to_records(doc, ids[index], location, report_date)
         ids[index] = None

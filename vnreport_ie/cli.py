@@ -239,9 +239,21 @@ def evaluate(
     annotations: Path = typer.Argument(..., help="Annotated examples to score on."),
     model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model folder (default: the shipped model)."),
     cross_validate: bool = typer.Option(
-        False, "--leave-one-report-out", help="Train on all reports but one, test on it, for each report (slow)."
+        False, "--leave-one-report-out", help="The same as --split report."
     ),
-    max_steps: Optional[int] = typer.Option(None, help="With --leave-one-report-out: NER training steps."),
+    split: Optional[str] = typer.Option(
+        None,
+        "--split",
+        help="Held-out scores, a model trained per fold (slow): 'report' (each of the five reports held out), "
+        "'source' (the other sources in 5 folds, a page never on both sides) or 'genre' (train on reports, test "
+        "on statistics bulletins, portal news and newspapers).",
+    ),
+    fold: list[str] = typer.Option([], "--fold", help="With --split: run only this fold (repeatable)."),
+    max_steps: Optional[int] = typer.Option(None, help="With --split: NER training steps."),
+    ner_cache: Optional[Path] = typer.Option(
+        None, "--ner-cache", help="With --split: keep each fold's model here and reuse its NER when trained on the "
+        "same documents (only the components after the NER are refitted)."
+    ),
     json_path: Optional[Path] = typer.Option(None, "--json", help="Also write every score to this JSON file."),
     errors: bool = typer.Option(False, "--errors", help="List each mistake of the model with its paragraph."),
     baselines: bool = typer.Option(True, "--baselines/--no-baselines", help="Score the baselines beside the model."),
@@ -251,8 +263,15 @@ def evaluate(
 
     examples = _annotations_or_fail(annotations)
     systems = (evaluation.PATTERNS, evaluation.UNDERTHESEA) if baselines else ()
+    split = split or ("report" if cross_validate else None)
+    cross_validate = split is not None
     if cross_validate:
-        result = evaluation.leave_one_report_out(annotations, max_steps=max_steps, baselines=systems)
+        try:
+            result = evaluation.cross_validate(
+                annotations, split, max_steps=max_steps, baselines=systems, folds=fold, ner_cache=ner_cache
+            )
+        except ValueError as error:
+            fail(str(error))
         scores, folds = result.pooled, result.folds
     else:
         nlp = _load_model(model)
@@ -267,6 +286,9 @@ def evaluate(
             "pooled" if cross_validate else "scores": {s: v.to_dict() for s, v in scores.items()},
             "folds": {doc: {s: v.to_dict() for s, v in fold.items()} for doc, fold in folds.items()},
         }
+        if cross_validate:
+            data["split"] = split
+            data["test_docs"], data["train_docs"] = result.test_docs, result.train_docs
         json_path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
@@ -340,6 +362,151 @@ def show(
     typer.echo(str(path))
     if line_problems:
         raise typer.Exit(1)
+
+
+@app.command()
+def audit(
+    report: Path = typer.Argument(..., help="A report: .txt (a paragraph a line) or .jsonl with \"text\"."),
+    model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model folder (default: the shipped model)."),
+) -> None:
+    """Check the report's own arithmetic (X/Y and its ratio, parts and total, month and cumulative); print each finding with its sentences."""
+    from vnreport_ie.io.report_records import report_records
+    from vnreport_ie.io.reports import InputError
+    from vnreport_ie.records.audit import audit_counted
+
+    if not report.is_file():
+        fail(f"{report}: no such file")
+    nlp = _load_model(model)
+    try:
+        found = report_records(report, nlp)
+    except InputError as error:
+        fail(str(error))
+    for problem in found.problems:
+        typer.echo(f"error: {problem}", err=True)
+    findings, checked = audit_counted(found.records)
+    for finding in findings:
+        typer.echo(f"{finding.check}: {finding.message}")
+        for record in dict.fromkeys((r.paragraph_id, r.sentence) for r in finding.records if r.sentence):
+            typer.echo(f"    {record[0]}: {record[1]}")
+    made = ", ".join(f"{checked[kind]} {kind}" for kind in ("ratio", "parts", "cumulative"))
+    typer.echo(
+        f"{len(findings)} finding(s) among {len(found.records)} figure(s) of {report} (checks: {made}; "
+        f"{checked['unreadable']} figures read)",
+        err=True,
+    )
+    if found.problems:
+        raise typer.Exit(1)
+
+
+@app.command()
+def panel(
+    files: list[Path] = typer.Argument(..., help="Reports: .txt (a paragraph a line), .jsonl, .docx or .pdf files, or folders of them."),
+    output: Path = typer.Option(..., "-o", "--output", help="The panel: a .csv or .parquet file."),
+    model: Optional[Path] = typer.Option(None, "--model", "-m", help="Model folder (default: the shipped model)."),
+) -> None:
+    """One row per report x indicator x period x kind x commune, with value, unit, estimate and provenance."""
+    from vnreport_ie.io.report_records import report_records
+    from vnreport_ie.io.reports import InputError, input_files
+    from vnreport_ie.records.panel import panel_rows, write_panel
+
+    if output.suffix.lower() not in (".csv", ".parquet"):
+        fail(f"{output}: the panel is written as .csv or .parquet")
+    found, problems = input_files(files)
+    for problem in problems:
+        typer.echo(f"error: {problem}", err=True)
+    if not found:
+        fail("no report to read")
+    nlp = _load_model(model)
+    rows, figures, left_out = [], 0, 0
+    for path in found:
+        try:
+            result = report_records(path, nlp)
+        except InputError as error:
+            problems.append(str(error))
+            typer.echo(f"error: {error}", err=True)
+            continue
+        for problem in result.problems:
+            problems.append(problem)
+            typer.echo(f"error: {problem}", err=True)
+        built = panel_rows(result.records, result.report)
+        rows.extend(built.rows)
+        figures += len(result.records)
+        left_out += built.without_indicator + built.without_value
+    try:
+        write_panel(rows, output)
+    except OSError as error:
+        fail(f"{output}: cannot write ({error.strerror or error})")
+    typer.echo(
+        f"{len(found)} report(s), {figures} figure(s), {len(rows)} panel row(s) in {output}; {left_out} figure(s) "
+        "without a canonical indicator or a readable value are not panel rows (`vnreport-ie extract` lists them)",
+        err=True,
+    )
+    if problems:
+        raise typer.Exit(1)
+
+
+@app.command("evaluate-fields")
+def evaluate_fields(
+    fields: Path = typer.Argument(..., help="Field annotations (.jsonl) or a folder of them."),
+    examples: list[Path] = typer.Option(..., "--examples", "-e", help="The annotated paragraphs they refer to (repeatable)."),
+    model: Optional[Path] = typer.Option(None, "--model", "-m", help="Also score the pipeline's records (this model)."),
+    with_model: bool = typer.Option(False, "--with-model", help="Also score the shipped model's records."),
+    errors: bool = typer.Option(False, "--errors", help="List every wrong field of the rules."),
+    json_path: Optional[Path] = typer.Option(None, "--json", help="Also write the scores to this JSON file."),
+    coverage_sample: int = typer.Option(0, "--coverage-sample", help="Also list N mapped indicator spans (seed 0) to check by hand."),
+) -> None:
+    """Accuracy of period, estimate, kind and canonical indicator against field annotations, beside baselines;
+    and the share of the examples' INDICATOR spans the indicator list maps."""
+    from vnreport_ie.training import field_evaluation as fe
+
+    try:
+        annotations = fe.read_field_annotations(fields)
+    except ValueError as error:
+        fail(str(error))
+    paragraphs = []
+    for path in examples:
+        paragraphs.extend(_annotations_or_fail(path))
+    try:
+        systems = {"rules (annotated spans)": fe.gold_span_fields(annotations, paragraphs)}
+        if model is not None or with_model:
+            systems["pipeline (model records)"] = fe.model_fields(_load_model(model), annotations, paragraphs)
+        systems["baseline"] = fe.baseline_fields(annotations, paragraphs)
+    except ValueError as error:
+        fail(str(error))
+    scores = {name: fe.score_fields(annotations, predicted) for name, predicted in systems.items()}
+    typer.echo(f"{len(annotations)} annotated figures from {fields}")
+    typer.echo(fe.format_field_table(scores))
+    coverage = fe.indicator_coverage(paragraphs)
+    typer.echo(
+        f"indicator coverage: {coverage.mapped}/{coverage.spans} INDICATOR spans ({coverage.share:.3f}) map to a "
+        f"canonical indicator; {coverage.names_mapped}/{coverage.names} distinct names"
+    )
+    if coverage_sample:
+        import random
+
+        for example_id, name, indicator_id in random.Random(0).sample(
+            coverage.mapped_spans, min(coverage_sample, len(coverage.mapped_spans))
+        ):
+            typer.echo(f"    {example_id}\t{name}\t-> {indicator_id}")
+    if errors:
+        for gold, name, want, got in fe.field_mistakes(annotations, systems["rules (annotated spans)"]):
+            typer.echo(f"{gold.source}\t{gold.id}@{gold.start}-{gold.end}\t{gold.text}\t{name}\tgold={want}\tgot={got}")
+    if json_path is not None:
+        groups = sorted({a.group for a in annotations})
+        data = {
+            name: {
+                "all": scores[name].to_dict(),
+                **{
+                    group: fe.score_fields(
+                        [a for a in annotations if a.group == group],
+                        [p for a, p in zip(annotations, predicted) if a.group == group],
+                    ).to_dict()
+                    for group in groups
+                },
+            }
+            for name, predicted in systems.items()
+        }
+        json_path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
 
 
 def main() -> None:

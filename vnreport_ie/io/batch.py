@@ -42,13 +42,13 @@ class BatchSummary:
     problems: list[str] = field(default_factory=list)
 
 
-def output_lines(paragraph: Paragraph, doc, fmt: OutputFormat, location=None) -> list[str]:
+def output_lines(paragraph: Paragraph, doc, fmt: OutputFormat, location=None, report_date=None) -> list[str]:
     """The output lines (without newline) of one processed paragraph."""
     from vnreport_ie.records.figures import doc_to_records
 
     if fmt == "doccano":
         return [json_line(doc_to_doccano(paragraph, doc))]
-    records = doc_to_records(doc, paragraph.id, location)
+    records = doc_to_records(doc, paragraph.id, location, report_date)
     if fmt == "jsonl":
         return [json_line(record_row(r, paragraph)) for r in records]
     buffer = io.StringIO()
@@ -119,7 +119,7 @@ def _process_batch(args: tuple) -> tuple[list[str], int]:
 
 
 def _run_batch(
-    nlp, paragraphs: list[Paragraph], fmt: OutputFormat, location=None, project_footnotes=frozenset()
+    nlp, paragraphs: list[Paragraph], fmt: OutputFormat, location=None, project_footnotes=frozenset(), report_date=None
 ) -> tuple[list[str], int]:
     lines: list[str] = []
     records = 0
@@ -127,7 +127,7 @@ def _run_batch(
 
     texts = (p.text for p in paragraphs)
     for paragraph, doc in zip(paragraphs, pipe(nlp, texts, project_footnotes=project_footnotes)):
-        produced = output_lines(paragraph, doc, fmt, location)
+        produced = output_lines(paragraph, doc, fmt, location, report_date)
         records += len(produced) if fmt != "doccano" else sum(1 for e in doc.ents if e.label_ in ("MONEY", "PERCENT"))
         lines.extend(produced)
     return lines, records
@@ -141,6 +141,13 @@ def _report_location(path: Path, data: bytes | None = None):
     from vnreport_ie.text.communes import report_location
 
     return report_location(report_text(path, LOCATION_PREFIX_CHARS, data))
+
+
+def file_report_date(path: Path, data: bytes | None = None):
+    """The date a report file states in its first paragraphs (place-and-date line or title), if any."""
+    from vnreport_ie.records.periods import HEADER_LINES, report_date
+
+    return report_date("\n".join(p.text for p in islice(read_paragraphs(path, [], data), HEADER_LINES)))
 
 
 def file_project_footnotes(path: Path, data: bytes | None = None) -> frozenset[str]:
@@ -246,8 +253,9 @@ def extract_files(
                         paragraphs = read_paragraphs(path, line_problems)
                         location = _report_location(path)
                         footnotes = file_project_footnotes(path)
+                        date = file_report_date(path)
                         batches = (
-                            (batch, fmt, location, footnotes)
+                            (batch, fmt, location, footnotes, date)
                             for batch in _batches(_counted(paragraphs, summary), BATCH_PARAGRAPHS)
                         )
                         results = pool.imap(_process_batch, batches) if pool else (_run_batch(nlp, *args) for args in batches)

@@ -37,6 +37,7 @@ from vnreport_ie.io.batch import (
     _run_batch,
     _written_size,
     file_project_footnotes,
+    file_report_date,
     load_model,
     record_row,
 )
@@ -87,9 +88,10 @@ def extract_file(path: str, data: bytes | None, fmt: OutputFormat = "jsonl", mod
         paragraphs = read_paragraphs(name, line_problems, data)
         location = _report_location(name, data)
         footnotes = file_project_footnotes(name, data)
+        date = file_report_date(name, data)
         for batch in _batches(paragraphs, BATCH_PARAGRAPHS):
             result.paragraphs += len(batch)
-            lines, records = _run_batch(nlp, batch, fmt, location, footnotes)
+            lines, records = _run_batch(nlp, batch, fmt, location, footnotes, date)
             result.lines.extend(lines)
             result.records += records
         result.problems = line_problems
@@ -227,12 +229,13 @@ def _file_rows(path: str, model: str | None) -> list[dict]:
     paragraphs = read_paragraphs(name, problems)
     location = _report_location(name)
     footnotes = file_project_footnotes(name)
+    date = file_report_date(name)
     from vnreport_ie.pipeline.runner import pipe
     from vnreport_ie.records.figures import doc_to_records
 
     for batch in _batches(paragraphs, BATCH_PARAGRAPHS):
         for paragraph, doc in zip(batch, pipe(nlp, (p.text for p in batch), project_footnotes=footnotes)):
-            rows.extend(record_row(r, paragraph) for r in doc_to_records(doc, paragraph.id, location))
+            rows.extend(record_row(r, paragraph) for r in doc_to_records(doc, paragraph.id, location, date))
     if problems:
         raise InputError("; ".join(problems))
     return rows

@@ -43,6 +43,8 @@ NON_NAME_WORDS = frozenset(
         # estimates and periods
         "ước tính", "ước", "tính", "ước thực hiện", "thực hiện", "dự kiến", "đến", "hết", "đến hết", "năm",
         "quý", "tháng", "kỳ", "lũy kế", "luỹ kế", "i", "ii", "iii", "iv", "đề ra",
+        # a period's position ("6 tháng đầu năm", "cuối năm 2024", "tính chung 9 tháng")
+        "đầu", "cuối", "giữa", "đầu năm", "cuối năm", "giữa năm", "cả năm", "tính chung",
         # shares, links and plan words
         "tỷ lệ", "tỉ lệ", "và", "kế hoạch", "chỉ tiêu", "dự toán", "trong đó", "riêng", "với", "so",
         "cùng kỳ", "thời điểm", "ngày", "hiện nay", "nay", "đến nay",
@@ -60,7 +62,7 @@ INSIDE_BARRIERS = frozenset(
     (
         ":", "ước", "ước tính", "ước thực hiện", "lũy kế", "luỹ kế", "dự kiến", "so", "với", "kế hoạch", "dự toán",
         "chỉ tiêu", "cùng kỳ", "quý", "tháng", "hết", "đến hết", "đến nay", "hiện nay", "trong đó", "riêng",
-        "chiếm", "vượt",
+        "chiếm", "vượt", "đầu năm", "cuối năm", "giữa năm", "cả năm", "tính chung",
     )
 )
 GLUED_BARRIERS = tuple(" " + w for w in ("kế hoạch", "dự toán", "chỉ tiêu", "lũy kế", "luỹ kế", "dự kiến"))

@@ -68,7 +68,10 @@ PERCENT = re.compile(
 )
 UNIT_WORD = r"(?:xã|phường|thị\s+trấn|Xã|Phường|Thị\s+trấn)"
 # A proper name: capitalised syllables, e.g. "Hợp Thành", "Yên Trạch", or a number "Phường 3"
-NAME = rf"(?:[{UPPER}]{LETTER}*(?:\s+[{UPPER}]{LETTER}*)*|\d+\b)"
+# (an apostrophe inside a syllable of a Central Highlands name: "Cư K’nia", "Đắk R’lấp")
+NAME_WORD = rf"[{UPPER}]{LETTER}*(?:[’'ʼ]{LETTER}+)?"
+NAME = rf"(?:{NAME_WORD}(?:\s+{NAME_WORD})*|\d+\b)"
+APOSTROPHES = str.maketrans("", "", "’'ʼ‘")
 # "xã Hợp Thành", "thị trấn Cao Lộc", but not "thị xã" (a district-level town) nor "hợp tác xã" (a cooperative)
 COMMUNE = re.compile(rf"(?<!thị\s)(?<!Thị\s)(?<!tác\s){UNIT_WORD}\s+(?P<name>{NAME})")
 # further names of a list: ", Xuất Lễ", " và Yên Trạch"
@@ -140,11 +143,60 @@ def find_communes(text: str) -> tuple[tuple[int, int], ...]:
             spans.append((more.start("name"), more.start("name") + len(name)))
             position = more.start("name") + len(name)
     spans.extend(commune_name_lists(text))
+    spans.extend(communes_by_context(text))
     return tuple(sorted(set(spans)))
 
 
+# a bracket after names that names their district: "Kim Nọi, Mồ Dề (Mù Cang Chải)", "Sơn Thủy (Văn Bàn, Lào Cai)"
+DISTRICT_BRACKET = re.compile(rf"\s*\((?:huyện\s+|Huyện\s+)?(?P<district>{NAME})(?:\s*[,-]\s*(?:tỉnh\s+)?{NAME})?\)")
+# a name as the subject of what only a commune is or does: "Bảo Hiệu là xã ...", "Tân Lập đạt 19/19 tiêu chí",
+# "Phong Đông về đích nông thôn mới"
+COMMUNE_PREDICATE = re.compile(
+    r"\s+(?:là\s+(?:một\s+)?(?:xã|phường|thị\s+trấn)\b"
+    r"|(?:đã\s+|được\s+|cũng\s+)?(?:đạt|về\s+đích|được\s+công\s+nhận|hoàn\s+thành)\s+(?:chuẩn\s+)?"
+    r"(?:\d+(?:/\d+)?\s+tiêu\s+chí|(?:xã\s+)?(?:nông\s+thôn\s+mới|NTM)))"
+)
+
+
+# "A thuộc D" / "A, B thuộc huyện D": names followed by their own district
+BELONGS_TO_DISTRICT = re.compile(rf"\s+thuộc\s+(?:huyện\s+|thị\s+xã\s+|thành\s+phố\s+)?(?P<district>{NAME})")
+
+
+def _is_province(name: str) -> bool:
+    from vnreport_ie.text.communes import shared_linker
+
+    return shared_linker().province_name(name) is not None
+
+
+def communes_by_context(text: str) -> list[tuple[int, int]]:
+    """(start, end) of known commune names written without a unit word where the text says they are communes:
+    names before a bracket naming their own district or before "thuộc" and it, and names as the subject of a commune's predicate
+    (not when the name is also a district's)."""
+    from vnreport_ie.text.communes import shared_linker
+
+    linker = shared_linker()
+    names = find_gazetteer_names(text)
+    result: list[tuple[int, int]] = []
+    for index, (start, end) in enumerate(names):
+        bracket = DISTRICT_BRACKET.match(text, end) or BELONGS_TO_DISTRICT.match(text, end)
+        if bracket is not None:
+            group = [(start, end)]  # the names of the list this bracket closes: "A, B và C (D)"
+            while index > 0 and NAME_LIST_SEPARATOR.fullmatch(text, names[index - 1][1], group[0][0]):
+                index -= 1
+                group.insert(0, names[index])
+            inside = linker.communes_of_district([text[a:b] for a, b in group], bracket.group("district"))
+            result.extend(span for span, known in zip(group, inside) if known)
+        elif COMMUNE_PREDICATE.match(text, end) and not linker.is_district_name(text[start:end]):
+            result.append((start, end))
+    return result
+
+
 # what may stand between two names of a list of communes: ", " / " và " / ": 44 nhà, "
-NAME_LIST_SEPARATOR = re.compile(r"\s*(?:,|;|và|:\s*\d[\d.,]*\s*[^\W\d_]*(?:\s+[^\W\d_]+)?\s*[,;])\s*")
+# (a count after each name: "xã Khao Mang 7 nhà, Kim Nọi 6 nhà, Mồ Dề 2 nhà")
+# (a count in brackets: "Hồ Bốn (27 nhà), Lao Chải (18 nhà)")
+NAME_LIST_SEPARATOR = re.compile(
+    r"\s*(?:,|;|và|:?\s*\(?\d[\d.,]*\s*[^\W\d_]*(?:\s+[^\W\d_]+)?\)?\s*(?:,|;|và))\s*"
+)
 # a list right after "huyện" / "khu vực" names districts ("khu vực Chi Lăng, Bình Gia, Bắc Sơn")
 DISTRICT_CONTEXT = re.compile(r"(?i)(?:huyện|khu\s+vực|tỉnh|thành\s+phố|quận)\s*$")
 MIN_NAME_LIST = 3  # names of a list without unit word: "(*Chiêu Vũ, Tân Tri, Vạn Thủy, ...)"
@@ -160,7 +212,10 @@ def commune_name_lists(text: str) -> list[tuple[int, int]]:
             run.append(span)
             continue
         if len(run) >= MIN_NAME_LIST and not DISTRICT_CONTEXT.search(text, 0, run[0][0]):
-            result.extend(run)
+            result.extend(
+                span for span in run
+                if not _is_province(text[span[0] : span[1]]) and is_commune_context(text, span[0], text[span[0] : span[1]])
+            )
         run = [span] if span is not None else []
     return result
 
@@ -170,7 +225,7 @@ def _commune_name(candidate: str, names: frozenset[str], after_unit_word: bool) 
     words = candidate.split()
     for length in range(min(len(words), 4), 0, -1):
         prefix = " ".join(words[:length])
-        if prefix.lower() in names:
+        if gazetteer_key(prefix) in names:
             return candidate[: _offset_after_words(candidate, length)]
     if after_unit_word and 2 <= len(words) <= 3 and not candidate.isupper():
         return candidate
@@ -182,12 +237,12 @@ def find_gazetteer_names(text: str) -> tuple[tuple[int, int], ...]:
     """(start, end) of capitalised names that are commune names in underthesea's mapping data."""
     names = commune_gazetteer()
     spans = []
-    for match in re.finditer(rf"[{UPPER}]{LETTER}*(?:\s+[{UPPER}]{LETTER}*)*", text):
+    for match in re.finditer(rf"{NAME_WORD}(?:\s+{NAME_WORD})*", text):
         words = match.group().split()
         # the longest run of words (from the left) that is a commune name
         for length in range(min(len(words), 4), 0, -1):
             candidate = " ".join(words[:length])
-            if candidate.lower() in names:
+            if gazetteer_key(candidate) in names:
                 spans.append((match.start(), match.start() + _offset_after_words(match.group(), length)))
                 break
     return tuple(spans)
@@ -203,6 +258,11 @@ def _offset_after_words(text: str, count: int) -> int:
     return position
 
 
+def gazetteer_key(name: str) -> str:
+    """How a name is looked up in the gazetteer: NFC, lower case, no apostrophes ("Cư K’nia" = "Cư Knia")."""
+    return unicodedata.normalize("NFC", name).lower().translate(APOSTROPHES)
+
+
 @lru_cache(maxsize=1)
 def commune_gazetteer() -> frozenset[str]:
     """Lower-cased names of every commune-level unit (pre-2025) in underthesea's mapping data."""
@@ -214,7 +274,7 @@ def commune_gazetteer() -> frozenset[str]:
     names = set()
     for row in data["ward_mapping"]:
         name = re.sub(r"^(?:Xã|Phường|Thị trấn)\s+", "", row["old_ward"])
-        names.add(unicodedata.normalize("NFC", name).lower())
+        names.add(gazetteer_key(name))
     return frozenset(names)
 
 
@@ -336,6 +396,25 @@ def _without_overlaps(
     return sorted(kept)
 
 
+# a name listed after a district-level unit word is a district, not a commune: "những huyện như Tứ Kỳ, Kim
+# Thành, ...", "huyện Thanh Miện", "thị xã An Nhơn"
+DISTRICT_LIST_BEFORE = re.compile(
+    rf"(?:huyện|Huyện|quận|Quận|thị\s+xã|Thị\s+xã|thành\s+phố|Thành\s+phố|tỉnh|Tỉnh|thuộc)(?:\s+như)?"
+    rf"\s+(?:{NAME}\s*(?:,|và)\s*)*$"
+)
+UNIT_WORD_BEFORE = re.compile(rf"{UNIT_WORD}\s*$")
+CONTEXT_CHARS = 160  # how far back the unit word of a list is looked for
+
+
+def is_commune_context(text: str, start: int, name: str) -> bool:
+    """Whether a commune entity at ``start`` may stand there: not in a list of districts, and a bare number
+    only right after its unit word ("Phường 3", not "16/24 ngành")."""
+    before = text[max(0, start - CONTEXT_CHARS) : start]
+    if name.strip().isdigit() and not UNIT_WORD_BEFORE.search(before):
+        return False
+    return DISTRICT_LIST_BEFORE.search(before) is None
+
+
 @Language.factory("vnreport_pattern_merge", requires=["doc.ents"], assigns=["doc.ents"])
 def make_pattern_merge(nlp: Language, name: str) -> "PatternMerge":
     """Rule component after the NER: figure shapes and commune names the NER cut differently or missed."""
@@ -373,5 +452,9 @@ class PatternMerge:
                 owner[ent.start : ent.end] = [None] * (ent.end - ent.start)
             owner[span.start : span.end] = [span] * (span.end - span.start)
         ents = [e for i, e in enumerate(owner) if e is not None and (i == 0 or owner[i - 1] is not e)]
-        doc.ents = [e for e in ents if e.label_ not in FIGURE_LABELS or any(c.isdigit() for c in e.text)]
+        doc.ents = [
+            e for e in ents
+            if (e.label_ not in FIGURE_LABELS or any(c.isdigit() for c in e.text))
+            and (e.label_ != "COMMUNE" or is_commune_context(text, e.start_char, e.text))
+        ]
         return doc

@@ -23,6 +23,13 @@ NAME = "vnreport_targets"
 # words between a figure and its target, skipped to reach the anchor (longest first)
 COMPARISON_WORDS = (("so", "với"), ("so",), ("với",), ("trên",), ("so", "cùng"))
 TARGET_STOPS = {",", ";", "(", ")", ":", ".", "!", "?"}
+# a comparison written before its figures: "so với [cùng kỳ năm trước] tăng 0,11%", "cao hơn [cùng kỳ] 2,5%",
+# "So với [cùng kỳ năm trước], đàn trâu giảm 0,6%; đàn bò tăng 0,4%" (statistics bulletins write them so)
+LEAD_COMPARISONS = (
+    ("so", "với"), ("so",), ("cao", "hơn"), ("thấp", "hơn"), ("nhiều", "hơn"), ("ít", "hơn"), ("lớn", "hơn"),
+    ("nhỏ", "hơn"), ("tăng", "so", "với"), ("giảm", "so", "với"),
+)
+LEAD_REACH = 25  # tokens after the comparison within which a figure must come (the same sentence)
 
 
 class TargetFinder(AnchoredSpanFinder):
@@ -48,6 +55,31 @@ class TargetFinder(AnchoredSpanFinder):
                     break
             if position < len(words) and view["texts"][position][:1].isalnum() and not view["figure"][position]:
                 result.setdefault(position, set()).add(kind)
+        for position, kind in self.lead_anchors(view):
+            result.setdefault(position, set()).add(kind)
+        return result
+
+    def lead_anchors(self, view: dict) -> list[tuple[int, str]]:
+        """(token, kind) after each comparison that a figure of the same sentence follows ("so với [cùng kỳ]
+        tăng 2,4%"): the target written before its figures."""
+        words, figure, stop = view["words"], view["figure"], view["stop"]
+        result = []
+        for i in range(len(words)):
+            for phrase in LEAD_COMPARISONS:
+                size = len(phrase)
+                if tuple(words[i : i + size]) == phrase or (size > 1 and words[i] == " ".join(phrase)):
+                    position = i + (size if tuple(words[i : i + size]) == phrase else 1)
+                    break
+            else:
+                continue
+            if position >= len(words) or figure[position] or not view["texts"][position][:1].isalnum():
+                continue
+            for j in range(position, min(position + LEAD_REACH, len(words))):
+                if figure[j]:
+                    result.append((position, "lead:" + " ".join(phrase)))
+                    break
+                if stop[j]:
+                    break
         return result
 
     def end_candidates(self, view: dict, start: int, anchors=()) -> list[int]:

@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from spacy.tokens import Doc, Span
 
+from vnreport_ie.records.fields import figure_fields, sentence_start
+from vnreport_ie.records.periods import ReportDate
 from vnreport_ie.text.communes import CommuneLink, ReportLocation, link_commune
 from vnreport_ie.pipeline.patterns import CURRENCY, NUMBER, SCALE
 from vnreport_ie.schema import FIGURE_LABELS
@@ -30,6 +33,12 @@ class FigureRecord:
     unit ``commune`` names (province, district, pre-2025 commune and the unit
     it merged into on 1 July 2025), resolved with the report's own district
     when known; its ``status`` says when the name is ambiguous or unknown.
+
+    ``period_start`` .. ``period_end`` is the period the figure covers, read from ``period_text``
+    (None where nothing says); ``estimate`` is True for "ước", "dự kiến", ...; ``kind`` is one of
+    ``records.kinds.KINDS`` (level, plan, attainment, index, increase, decrease, share);
+    ``indicator_id`` / ``indicator_name`` name the canonical indicator of ``indicator`` (None when
+    it is not in the curated list).
     """
 
     text: str
@@ -50,10 +59,19 @@ class FigureRecord:
     warnings: tuple[str, ...] = field(default=())
     value_error: str | None = None
     commune_link: CommuneLink | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    period_text: str | None = None
+    estimate: bool = False
+    kind: str = "level"
+    indicator_id: str | None = None
+    indicator_name: str | None = None
 
     def to_dict(self) -> dict:
-        """A flat dict: lists for the tuples, the commune link as commune_* columns."""
+        """A flat dict: lists for the tuples, ISO dates, the commune link as commune_* columns."""
         row = asdict(self)
+        for name in ("period_start", "period_end"):
+            row[name] = row[name].isoformat() if row[name] is not None else None
         row["communes"] = list(self.communes)
         row["projects"] = list(self.projects)
         row["warnings"] = list(self.warnings)
@@ -149,9 +167,13 @@ def link_doc_communes(doc: Doc, location: ReportLocation | None = None) -> list[
 
 
 def doc_to_records(
-    doc: Doc, paragraph_id: str | None = None, location: ReportLocation | None = None
+    doc: Doc,
+    paragraph_id: str | None = None,
+    location: ReportLocation | None = None,
+    report_date: ReportDate | None = None,
 ) -> list[FigureRecord]:
-    """The figure records of a processed Doc, in text order (``location``: the report's district)."""
+    """The figure records of a processed Doc, in text order (``location``: the report's district;
+    ``report_date``: the report's date, for the year of a period written without one)."""
     text = doc_text(doc)
     links: dict[tuple[int, int], dict[str, list[tuple[int, int]]]] = {}
     for relation in get_relations(doc):
@@ -182,6 +204,13 @@ def doc_to_records(
         except ValueError as exc:
             error = str(exc)
         communes, projects = texts("location"), texts("project")
+        indicator = next(iter(texts("indicator")), None)
+        sentence = sentence_around(text, ent.start_char, ent.end_char, ends)
+        fields = figure_fields(
+            text, ent.start_char, ent.end_char, ent.label_, indicator, report_date,
+            sentence_start(ends, ent.start_char), sentence,
+        )
+        period, canonical = fields.period, fields.indicator
         commune_link = None
         if communes:
             commune_link = link_commune(
@@ -198,17 +227,25 @@ def doc_to_records(
                 value=value,
                 value_high=high,
                 unit=unit,
-                indicator=next(iter(texts("indicator")), None),
+                indicator=indicator,
                 target=next(iter(texts("target")), None),
                 commune=next(iter(communes), None),
                 project=next(iter(projects), None),
                 communes=communes,
                 projects=projects,
                 paragraph_id=paragraph_id,
-                sentence=sentence_around(text, ent.start_char, ent.end_char, ends),
+                sentence=sentence,
                 warnings=warnings,
                 value_error=error,
                 commune_link=commune_link,
+                period_start=period.start if period else None,
+                period_end=period.end if period else None,
+                period_text=period.text if period else None,
+                estimate=fields.estimate,
+                kind=fields.kind,
+                indicator_id=canonical.id if canonical else None,
+                indicator_name=canonical.name if canonical else None,
             )
         )
     return records
+

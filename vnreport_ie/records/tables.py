@@ -35,7 +35,15 @@ COLUMNS = (
     "sentence",
     "warnings",
     "value_error",
+    "period_start",
+    "period_end",
+    "period_text",
+    "estimate",
+    "kind",
+    "indicator_id",
+    "indicator_name",
 )
+DATE_COLUMNS = ("period_start", "period_end")
 
 
 def _report_of(record: FigureRecord) -> str | None:
@@ -56,7 +64,12 @@ def to_dataframe(records: Iterable[FigureRecord]):
     """A DataFrame with one row per figure record and its provenance columns (see COLUMNS)."""
     import pandas as pd
 
+    from datetime import date
+
     rows = [table_row(record) for record in records]
+    for row in rows:  # the periods as datetime.date (ISO text in the flat dict)
+        for column in DATE_COLUMNS:
+            row[column] = date.fromisoformat(row[column]) if row[column] else None
     # object columns: money values stay exact Python ints beside percentage floats, None stays None
     return pd.DataFrame({c: pd.Series([row[c] for row in rows], dtype=object) for c in COLUMNS}, columns=list(COLUMNS))
 
@@ -79,7 +92,8 @@ def write_parquet(records: Iterable[FigureRecord], path: str | Path) -> Path:
     frame = to_dataframe(records)
     table = pa.table(
         {
-            **{c: frame[c].tolist() for c in COLUMNS if c not in ("value", "value_high")},
+            **{c: frame[c].tolist() for c in COLUMNS if c not in ("value", "value_high", *DATE_COLUMNS)},
+            **{c: pa.array(frame[c].tolist(), pa.date32()) for c in DATE_COLUMNS},
             "value": pa.array([None if v is None else float(v) for v in frame["value"]], pa.float64()),
             "value_high": pa.array([None if v is None else float(v) for v in frame["value_high"]], pa.float64()),
         }

@@ -179,10 +179,14 @@ class _Scope:
         return True
 
 
+NO_APOSTROPHES = str.maketrans("", "", "’'ʼ‘")
+
+
 @lru_cache(maxsize=65536)
 def tone_key(text: str) -> str:
-    """A comparison key: lower case, NFC, tone mark moved to the end of each syllable ("Hoà" = "Hòa")."""
-    text = normalize_characters_in_text(text).lower()
+    """A comparison key: lower case, NFC, tone mark moved to the end of each syllable ("Hoà" = "Hòa"), no
+    apostrophe inside a syllable ("Cư K’nia" = "Cư Knia", as the mapping writes it)."""
+    text = normalize_characters_in_text(text).lower().translate(NO_APOSTROPHES)
     syllables = []
     for word in NAME_WORD.findall(text):
         decomposed = unicodedata.normalize("NFD", word)
@@ -312,6 +316,20 @@ class CommuneLinker:
             province_keys = {tone_key(split_unit(p, PROVINCE_UNIT_WORDS)[1]) for p in provinces}
             hits = [d for d in hits if d.province_key in province_keys] or hits
         return hits
+
+    def is_district_name(self, name: str) -> bool:
+        """Whether ``name`` (without its unit word) names a district-level unit anywhere."""
+        self._ensure_loaded()
+        return tone_key(split_unit(name, DISTRICT_UNIT_WORDS)[1]) in self._districts
+
+    def communes_of_district(self, names: Iterable[str], district: str) -> list[bool]:
+        """For each name, whether a commune of that name lies in a district called ``district``."""
+        self._ensure_loaded()
+        district_key = tone_key(split_unit(district, DISTRICT_UNIT_WORDS)[1])
+        return [
+            any(u.district_key == district_key for u in self._by_key.get(tone_key(split_unit(n, COMMUNE_UNIT_WORDS)[1]), ()))
+            for n in names
+        ]
 
     def province_name(self, name: str) -> str | None:
         """The official province a name denotes ("tỉnh Lạng Sơn" -> "Tỉnh Lạng Sơn"), or None."""

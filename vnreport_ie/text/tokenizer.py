@@ -59,8 +59,16 @@ EDGE_PUNCTUATION = re.compile(r"^(?P<lead>[*\"“”'(\[]*)(?P<core>.*?)(?P<trai
 # Words the CRF glues across the verb that introduces a figure ("hạt ước", "Ước tổng", "thu ước"):
 # a word holding one of these syllables is split into syllables, unless it is a known compound.
 # "bằng" introduces a comparison ("... 113 tỷ đồng bằng 28,1%"), where the CRF reads "đồng bằng" (delta).
-FIGURE_VERB_SYLLABLES = {"ước", "đạt", "bằng"}
-FIGURE_VERB_COMPOUNDS = {"ước tính", "ước đạt", "đạt được", "ước thực hiện", "cân bằng", "công bằng"}
+# "tăng" / "giảm" / "chiếm" / "so" introduce a comparison ("cùng kỳ giảm", "IIP giảm", "so CK"), where the CRF
+# glues them to the reference or the indicator before them.
+FIGURE_VERB_SYLLABLES = {"ước", "đạt", "bằng", "tăng", "giảm", "chiếm", "so"}
+FIGURE_VERB_COMPOUNDS = {
+    "ước tính", "ước đạt", "đạt được", "ước thực hiện", "cân bằng", "công bằng", "bình đẳng",
+    "tăng trưởng", "tăng cường", "gia tăng", "giảm nghèo", "suy giảm", "cắt giảm", "giảm thiểu", "so sánh",
+    "chiếm dụng", "lấn chiếm", "bằng khen",
+}
+# a unit word right after a figure ends it: the CRF reads "[1.570 tỷ đồng] vốn" as "đồng vốn" (a word)
+FIGURE_UNIT_WORDS = {"đồng", "đ", "tỷ", "tỉ", "triệu", "nghìn", "ngàn", "usd", "vnđ", "trđ", "%"}
 # a hyphen glued between two words ("Kỳ Cùng-Giai đoạn") is cut; it is rarely part of a name here
 GLUED_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
 # underthesea's CRF tags the sequence at once; very long inputs are tagged in windows
@@ -115,9 +123,15 @@ class UndertheseaTokenizer:
         """Character offsets (start, end) of the words of ``text``, in order."""
         syllables = self.syllables(text)
         offsets: list[tuple[int, int]] = []
+        after_figure = False
         for window in _crf_windows(syllables):
             for word in self._segment(window):
+                if after_figure and len(word) > 1 and text[word[0].start : word[0].end].lower() in FIGURE_UNIT_WORDS:
+                    offsets.append((word[0].start, word[0].end))  # "tỷ [đồng] vốn": the unit is its own token
+                    word = word[1:]
                 offsets.extend(_split_word(word, text))
+                last = text[word[-1].start : word[-1].end].lower()
+                after_figure = word[-1].splits_words and last[:1].isdigit() or last in FIGURE_UNIT_WORDS
         return offsets
 
     def syllables(self, text: str) -> list[Syllable]:

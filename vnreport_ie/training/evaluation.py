@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -66,10 +67,137 @@ def evaluate(
 
 @dataclass
 class CrossValidation:
-    """Leave-one-report-out results: per held-out report and pooled over all of them."""
+    """Held-out results: per fold (a report, a group of sources, a genre) and pooled over the folds."""
 
     folds: dict[str, dict[str, Scores]] = field(default_factory=dict)
     pooled: dict[str, Scores] = field(default_factory=dict)
+    # fold name -> the documents it tested on and the documents its model was trained on
+    test_docs: dict[str, list[str]] = field(default_factory=dict)
+    train_docs: dict[str, list[str]] = field(default_factory=dict)
+
+
+# Where a document comes from: meta.source of its examples ("lang-son" for the five reports,
+# "corpus-extra", "restated"); its genre: meta.genre ("report", "statistics", "portal", "newspaper").
+DEFAULT_SOURCE = "lang-son"
+DEFAULT_GENRE = "report"
+REPORT_GENRES = ("report",)
+
+
+def document_meta(examples: Sequence[AnnotatedExample], key: str, default: str) -> dict[str, str]:
+    """Document id -> the value of ``meta[key]`` its examples carry (``default`` when none does)."""
+    result: dict[str, str] = {}
+    for example in examples:
+        value = example.meta.get(key)
+        if value is not None or example.doc_id not in result:
+            result[example.doc_id] = str(value) if value is not None else default
+    return result
+
+
+def report_folds(examples: Sequence[AnnotatedExample], source: str = DEFAULT_SOURCE) -> dict[str, dict[str, set[str]]]:
+    """Leave-one-report-out over the documents of ``source`` (the five reports): each is tested by a model
+    trained on every other document given (the other reports, and any other text in the folder)."""
+    sources = document_meta(examples, "source", DEFAULT_SOURCE)
+    everything = set(sources)
+    return {
+        doc: {"test": {doc}, "train": everything - {doc}} for doc in sorted(d for d, s in sources.items() if s == source)
+    }
+
+
+def source_folds(examples: Sequence[AnnotatedExample], k: int = 5, keep_in_training: str = DEFAULT_SOURCE):
+    """``k`` folds of the documents from outside ``keep_in_training``, one source page per document, so a page
+    is never in both the training and the test side; the ``keep_in_training`` documents are always trained on.
+    A document's fold is a hash of its id modulo ``k``: it stays in its fold when documents are added."""
+    import hashlib
+
+    sources = document_meta(examples, "source", DEFAULT_SOURCE)
+    everything = set(sources)
+    folds = {}
+    for index in range(k):
+        test = {
+            d for d, s in sources.items()
+            if s != keep_in_training and int(hashlib.sha256(d.encode()).hexdigest(), 16) % k == index
+        }
+        if test:
+            folds[f"sources-{index + 1}-of-{k}"] = {"test": test, "train": everything - test}
+    return folds
+
+
+def genre_folds(examples: Sequence[AnnotatedExample], train_genres: Sequence[str] = REPORT_GENRES):
+    """Cross-genre: train on the documents of ``train_genres`` (reports), test on each other genre."""
+    genres = document_meta(examples, "genre", DEFAULT_GENRE)
+    train = {d for d, g in genres.items() if g in train_genres}
+    return {
+        f"genre-{genre}": {"test": {d for d, g in genres.items() if g == genre}, "train": train}
+        for genre in sorted(set(genres.values()) - set(train_genres))
+    }
+
+
+SPLITS = {"report": report_folds, "source": source_folds, "genre": genre_folds}
+
+
+def cross_validate(
+    annotations: str | Path,
+    split: str = "report",
+    *,
+    seed: int = 0,
+    max_steps: int | None = None,
+    baselines: Sequence[str] = (PATTERNS, UNDERTHESEA),
+    folds: Sequence[str] = (),
+    ner_cache: str | Path | None = None,
+    stdout: IO = sys.stdout,
+) -> CrossValidation:
+    """Train a model per fold of ``split`` (report, source or genre) on its training documents, score it on its
+    held-out documents beside the baselines, and pool the counts over the folds (``folds``: only those).
+
+    ``ner_cache``: a folder keeping each fold's model (``NER_CACHE/SPLIT/FOLD``); a fold whose kept model was
+    trained on the same documents reuses its NER and refits only the components after it (see
+    :func:`~vnreport_ie.training.train.train`'s ``ner_from``)."""
+    from vnreport_ie.training.train import train
+
+    if split not in SPLITS:
+        raise ValueError(f"unknown split {split!r} (known: {', '.join(SPLITS)})")
+    examples = load_examples(annotations)
+    plan = SPLITS[split](examples)
+    unknown = set(folds) - set(plan)
+    if unknown:
+        raise ValueError(f"no fold named {', '.join(sorted(unknown))} in the {split} split (folds: {', '.join(plan)})")
+    if not plan:
+        raise ValueError(f"the {split} split has no fold on these annotations (no document to hold out)")
+    result = CrossValidation()
+    all_docs = {e.doc_id for e in examples}
+    for name, sides in plan.items():
+        if folds and name not in folds:
+            continue
+        held_out = [e for e in examples if e.doc_id in sides["test"]]
+        trained = sorted(sides["train"] - sides["test"])
+        stdout.write(
+            f"fold {name}: training on {len(trained)} documents, testing on {len(sides['test'])} "
+            f"({len(held_out)} examples)\n"
+        )
+        stdout.flush()
+        kept = Path(ner_cache) / split / name if ner_cache is not None else None
+        reuse = kept is not None and _trained_on(kept) == trained
+        nlp, _ = train(
+            annotations, None if reuse else kept, exclude_docs=sorted(all_docs - set(trained)), seed=seed,
+            max_steps=max_steps, ner_from=kept if reuse else None, stdout=io.StringIO(),
+        )
+        fold = evaluate(nlp, held_out, baselines)
+        result.folds[name] = fold
+        result.test_docs[name] = sorted(sides["test"])
+        result.train_docs[name] = trained
+        for system, scores in fold.items():
+            result.pooled.setdefault(system, Scores()).add(scores)
+        stdout.write(format_summary(fold) + "\n")
+        stdout.flush()
+    return result
+
+
+def _trained_on(model_dir: Path) -> list[str] | None:
+    """The documents a saved model was trained on (None when there is no model there)."""
+    meta = model_dir / "meta.json"
+    if not meta.exists():
+        return None
+    return sorted(json.loads(meta.read_text(encoding="utf-8")).get("vnreport_training", {}).get("reports", []))
 
 
 def leave_one_report_out(
@@ -81,24 +209,10 @@ def leave_one_report_out(
     reports: Sequence[str] = (),
     stdout: IO = sys.stdout,
 ) -> CrossValidation:
-    """Train on all reports but one, test on that one, for each report; pool the counts."""
-    from vnreport_ie.training.train import train
-
-    examples = load_examples(annotations)
-    docs = sorted({e.doc_id for e in examples})
-    result = CrossValidation()
-    for doc in reports or docs:
-        held_out = [e for e in examples if e.doc_id == doc]
-        stdout.write(f"fold {doc}: training on {len(examples) - len(held_out)} examples, testing on {len(held_out)}\n")
-        stdout.flush()
-        nlp, _ = train(annotations, None, exclude_docs=[doc], seed=seed, max_steps=max_steps, stdout=io.StringIO())
-        fold = evaluate(nlp, held_out, baselines)
-        result.folds[doc] = fold
-        for system, scores in fold.items():
-            result.pooled.setdefault(system, Scores()).add(scores)
-        stdout.write(format_summary(fold) + "\n")
-        stdout.flush()
-    return result
+    """Train on every document but one report, test on that report, for each of the five reports."""
+    return cross_validate(
+        annotations, "report", seed=seed, max_steps=max_steps, baselines=baselines, folds=reports, stdout=stdout
+    )
 
 
 def format_summary(results: dict[str, Scores]) -> str:
