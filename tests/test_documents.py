@@ -349,3 +349,21 @@ def test_a_missing_extra_is_one_error_saying_what_to_install(tmp_path, monkeypat
     monkeypatch.setitem(sys.modules, module, None)  # as if it were not installed
     with pytest.raises(InputError, match=re.escape(f"{path}: reading this file needs") + ".*" + re.escape(f"pip install 'vnreport-ie[{extra}]'")):
         read_report(path)
+
+
+@pytest.mark.parametrize("kind", ["docx", "pdf"])
+def test_panel_of_a_document_has_the_rows_of_the_txt(tmp_path, small_model_dir, sample_documents, kind):
+    import csv
+
+    from vnreport_ie.cli import app
+
+    def rows(report: Path) -> list[tuple]:
+        out = tmp_path / f"panel-{report.suffix[1:]}.csv"
+        result = runner.invoke(app, ["panel", str(report), "-o", str(out), "-m", str(small_model_dir)])
+        assert result.exit_code == 0, result.output
+        with out.open(encoding="utf-8", newline="") as handle:
+            keep = ("report", "indicator_id", "period_start", "period_end", "kind", "value", "unit", "estimate", "text")
+            return [tuple(row[c] for c in keep) for row in csv.DictReader(handle)]
+
+    expected = rows(SAMPLE)
+    assert expected and rows(sample_documents[kind]) == expected
