@@ -224,3 +224,32 @@ def test_a_comparison_written_before_its_figures_anchors_a_target(text, anchored
     finder = nlp.get_pipe("vnreport_targets")
     doc = nlp(text)
     assert [doc[i].text for i, _ in finder.lead_anchors(finder._view(doc))] == anchored
+
+
+@pytest.mark.parametrize(
+    "text, ends",
+    [
+        ("đạt 95% kế hoạch (KH) năm", ["kế hoạch", "kế hoạch (KH)"]),  # the guide's "[kế hoạch (KH)]"
+        ("so với năm 2020 thì tổng sản phẩm tăng 5%", ["năm", "năm 2020"]),  # the sentence goes on at "thì"
+    ],
+)
+def test_a_target_ends_where_the_sentence_goes_on_and_keeps_its_abbreviation(text, ends):
+    import vnreport_ie
+
+    nlp = vnreport_ie.load()
+    finder = nlp.get_pipe("vnreport_targets")
+    doc = nlp.make_doc(text)
+    for name, component in nlp.pipeline:
+        if name == "vnreport_targets":
+            break
+        doc = component(doc)
+    view = finder._view(doc)
+    anchors = finder.anchors(doc, view)
+    start = min(anchors)
+    assert [doc[start:end].text for end in finder.end_candidates(view, start, anchors)] == ends
+
+
+def test_an_indicator_never_ends_on_a_demonstrative_nor_crosses_where_the_sentence_goes_on():
+    from vnreport_ie.pipeline.indicator import CANNOT_END, INSIDE_BARRIERS
+
+    assert {"này", "đó"} <= CANNOT_END and {"thì", "vẫn"} <= INSIDE_BARRIERS

@@ -63,6 +63,8 @@ INSIDE_BARRIERS = frozenset(
         ":", "ước", "ước tính", "ước thực hiện", "lũy kế", "luỹ kế", "dự kiến", "so", "với", "kế hoạch", "dự toán",
         "chỉ tiêu", "cùng kỳ", "quý", "tháng", "hết", "đến hết", "đến nay", "hiện nay", "trong đó", "riêng",
         "chiếm", "vượt", "đầu năm", "cuối năm", "giữa năm", "cả năm", "tính chung",
+        # where a sentence goes on after its subject ("kinh tế - xã hội [vẫn] ...", "dù ...", "... thì")
+        "thì", "vẫn", "dù", "mặc dù", "nhưng",
     )
 )
 GLUED_BARRIERS = tuple(" " + w for w in ("kế hoạch", "dự toán", "chỉ tiêu", "lũy kế", "luỹ kế", "dự kiến"))
@@ -78,6 +80,8 @@ CANNOT_START = frozenset(
 # ... nor does an indicator end with one, except the few that close names ("[Số tiền thu được]", "[Trẻ nhà trẻ đạt]")
 # (nor with a negation, which always comes before its verb: "[mức Chưa đạt]")
 CANNOT_END = (NON_NAME_WORDS - {"đạt", "số", "được", "trên", "bằng"}) | {"chưa", "không"}
+# ... nor with a demonstrative: "tỷ lệ này", "khu vực này" refer back to a name given before, which is the indicator
+CANNOT_END |= {"này", "đó", "trên đây"}
 
 
 def _prefix_counts(flags: Iterable[bool]) -> list[int]:
