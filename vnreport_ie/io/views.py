@@ -54,8 +54,11 @@ MARK_TEMPLATE = (
     'vertical-align: middle; margin-left: 0.5rem">{label}{kb_link}</span></mark>'
 )
 
-# e.g. "10-20", "12", "10-" (1-based, inclusive)
-PARAGRAPH_RANGE_HELP = "N, N-M or N- (1-based positions in the report, inclusive, e.g. 10-20)"
+# e.g. "10-20", "12", "10-" (inclusive): paragraph numbers as in the tables' paragraph_id ("report:49"), i.e.
+# the line of a .txt report (blank lines count) and of a .jsonl file
+PARAGRAPH_RANGE_HELP = (
+    "N, N-M or N- (paragraph numbers as in the tables' paragraph_id, i.e. line numbers; inclusive, e.g. 10-20)"
+)
 
 STYLE = """
 .vnr-view { font-family: -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif; color: #222;
@@ -317,11 +320,19 @@ def parse_paragraph_range(spec: str) -> tuple[int, int | None]:
     return first, last
 
 
+def paragraph_number(paragraph, position: int) -> int:
+    """The number of a paragraph as its ``paragraph_id`` shows it: its line (meta "paragraph" or "REPORT:N")."""
+    number = paragraph.meta.get("paragraph")
+    if isinstance(number, int) and not isinstance(number, bool):
+        return number
+    doc_id, _, suffix = str(paragraph.id).rpartition(":")
+    return int(suffix) if doc_id and suffix.isdigit() else position
+
+
 def _in_range(paragraphs: Iterable, first: int, last: int | None) -> Iterator:
     for position, paragraph in enumerate(paragraphs, start=1):
-        if last is not None and position > last:
-            return
-        if position >= first:
+        number = paragraph_number(paragraph, position)
+        if first <= number and (last is None or number <= last):
             yield paragraph
 
 
