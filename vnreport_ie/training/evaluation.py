@@ -153,3 +153,13 @@ def format_table(results: dict[str, Scores]) -> str:
         + " |"
     )
     return "\n".join(rows)
+
+
+def headline_scores(scores: Scores) -> dict[str, float]:
+    """The scores a model is held to, by name: F1 per label, strict F1 per relation type, record accuracy."""
+    named = {f"{label} F1": scores.entities[label].f1 for label in ENTITY_LABELS}
+    named["entities micro F1"] = scores.entities_micro.f1
+    named.update({f"{kind} relation strict F1": scores.relations_strict[kind].f1 for kind in RELATION_TYPES})
+    named.update({f"{kind} relation relaxed F1": scores.relations_relaxed[kind].f1 for kind in ("indicator", "target")})
+    named["figure records correct"] = scores.record_accuracy
+    return named
