@@ -252,6 +252,7 @@ def evaluate(
     else:
         nlp = _load_model(model)
         scores, folds = evaluation.evaluate(nlp, examples, systems), {}
+        typer.echo(evaluation.in_sample_note(nlp, examples))
     typer.echo(evaluation.format_table(scores))
     if errors:
         for mistake in scores[evaluation.MODEL].mistakes:
