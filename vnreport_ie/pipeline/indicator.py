@@ -108,13 +108,13 @@ class _DocArrays:
         self.words = [text.lower() for text in texts]
         # a token the segmenter glued to a barrier word ("Tổng kế hoạch") is a barrier too
         self.barrier = [w in INSIDE_BARRIERS or w.endswith(GLUED_BARRIERS) for w in self.words]
-        text = doc_text(doc)
+        full_text = doc_text(doc)
         starts = [idx for idx, _ in tokens]
-        for match in SPLIT_BARRIERS.finditer(text):
+        for match in SPLIT_BARRIERS.finditer(full_text):
             for i in range(max(0, bisect_right(starts, match.start()) - 1), bisect_left(starts, match.end())):
                 self.barrier[i] = True
         blocked = list(blocked)
-        for match in MARKUP.finditer(text):
+        for match in MARKUP.finditer(full_text):
             for i in range(max(0, bisect_right(starts, match.start()) - 1), bisect_left(starts, match.end())):
                 blocked[i] = True
         # opening[i]: for a ")" that closes a bracket opened within a few tokens, where it opened
@@ -158,7 +158,7 @@ class _DocArrays:
             self.clause_first.append(first)
             if text in CLAUSE_BOUNDARIES or "\n" in text:
                 first = i + 1
-        self.text = text
+        self.text = full_text
         self._char_positions: dict[str, list[int]] = {}
 
     def word(self, i: int) -> str:
