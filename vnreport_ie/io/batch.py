@@ -264,7 +264,7 @@ def extract_files(
                         summary.problems.append(str(error))
                         bar.update(1)
                         continue
-                    if summary.paragraphs == counts[0]:
+                    if summary.paragraphs == counts[0] and not line_problems:
                         summary.empty_files.append(str(path))
                     out.flush()
                     os.fsync(out.fileno())

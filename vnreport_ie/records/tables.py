@@ -51,7 +51,6 @@ def table_row(record: FigureRecord, report: str | None = None) -> dict:
 # nullable numeric dtypes: values are Float64 (money and percentages share the column; every amount below
 # 2**53 VND, about 9·10^15, is exact), offsets Int64; the records and the CSV keep money as exact integers
 NUMERIC_DTYPES = {"value": "Float64", "value_high": "Float64", "start": "Int64", "end": "Int64"}
-LIST_COLUMNS = ("communes", "projects", "warnings")
 
 
 def to_dataframe(records: Iterable[FigureRecord]):
