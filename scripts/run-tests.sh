@@ -29,8 +29,8 @@ python3 -m pip install -q -e '.[test]'
 if [ -z "${VNREPORT_LABEL_STUDIO:-}" ] && [ ! -x "$LABEL_STUDIO_VENV/bin/label-studio" ]; then
   echo "run-tests: installing label-studio==$LABEL_STUDIO_VERSION into $LABEL_STUDIO_VENV (a few minutes, once)"
   rm -rf "$LABEL_STUDIO_VENV"
-  python3 -m venv "$LABEL_STUDIO_VENV"
-  "$LABEL_STUDIO_VENV/bin/python" -m pip install -q "label-studio==$LABEL_STUDIO_VERSION" \
+  (python3 -m venv "$LABEL_STUDIO_VENV" \
+    && "$LABEL_STUDIO_VENV/bin/python" -m pip install -q "label-studio==$LABEL_STUDIO_VERSION") \
     || echo "run-tests: label-studio could not be installed; its round-trip test will skip (and fail in CI)"
 fi
 
