@@ -77,11 +77,9 @@ CANNOT_START = frozenset(
 # ... nor does an indicator end with one, except the few that close names ("[Số tiền thu được]", "[Trẻ nhà trẻ đạt]")
 # (nor with a negation, which always comes before its verb: "[mức Chưa đạt]"), nor with a word that needs what
 # follows it: a bound ("từ đủ 5 tuổi đến [dưới] 12 tuổi") or the "còn" of a verb ("giảm [còn] 4,5%")
-CANNOT_END = (NON_NAME_WORDS - {"đạt", "số", "được", "trên", "bằng"}) | {
-    "chưa", "không", "dưới", "đủ", "còn", "khoảng", "gần", "hơn", "tới",
-}  # fmt: skip
+CANNOT_END = (NON_NAME_WORDS - {"đạt", "số", "được", "trên", "bằng"}) | {"chưa", "không", "dưới", "đủ", "còn"}
 # barrier phrases the word segmenter may split across tokens ("Lũy" + "kế tiêm"): found in the text, every token
-# they overlap is a barrier
+# of a phrase that is split is a barrier (a phrase inside one token is judged by INSIDE_BARRIERS as before)
 SPLIT_BARRIERS = re.compile(
     r"(?<!\w)(?:lũy kế|luỹ kế|ước thực hiện|ước tính|dự kiến|kế hoạch|dự toán|chỉ tiêu|cùng kỳ|đến hết)(?!\w)",
     re.IGNORECASE,
@@ -111,8 +109,10 @@ class _DocArrays:
         full_text = doc_text(doc)
         starts = [idx for idx, _ in tokens]
         for match in SPLIT_BARRIERS.finditer(full_text):
-            for i in range(max(0, bisect_right(starts, match.start()) - 1), bisect_left(starts, match.end())):
-                self.barrier[i] = True
+            first, after = max(0, bisect_right(starts, match.start()) - 1), bisect_left(starts, match.end())
+            if after - first > 1:
+                for i in range(first, after):
+                    self.barrier[i] = True
         blocked = list(blocked)
         for match in MARKUP.finditer(full_text):
             for i in range(max(0, bisect_right(starts, match.start()) - 1), bisect_left(starts, match.end())):
