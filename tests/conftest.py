@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,14 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 ANNOTATIONS = REPO / "annotations" / "lang-son"  # the five Lạng Sơn reports
 CORPUS = REPO.parent / "shared" / "corpus"  # beside the clone, as in CI
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def require_in_ci(reason: str) -> None:
+    """Skip the calling test outside CI; in CI (CI=true) what it needs must be there, so fail."""
+    if IN_CI:
+        pytest.fail(f"{reason} (CI=true: this test must run in CI)")
+    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")

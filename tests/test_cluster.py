@@ -85,6 +85,7 @@ def test_cluster_output_is_the_one_process_output_row_for_row(tmp_path, cluster,
     assert len(expected.splitlines()) > 100
     assert (summary.files_done, summary.paragraphs, summary.records) == (reference.files_done, reference.paragraphs, reference.records)
     assert summary.problems == reference.problems and len(summary.problems) == 2  # the binary file, the bad JSON line
+    assert summary.empty_files == reference.empty_files
 
 
 def test_each_worker_process_loads_the_model_once(cluster, inputs, tmp_path):

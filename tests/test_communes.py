@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from pathlib import Path
 
 import pytest
 
 from vnreport_ie.text.communes import CommuneLinker, link_commune, link_communes, report_location
 
-CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
+from tests.conftest import CORPUS, require_in_ci  # noqa: E402
 
 # Names as the five reports write them -> (district given, official district, commune, merged into on 1/7/2025).
 # The truth is underthesea/address/data/mapping.json (underthesea 9.5).
@@ -186,7 +185,7 @@ CORPUS_DISTRICTS = [
 def test_report_location_of_the_corpus_reports(filename, district):
     path = CORPUS / filename
     if not path.exists():
-        pytest.skip(f"corpus not found at {CORPUS}")
+        require_in_ci(f"the shared corpus is not at {CORPUS} (it is ../shared/corpus beside the clone)")
     location = report_location(path.read_text(encoding="utf-8"))
     assert location is not None
     assert (location.district, location.province) == (district, "Tỉnh Lạng Sơn")

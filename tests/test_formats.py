@@ -371,3 +371,35 @@ def test_brat_span_on_a_whitespace_only_line_is_a_problem(tmp_path: Path) -> Non
     examples, problems = read_brat(tmp_path / "r.txt")
     assert located(problems) == [("r.ann", 1, "T1: line 2 of the .txt is blank, so it is no paragraph: dropped")]
     assert [(e.meta["paragraph"], e.entities) for e in examples] == [(1, []), (3, [Entity(0, 4, 9, "PERCENT")])]
+
+
+# ---------------------------------------------------------------- what Label Studio 1.23 itself writes
+
+# three tasks of Label Studio 1.23.2's own JSON export (tests/test_label_studio_server.py makes the whole one):
+# the sample's pre-annotations imported, saved as annotations, exported; "predictions" lists ids, not objects
+LABEL_STUDIO_123 = FIXTURES / "label_studio_1.23_export.json"
+
+
+def test_label_studio_123_export_with_prediction_ids_reads_without_problems() -> None:
+    tasks = json.loads(LABEL_STUDIO_123.read_text(encoding="utf-8"))
+    assert all(all(isinstance(p, int) for p in task["predictions"]) for task in tasks)
+    examples, problems = read_label_studio(LABEL_STUDIO_123)
+    assert problems == []
+    assert [e.id for e in examples] == ["caoloc-2023-02:3", "caoloc-2023-02:27", "caoloc-2023-02:35"]
+    assert [len(e.entities) + len(e.relations) for e in examples] == [0, 5, 13]
+    assert examples[1].meta == {"doc": "caoloc-2023-02", "paragraph": 27}
+    for example, task in zip(examples, tasks):
+        regions = {r["value"]["text"] for r in task["annotations"][0]["result"] if r["type"] == "labels"}
+        assert {example.span_text(e) for e in example.entities} == regions
+
+
+def test_label_studio_task_with_only_prediction_ids_says_to_submit_it(tmp_path: Path) -> None:
+    tasks = json.loads(LABEL_STUDIO_123.read_text(encoding="utf-8"))
+    tasks[1]["annotations"] = []
+    (tmp_path / "export.json").write_text(json.dumps(tasks, ensure_ascii=False), encoding="utf-8")
+    examples, problems = read_label_studio(tmp_path / "export.json")
+    assert [e.id for e in examples] == ["caoloc-2023-02:3", "caoloc-2023-02:35"]
+    assert [(p.line, p.message) for p in problems] == [
+        (2, f"task 2: no annotation, only prediction id(s) {tasks[1]['predictions'][0]} (an export lists predictions "
+            "by id, without their regions): task skipped; submit the task in Label Studio to save it as an annotation")
+    ]  # fmt: skip

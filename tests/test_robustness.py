@@ -61,6 +61,7 @@ def test_extract_empty_file_gives_an_empty_table(tmp_path, small_model_dir):
     assert result.exit_code == 0
     assert result.stdout.splitlines() == [result.stdout.splitlines()[0]]  # the CSV header only
     assert "0 paragraph(s)" in result.stderr
+    assert f"warning: {tmp_path / 'empty.txt'}: no paragraph to extract from (the file is empty or blank)" in result.stderr
 
 
 def test_extract_whitespace_only_file_has_no_paragraphs(tmp_path, small_model_dir):
@@ -77,6 +78,20 @@ def test_extract_binary_junk_is_one_clear_error(tmp_path, small_model_dir):
     result = extract(small_model_dir, junk)
     assert result.exit_code == 1
     assert error_lines(result) == [f"error: {junk}: looks like a binary file (it holds NUL bytes), not a text report (tried utf-8)"]
+    assert result.stdout == ""  # not a header-only table
+    out = tmp_path / "out.csv"
+    result = extract(small_model_dir, junk, "-o", out)
+    assert result.exit_code == 1 and len(error_lines(result)) == 1
+    assert not out.exists() and not (tmp_path / "out.csv.progress").exists()  # a failed run leaves no output
+
+
+def test_extract_of_a_good_and_a_binary_file_keeps_the_good_one(tmp_path, small_model_dir):
+    (tmp_path / "good.txt").write_text(REPORT_SENTENCE + "\n", encoding="utf-8")
+    (tmp_path / "junk.txt").write_bytes(bytes(range(256)) * 8)
+    out = tmp_path / "out" / "figures.jsonl"
+    result = extract(small_model_dir, tmp_path / "good.txt", tmp_path / "junk.txt", "-o", out, "--format", "jsonl")
+    assert result.exit_code == 1 and len(error_lines(result)) == 1
+    assert [json.loads(line)["text"] for line in out.read_text(encoding="utf-8").splitlines()] == ["12.345 triệu đồng", "105,3%"]
 
 
 def test_extract_windows_1258_file_names_the_line_and_the_encoding_tried(tmp_path, small_model_dir):
@@ -112,9 +127,48 @@ def test_extract_utf8_byte_order_mark_is_dropped(tmp_path, small_model_dir):
 def test_extract_english_text_works(tmp_path, small_model_dir):
     report = tmp_path / "english.txt"
     report.write_text("The district's budget revenue reached 12,345 million dong, 105.3% of the plan.\n", encoding="utf-8")
+    text = report.read_text(encoding="utf-8").rstrip("\n")
     result = extract(small_model_dir, report, "--format", "doccano")
     assert result.exit_code == 0
-    assert len(result.stdout.splitlines()) == 1
+    [line] = result.stdout.splitlines()
+    example = json.loads(line)
+    assert example["id"] == "english:1" and example["text"] == text
+    spans = {(text[e["start_offset"] : e["end_offset"]], e["label"]) for e in example["entities"]}
+    assert ("105.3%", "PERCENT") in spans
+    assert all(0 <= e["start_offset"] < e["end_offset"] <= len(text) for e in example["entities"])
+    result = extract(small_model_dir, report, "--format", "jsonl")
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    percent = [r for r in records if r["label"] == "PERCENT"]
+    assert [(r["text"], r["value"], r["unit"]) for r in percent] == [("105.3%", 105.3, "%")]
+    assert all(text[r["start"] : r["end"]] == r["text"] for r in records)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "doccano", "csv"])
+def test_extract_folder_twice_does_not_read_its_own_earlier_output(tmp_path, small_model_dir, fmt):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "report.txt").write_text(REPORT_SENTENCE + "\n", encoding="utf-8")
+    out = folder / f"out.{'csv' if fmt == 'csv' else 'jsonl'}"
+    first = extract(small_model_dir, folder, "-o", out, "--format", fmt)
+    assert first.exit_code == 0 and "1 file(s), 1 paragraph(s), 2 figure(s)" in first.stderr
+    before = out.read_bytes()
+    second = extract(small_model_dir, folder, "-o", folder / f"again.{out.suffix[1:]}", "--format", fmt)
+    assert second.exit_code == 0, second.output
+    assert "1 file(s), 1 paragraph(s), 2 figure(s)" in second.stderr
+    if fmt != "csv":  # a .csv is never an input; the .jsonl outputs are named as skipped
+        assert f"warning: {out}: an output of `vnreport-ie extract`" in second.stderr
+    assert (folder / f"again.{out.suffix[1:]}").read_bytes() == before  # same rows, nothing from out.*
+
+
+def test_extract_skips_figure_records_sent_to_standard_output(tmp_path, small_model_dir):
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "report.txt").write_text(REPORT_SENTENCE + "\n", encoding="utf-8")
+    records = extract(small_model_dir, folder, "--format", "jsonl").stdout
+    (folder / "figures.jsonl").write_text(records, encoding="utf-8")  # `extract ... > reports/figures.jsonl`
+    result = extract(small_model_dir, folder, "--format", "jsonl")
+    assert result.exit_code == 0 and result.stdout == records
+    assert f"warning: {folder / 'figures.jsonl'}: figure records" in result.stderr
 
 
 def test_extract_output_that_is_an_input_is_not_read(tmp_path, small_model_dir):

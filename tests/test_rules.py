@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 import vnreport_ie.pipeline.indicator  # registers vnreport_indicators
@@ -224,3 +226,74 @@ def test_a_comparison_written_before_its_figures_anchors_a_target(text, anchored
     finder = nlp.get_pipe("vnreport_targets")
     doc = nlp(text)
     assert [doc[i].text for i, _ in finder.lead_anchors(finder._view(doc))] == anchored
+
+
+@pytest.mark.parametrize(
+    "text, ends",
+    [
+        ("đạt 95% kế hoạch (KH) năm", ["kế hoạch", "kế hoạch (KH)"]),  # the guide's "[kế hoạch (KH)]"
+        ("so với năm 2020 thì tổng sản phẩm tăng 5%", ["năm", "năm 2020"]),  # the sentence goes on at "thì"
+    ],
+)
+def test_a_target_ends_where_the_sentence_goes_on_and_keeps_its_abbreviation(text, ends):
+    import vnreport_ie
+
+    nlp = vnreport_ie.load()
+    finder = nlp.get_pipe("vnreport_targets")
+    doc = nlp.make_doc(text)
+    for name, component in nlp.pipeline:
+        if name == "vnreport_targets":
+            break
+        doc = component(doc)
+    view = finder._view(doc)
+    anchors = finder.anchors(doc, view)
+    start = min(anchors)
+    assert [doc[start:end].text for end in finder.end_candidates(view, start, anchors)] == ends
+
+
+def test_an_indicator_never_ends_on_a_demonstrative_nor_crosses_where_the_sentence_goes_on():
+    from vnreport_ie.pipeline.indicator import CANNOT_END, INSIDE_BARRIERS
+
+    assert {"này", "đó"} <= CANNOT_END and {"thì", "vẫn"} <= INSIDE_BARRIERS
+
+
+# the shipped sample's in-sample errors, by the case that broke: candidates first, then the shipped model's output
+
+
+def test_no_indicator_candidate_ends_on_a_bound_or_keeps_the_verb(indicator_parts):
+    spans = indicator_candidates(
+        indicator_parts, "Lũy kế tiêm cho trẻ từ đủ 5 tuổi đến dưới 12 tuổi mũi 01 đạt 111,3 triệu đồng", "111,3"
+    )
+    assert spans and not any(span.endswith(("dưới", "đủ", "đến")) for span in spans), spans
+    assert not any(span.startswith(("Lũy", "kế")) for span in spans), spans  # "Lũy" + "kế tiêm": split barrier
+    assert any(span.endswith("12 tuổi mũi 01") for span in spans)
+    spans = indicator_candidates(indicator_parts, "Tỷ lệ hộ nghèo toàn huyện giảm còn 4,5 triệu đồng", "4,5")
+    assert spans and not any(span.endswith(("giảm còn", "còn", "giảm")) for span in spans), spans
+    assert "Tỷ lệ hộ nghèo toàn huyện" in spans
+
+
+def test_an_indicator_candidate_holds_a_word_and_never_markup(indicator_parts):
+    text = "Tổng thu ngân sách <script>alert(1)</script> đạt 1.250 triệu đồng"
+    spans = indicator_candidates(indicator_parts, text, "1.250")
+    assert spans and all(any(c.isalpha() for c in span) for span in spans), spans
+    assert not any(mark in span for span in spans for mark in ("<", ">", "script", "alert")), spans
+    assert "Tổng thu ngân sách" in spans
+
+
+SAMPLE_LINES = (Path(__file__).resolve().parent.parent / "samples" / "caoloc-2023-02.txt").read_text(encoding="utf-8").split("\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "indicator"),
+    [
+        ("Tỷ lệ hộ nghèo toàn huyện giảm còn 4,5%, vượt kế hoạch đề ra.", "4,5%", "Tỷ lệ hộ nghèo toàn huyện"),
+        ("Tổng thu ngân sách <script>alert(1)</script> đạt 1.250 triệu đồng.", "1.250 triệu đồng", "Tổng thu ngân sách"),
+        (SAMPLE_LINES[64], "111,3%", "trẻ từ đủ 5 tuổi đến dưới 12 tuổi mũi 01"),
+        (SAMPLE_LINES[64], "96,4%", "trẻ từ 12-17 tuổi mũi 01"),
+    ],
+)
+def test_shipped_model_indicators_of_the_cases_that_broke(shipped_nlp, text, figure, indicator):
+    from vnreport_ie.api import extract
+
+    records = {r.text: r for r in extract(text, nlp=shipped_nlp)}
+    assert records[figure].indicator == indicator

@@ -58,7 +58,11 @@ def test_dataframe_has_provenance_and_exact_money(records):
     assert list(frame.columns) == list(COLUMNS)
     row = frame.iloc[0]
     assert (row["report"], row["paragraph_id"], row["start"], row["end"]) == ("caoloc-demo", "caoloc-demo:3", TEXT.index("1.250"), TEXT.index("1.250") + 16)
-    assert row["value"] == 1_250_000_000 and isinstance(row["value"], int)
+    assert row["value"] == 1_250_000_000
+    assert {c: str(frame[c].dtype) for c in ("value", "value_high", "start", "end")} == {
+        "value": "Float64", "value_high": "Float64", "start": "Int64", "end": "Int64"
+    }  # fmt: skip
+    assert frame["value"].sum() == 1_250_000_000 + 24.5
     assert row["commune_official"] == "Xã Hợp Thành"
 
 
@@ -80,3 +84,25 @@ def test_sentence_of_the_last_words_without_a_full_stop():
 def test_empty_records_give_an_empty_table_with_every_column():
     frame = to_dataframe([])
     assert frame.empty and list(frame.columns) == list(COLUMNS)
+
+
+def test_csv_keeps_money_exact_and_never_in_scientific_notation(records, tmp_path):
+    import csv
+    from dataclasses import replace
+
+    huge = replace(records[0], value=1_829_669_600_000_000_123, value_high=1_829_669_600_000_000_123)  # above 2**53: a float would round it
+    rows = list(csv.DictReader(write_csv([huge, records[1]], tmp_path / "f.csv").open(encoding="utf-8")))
+    assert [row["value"] for row in rows] == ["1829669600000000123", "24.5"]
+    assert rows[0]["value_high"] == "1829669600000000123" and rows[0]["start"] == str(TEXT.index("1.250"))
+
+
+def test_table_says_why_a_commune_link_failed_and_lists_candidates(blank_nlp):
+    doc = blank_nlp.make_doc("Xã Tân Thành đạt 5 tỷ đồng.")
+    commune, money = doc.char_span(3, 12, label="COMMUNE"), doc.char_span(17, 26, label="MONEY")
+    doc.ents = [commune, money]
+    set_relations(doc, [FigureRelation("location", 17, 26, 3, 12)])
+    (record,) = doc_to_records(doc, "x:1", None)  # no district known: "Tân Thành" names units in many provinces
+    row = to_dataframe([record]).iloc[0]
+    assert row["commune_link_status"] == "ambiguous"
+    assert row["commune_candidates"].count(";") >= 1 and "Xã Tân Thành" in row["commune_candidates"]
+    assert row["commune_link_reason"]

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, require_in_ci
 
 
 def test_every_annotated_paragraph_keeps_its_text(blank_nlp, corpus_examples):
@@ -17,7 +17,7 @@ def test_every_annotated_paragraph_keeps_its_text(blank_nlp, corpus_examples):
 
 def test_every_corpus_paragraph_keeps_its_text(blank_nlp):
     if not CORPUS.exists():
-        pytest.skip(f"the shared corpus is not at {CORPUS}")
+        require_in_ci(f"the shared corpus is not at {CORPUS} (it is ../shared/corpus beside the clone)")
     paragraphs = [line.rstrip("\n") for f in sorted(CORPUS.glob("*.txt")) for line in f.open(encoding="utf-8") if line.strip()]
     assert len(paragraphs) == 708
     assert [p for p in paragraphs if blank_nlp.make_doc(p).text != p] == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from tests.conftest import require_in_ci
 from vnreport_ie.cli import app
 from vnreport_ie.pipeline.relations import FigureRelation, set_relations
 from vnreport_ie.io.views import ReportView, display, parse_paragraph_range, render_html, save_html
@@ -167,11 +169,40 @@ def test_display_is_shown_as_html_by_jupyter(two_paragraphs, tmp_path):
     assert view.save(tmp_path / "v.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
 
 
-def test_render_html_of_a_trained_pipeline(small_nlp):
-    doc = small_nlp("Tổng thu ngân sách xã ước đạt 12.500 triệu đồng, bằng 85,3% dự toán năm 2024.")
+def test_render_html_of_the_shipped_pipeline(shipped_nlp):
+    text = "Tổng thu ngân sách xã ước đạt 12.500 triệu đồng, bằng 85,3% dự toán năm 2024."
+    doc = shipped_nlp(text)
     page = render_html(doc, paragraph_ids=["p1"])
-    assert page.count('<mark class="entity"') == len(doc.ents)
-    assert len(_relations_data(page)[0]) == len(doc._.relations or [])
+    labels = {(e.text, e.label_) for e in doc.ents}
+    assert {("12.500 triệu đồng", "MONEY"), ("85,3%", "PERCENT"), ("dự toán năm 2024", "TARGET")} <= labels
+    assert page.count('<mark class="entity"') == len(doc.ents) >= 4
+    relations = _relations_data(page)[0]
+    assert ("target", list(_offsets(text, "85,3%")), list(_offsets(text, "dự toán năm 2024"))) in [
+        (r["type"], r["head"], r["tail"]) for r in relations
+    ]
+    assert len(relations) == len(doc._.relations) >= 3
+
+
+def _figure_rows(page: str) -> list[list[str]]:
+    rows = re.findall(r'<tr data-figure="\d+-\d+">(.*?)</tr>', page)
+    return [[unescape(cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row)] for row in rows]
+
+
+def test_each_paragraph_has_a_table_of_its_figures_and_their_links(two_paragraphs):
+    page = render_html(two_paragraphs)
+    assert page.count('<table class="vnr-figures">') == 2
+    assert "<th>figure</th><th>value</th><th>indicator</th><th>target</th><th>commune</th><th>project</th>" in page
+    assert _figure_rows(page) == [
+        ["12.500 triệu đồng", "12.500.000.000 VND", "Tổng thu ngân sách nhà nước", "", "Hòa Bình", ""],
+        ["85,3%", "85,3 %", "Tổng thu ngân sách nhà nước", "kế hoạch năm", "", ""],
+        ["1.200 triệu đồng", "1.200.000.000 VND", "", "", "", "Dự án đường giao thông thôn 3"],
+        ["40%", "40 %", "", "", "", "Dự án đường giao thông thôn 3"],
+    ]
+    # a row, its figure's mark and its arcs share data-figure, which the hover focus uses
+    start, end = _offsets(REVENUE, "85,3%")
+    assert f'<tr data-figure="{start}-{end}">' in page
+    assert re.search(rf'<mark class="entity" data-start="{start}" data-end="{end}" data-figure="{start}-{end}"', page)
+    assert not re.search(r'data-figure="[^"]*"[^>]*>Tổng thu', page)  # only figures carry it
 
 
 @pytest.mark.parametrize(
@@ -215,11 +246,28 @@ def test_cli_show_a_range_of_paragraphs_to_a_named_page(tmp_path, small_model_di
     report = _report(tmp_path)
     output = tmp_path / "out" / "page.html"
     output.parent.mkdir()
+    # --paragraphs counts as paragraph_id does: line numbers (line 2 is blank, so 2-3 holds only line 3)
     result = runner.invoke(app, ["show", str(report), "-o", str(output), "-m", str(small_model_dir), "--paragraphs", "2-3"])
     assert result.exit_code == 0, result.output
     page = output.read_text(encoding="utf-8")
-    assert page.count('class="vnr-paragraph"') == 2
-    assert "hoabinh:1" not in page and "hoabinh:3" in page and "hoabinh:4" in page
+    assert page.count('class="vnr-paragraph"') == 1
+    assert "hoabinh:1" not in page and "hoabinh:3" in page and "hoabinh:4" not in page
+    result = runner.invoke(app, ["show", str(report), "-o", str(output), "-m", str(small_model_dir), "--paragraphs", "3-"])
+    assert result.exit_code == 0, result.output
+    page = output.read_text(encoding="utf-8")
+    assert re.findall(r'class="vnr-paragraph-id">([^<]+)<', page) == ["hoabinh:3", "hoabinh:4"]
+
+
+def test_cli_show_paragraphs_of_the_readme_example_are_the_tables_paragraph_ids(tmp_path, small_model_dir):
+    """`show samples/caoloc-2023-02.txt --paragraphs 45-55` shows paragraph_id caoloc-2023-02:45 ... :55."""
+    sample = Path(__file__).resolve().parent.parent / "samples" / "caoloc-2023-02.txt"
+    lines = sample.read_text(encoding="utf-8").split("\n")
+    wanted = [f"caoloc-2023-02:{n}" for n in range(45, 56) if lines[n - 1].strip()]
+    output = tmp_path / "page.html"
+    result = runner.invoke(app, ["show", str(sample), "-o", str(output), "-m", str(small_model_dir), "--paragraphs", "45-55"])
+    assert result.exit_code == 0, result.output
+    shown = re.findall(r'class="vnr-paragraph-id">([^<]+)<', output.read_text(encoding="utf-8"))
+    assert shown == wanted and len(wanted) >= 5
 
 
 @pytest.mark.parametrize(
@@ -266,10 +314,20 @@ def _run_chromium(binary: str, tmp_path: Path, *args: str) -> subprocess.Complet
     )
 
 
-@pytest.mark.skipif(_chromium() is None, reason="no chromium binary on PATH (apt-get install chromium)")
-def test_headless_chromium_draws_one_arc_per_relation(two_paragraphs, tmp_path):
+@pytest.fixture()
+def chromium() -> str:
+    """The chromium binary; the test skips without one (VNREPORT_NO_BROWSER=1 too), except in CI, where it fails."""
+    if os.environ.get("VNREPORT_NO_BROWSER") == "1":
+        pytest.skip("VNREPORT_NO_BROWSER=1")
+    binary = _chromium()
+    if binary is None:
+        require_in_ci("no chromium binary on PATH (apt-get install chromium; scripts/run-tests.sh does it as root)")
+    return binary
+
+
+def test_headless_chromium_draws_one_arc_per_relation(two_paragraphs, tmp_path, chromium):
     page = save_html(two_paragraphs, tmp_path / "page.html", title="Hòa Bình", paragraph_ids=["hb:1", "hb:2"])
-    result = _run_chromium(_chromium(), tmp_path, "--window-size=1000,900", "--dump-dom", page.as_uri())
+    result = _run_chromium(chromium, tmp_path, "--window-size=1000,900", "--dump-dom", page.as_uri())
     assert result.returncode == 0, result.stderr[-2000:]
     dom = result.stdout
     assert dom.count('class="vnr-arcs"') == 2  # one SVG per paragraph, made by the script
@@ -278,6 +336,49 @@ def test_headless_chromium_draws_one_arc_per_relation(two_paragraphs, tmp_path):
     assert len(arcs) == ARCS_DRAWN
     assert all(float(x) > 0 and float(y) > 0 for _, x, y in arcs)  # placed from real layout, not at the origin
     assert dom.count('class="vnr-arc-label"') == ARCS_DRAWN
+    assert not re.search(r'class="[^"]*(vnr-focus|vnr-lit)', dom)  # nothing in focus until a figure is hovered
+
+
+def test_headless_chromium_focuses_a_figure_its_links_arcs_and_row(two_paragraphs, tmp_path, chromium):
+    """What hovering "85,3%" does (here through the page's #vnr-focus link): its links lit, other arcs faded."""
+    page = save_html(two_paragraphs, tmp_path / "page.html", paragraph_ids=["hb:1", "hb:2"])
+    start, end = _offsets(REVENUE, "85,3%")
+    url = f"{page.as_uri()}#vnr-focus=1:{start}-{end}"
+    dom = _run_chromium(chromium, tmp_path, "--window-size=1000,900", "--dump-dom", url).stdout
+    section = dom.split('class="vnr-paragraph')[1]
+    assert section.startswith(' vnr-focus"')
+    lit_marks = re.findall(r'<mark class="entity vnr-lit" data-start="(\d+)" data-end="(\d+)"', dom)
+    assert sorted((int(a), int(b)) for a, b in lit_marks) == sorted(
+        [_offsets(REVENUE, "85,3%"), _offsets(REVENUE, "Tổng thu ngân sách nhà nước"), _offsets(REVENUE, "kế hoạch năm")]
+    )
+    lit_arcs = re.findall(r'<path class="vnr-arc vnr-lit" data-type="(\w+)" data-figure="(\d+-\d+)"', dom)
+    assert sorted(lit_arcs) == [("indicator", f"{start}-{end}"), ("target", f"{start}-{end}")]
+    assert f'<tr data-figure="{start}-{end}" class="vnr-lit">' in dom
+    assert len(re.findall(r'class="[^"]*vnr-focus', dom)) == 1  # the other paragraph is untouched
+
+
+def _pixels_of(png: Path, color: tuple[int, int, int], tolerance: int = 40) -> int:
+    import numpy as np
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(png).convert("RGB"), dtype=int)
+    return int((np.abs(pixels - np.array(color)).max(axis=2) <= tolerance).sum())
+
+
+def test_screenshot_shows_the_focus_outline_and_faded_arcs(two_paragraphs, tmp_path, chromium):
+    """Rendered pixels: the focus outline (#e0007a) appears only with a figure in focus."""
+    page = save_html(two_paragraphs, tmp_path / "page.html", paragraph_ids=["hb:1", "hb:2"])
+    start, end = _offsets(REVENUE, "85,3%")
+    shots = {}
+    for name, url in (("plain", page.as_uri()), ("focus", f"{page.as_uri()}#vnr-focus=1:{start}-{end}")):
+        shots[name] = tmp_path / f"{name}.png"
+        result = _run_chromium(chromium, tmp_path, "--window-size=1000,700", f"--screenshot={shots[name]}", url)
+        assert shots[name].exists(), result.stderr[-2000:]
+    magenta = (0xE0, 0x00, 0x7A)
+    assert _pixels_of(shots["plain"], magenta) == 0
+    assert _pixels_of(shots["focus"], magenta) > 300  # three outlined marks
+    indicator_red = (0xB3, 0x26, 0x1E)  # the indicator arcs: two drawn, one lit (thicker), one faded
+    assert _pixels_of(shots["plain"], indicator_red, 30) > 0
 
 
 def test_cli_show_jsonl_reports_bad_lines_after_writing_the_page(tmp_path, small_model_dir):

@@ -144,11 +144,15 @@ def extract(
     """Extract figure records (or the guide's JSONL) from reports, streaming and resumable."""
     from vnreport_ie.pipeline.runner import default_model_path
     from vnreport_ie.io.batch import ModelLoadError, extract_files
-    from vnreport_ie.io.reports import input_files
+    from vnreport_ie.io.reports import input_files, tool_output_reason
 
     found, problems = input_files(files)
     for problem in problems:
         typer.echo(f"error: {problem}", err=True)
+    outputs = {path: reason for path in found if (reason := tool_output_reason(path))}
+    for path, reason in outputs.items():
+        typer.echo(f"warning: {path}: {reason}: not read as an input", err=True)
+    found = [path for path in found if path not in outputs]
     if output is not None:
         # never read the output (or its progress log) as an input: it is truncated or appended to
         written = {output.resolve(), output.with_name(output.name + ".progress").resolve()}
@@ -184,8 +188,9 @@ def extract(
             with tempfile.TemporaryDirectory() as folder:
                 target = Path(folder) / f"out.{fmt.value}"
                 summary = run(target, False)
-                with target.open(encoding="utf-8", newline="") as result:
-                    shutil.copyfileobj(result, sys.stdout)
+                if target.exists():
+                    with target.open(encoding="utf-8", newline="") as result:
+                        shutil.copyfileobj(result, sys.stdout)
         else:
             summary = run(output, resume)
     except (ValueError, ModelLoadError, ClusterError) as error:
@@ -197,6 +202,8 @@ def extract(
         fail(f"interrupted{hint}", 130)
     for problem in summary.problems:
         typer.echo(f"error: {problem}", err=True)
+    for path in summary.empty_files:
+        typer.echo(f"warning: {path}: no paragraph to extract from (the file is empty or blank)", err=True)
     typer.echo(
         f"{summary.files_done} file(s), {summary.paragraphs} paragraph(s), {summary.records} figure(s)"
         + (f", {summary.files_skipped_done} already done" if summary.files_skipped_done else "")
@@ -276,6 +283,7 @@ def evaluate(
     else:
         nlp = _load_model(model)
         scores, folds = evaluation.evaluate(nlp, examples, systems), {}
+        typer.echo(evaluation.in_sample_note(nlp, examples))
     typer.echo(evaluation.format_table(scores))
     if errors:
         for mistake in scores[evaluation.MODEL].mistakes:

@@ -22,7 +22,7 @@ from vnreport_ie.io.annotations import json_line
 from vnreport_ie.io.reports import InputError, Paragraph, check_readable, read_paragraphs, report_text
 from vnreport_ie.records.figures import FigureRecord
 from vnreport_ie.records.tables import COLUMNS as TABLE_COLUMNS
-from vnreport_ie.records.tables import table_row
+from vnreport_ie.records.tables import csv_cell, table_row
 
 OutputFormat = Literal["doccano", "csv", "jsonl"]
 OUTPUT_FORMATS = ("doccano", "csv", "jsonl")
@@ -40,6 +40,7 @@ class BatchSummary:
     paragraphs: int = 0
     records: int = 0
     problems: list[str] = field(default_factory=list)
+    empty_files: list[str] = field(default_factory=list)  # read without error but holding no paragraph
 
 
 def output_lines(paragraph: Paragraph, doc, fmt: OutputFormat, location=None, report_date=None) -> list[str]:
@@ -55,7 +56,7 @@ def output_lines(paragraph: Paragraph, doc, fmt: OutputFormat, location=None, re
     writer = csv.writer(buffer, lineterminator="\n")
     for record in records:
         row = record_row(record, paragraph)
-        writer.writerow(["; ".join(v) if isinstance(v, list) else v for v in (row[c] for c in CSV_COLUMNS)])
+        writer.writerow([csv_cell(row[c]) for c in CSV_COLUMNS])
     return buffer.getvalue().splitlines()
 
 
@@ -270,6 +271,8 @@ def extract_files(
                         summary.problems.append(str(error))
                         bar.update(1)
                         continue
+                    if summary.paragraphs == counts[0] and not line_problems:
+                        summary.empty_files.append(str(path))
                     out.flush()
                     os.fsync(out.fileno())
                     log.write(f"{key}\t{_written_size(out)}\n")
@@ -286,6 +289,10 @@ def extract_files(
             if pool is not None:
                 pool.close()
                 pool.join()
+    if summary.problems and not summary.files_done and not summary.files_skipped_done:
+        # a run that read nothing leaves no output (not a header-only CSV that looks like a result)
+        output.unlink(missing_ok=True)
+        progress_path.unlink(missing_ok=True)
     return summary
 
 

@@ -196,6 +196,8 @@ def extract_files_on_cluster(
                 summary.paragraphs += result.paragraphs
                 summary.records += result.records
                 summary.problems.extend(result.problems)
+                if not result.paragraphs and not result.problems:
+                    summary.empty_files.append(str(path))
                 out.flush()
                 os.fsync(out.fileno())
                 log.write(f"{key}\t{_written_size(out)}\n")
@@ -208,6 +210,10 @@ def extract_files_on_cluster(
                 job.cancel()
         if owned:
             client.close()
+    if summary.problems and not summary.files_done and not summary.files_skipped_done:
+        # as extract_files: a run that read nothing leaves no output
+        output.unlink(missing_ok=True)
+        progress_path.unlink(missing_ok=True)
     return summary
 
 

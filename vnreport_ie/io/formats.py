@@ -41,6 +41,17 @@ LABEL_STUDIO_TO_NAME = "text"  # the <Text name="text" value="$text"> object it 
 LABEL_STUDIO_OWN_DATA_KEYS = ("text", "id", "meta")  # other data keys are kept in meta ("doc", "paragraph", ...)
 
 
+def label_studio_config() -> str:
+    """The labelling config (XML) of a Label Studio project that imports and exports what this module writes."""
+    relation_tags = "".join(f'<Relation value="{relation_type}"/>' for relation_type in RELATION_TYPES)
+    label_tags = "".join(f'<Label value="{label}"/>' for label in ENTITY_LABELS)
+    return (
+        f"<View><Relations>{relation_tags}</Relations>"
+        f'<Labels name="{LABEL_STUDIO_FROM_NAME}" toName="{LABEL_STUDIO_TO_NAME}">{label_tags}</Labels>'
+        f'<Text name="{LABEL_STUDIO_TO_NAME}" value="$text"/></View>'
+    )
+
+
 def read_label_studio(path: str | Path) -> tuple[list[AnnotatedExample], list[Problem]]:
     """Read a Label Studio JSON export; returns the examples and every problem (line = task number)."""
     path = Path(path)
@@ -143,6 +154,9 @@ def _chosen_result(task: dict[str, Any], messages: list[str]) -> tuple[list[Any]
     if not isinstance(annotations, list) or not isinstance(predictions, list):
         messages.append("'annotations' and 'predictions' must be lists: task skipped")
         return None, ""
+    # Label Studio's own JSON export lists a task's predictions by id ("predictions": [4]), not as objects
+    prediction_ids = [p for p in predictions if _is_int(p)]
+    predictions = [p for p in predictions if not _is_int(p)]
     for kind, items in (("annotation", annotations), ("prediction", predictions)):
         for index, item in enumerate(items):
             if not isinstance(item, dict):
@@ -159,6 +173,12 @@ def _chosen_result(task: dict[str, Any], messages: list[str]) -> tuple[list[Any]
         if not usable:
             messages.append("no usable prediction: task skipped")
             return None, ""
+    elif prediction_ids:
+        messages.append(
+            f"no annotation, only prediction id(s) {', '.join(map(str, prediction_ids))} (an export lists predictions "
+            "by id, without their regions): task skipped; submit the task in Label Studio to save it as an annotation"
+        )
+        return None, ""
     else:
         messages.append("no annotation and no prediction: task skipped (annotate it or export only annotated tasks)")
         return None, ""

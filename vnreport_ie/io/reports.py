@@ -84,6 +84,32 @@ def input_files(paths: list[Path]) -> tuple[list[Path], list[str]]:
     return files, problems
 
 
+PROGRESS_SUFFIX = ".progress"  # `extract -o OUT` logs its finished files in OUT.progress
+# keys of a figure-record line (`extract --format jsonl`): such a file is a result, not a report
+RECORD_KEYS = frozenset({"paragraph_id", "label", "value", "value_high", "unit", "indicator", "value_error"})
+
+
+def tool_output_reason(path: Path) -> str | None:
+    """Why ``path`` is an output of ``vnreport-ie extract`` rather than a report (None when it is no output).
+
+    An output is a file with an ``OUT.progress`` log beside it (every ``-o`` run writes one) or a
+    .jsonl file whose first line is a figure record (``--format jsonl`` sent to standard output).
+    """
+    progress = path.with_name(path.name + PROGRESS_SUFFIX)
+    if progress.is_file():
+        return f"an output of `vnreport-ie extract` (its log {progress.name} is beside it)"
+    if path.suffix.lower() == ".jsonl":
+        try:
+            with path.open("rb") as handle:
+                first = handle.readline(1 << 20).decode("utf-8", errors="replace").lstrip("\ufeff")
+            data = json.loads(first)
+        except (OSError, ValueError):
+            return None
+        if isinstance(data, dict) and RECORD_KEYS <= data.keys():
+            return "figure records (the output of `vnreport-ie extract --format jsonl`), not paragraphs"
+    return None
+
+
 def check_readable(path: Path, data: bytes | None = None) -> None:
     """Raise InputError unless ``path`` (or its bytes ``data``) is a readable report: UTF-8 text or a .docx / .pdf.
 

@@ -28,6 +28,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from vnreport_ie.io.annotations import ENTITY_LABELS
+from vnreport_ie.schema import FIGURE_LABELS
 from vnreport_ie.pipeline.relations import get_relations
 
 ENTITY_COLORS = {
@@ -46,16 +47,20 @@ RELATION_COLORS = {
 }
 OTHER_RELATION_COLOR = "#555555"
 
-# displaCy's ent template (spacy.displacy.templates.TPL_ENT) plus the span's character offsets.
+# displaCy's ent template (spacy.displacy.templates.TPL_ENT) plus the span's character offsets (and, on a figure,
+# data-figure="START-END", which the table rows and arcs of that figure share for the hover focus).
 MARK_TEMPLATE = (
-    '<mark class="entity" data-start="{span_start}" data-end="{span_end}" style="background: {bg}; '
+    '<mark class="entity" data-start="{span_start}" data-end="{span_end}"{figure_attr} style="background: {bg}; '
     "padding: 0.45em 0.6em; margin: 0 0.25em; line-height: 1; border-radius: 0.35em;\">{text}"
     '<span style="font-size: 0.8em; font-weight: bold; line-height: 1; border-radius: 0.35em; '
     'vertical-align: middle; margin-left: 0.5rem">{label}{kb_link}</span></mark>'
 )
 
-# e.g. "10-20", "12", "10-" (1-based, inclusive)
-PARAGRAPH_RANGE_HELP = "N, N-M or N- (1-based positions in the report, inclusive, e.g. 10-20)"
+# e.g. "10-20", "12", "10-" (inclusive): paragraph numbers as in the tables' paragraph_id ("report:49"), i.e.
+# the line of a .txt report (blank lines count) and of a .jsonl file
+PARAGRAPH_RANGE_HELP = (
+    "N, N-M or N- (paragraph numbers as in the tables' paragraph_id, i.e. line numbers; inclusive, e.g. 10-20)"
+)
 
 STYLE = """
 .vnr-view { font-family: -apple-system, "Segoe UI", Roboto, "Noto Sans", Arial, sans-serif; color: #222;
@@ -68,10 +73,25 @@ STYLE = """
 .vnr-paragraph { border-top: 1px solid #ddd; padding: 0.5rem 0 0.75rem; }
 .vnr-paragraph-id { font-size: 0.75rem; color: #666; font-family: monospace; }
 .vnr-text { position: relative; padding-top: 1.2rem; }
-.vnr-text .entities { line-height: 4.4 !important; }
+.vnr-text .entities { line-height: 4.4 !important; overflow-wrap: anywhere; }
+/* a mark that wraps keeps its padding and rounded ends on both lines instead of being clipped */
+.vnr-text mark.entity { -webkit-box-decoration-break: clone; box-decoration-break: clone; }
 .vnr-text svg.vnr-arcs { position: absolute; left: 0; top: 0; pointer-events: none; overflow: visible; }
 .vnr-text svg.vnr-arcs text { font-size: 11px; font-weight: bold; paint-order: stroke; stroke: #fff;
   stroke-width: 3px; stroke-linejoin: round; }
+/* arc labels only for the figure in focus: with many figures they would overlap */
+.vnr-text svg.vnr-arcs text.vnr-arc-label { visibility: hidden; }
+.vnr-focus svg.vnr-arcs .vnr-arc { opacity: 0.12; }
+.vnr-focus svg.vnr-arcs .vnr-arc.vnr-lit { opacity: 1; stroke-width: 3; }
+.vnr-focus svg.vnr-arcs text.vnr-arc-label.vnr-lit { visibility: visible; }
+.vnr-view mark.entity.vnr-lit { outline: 3px solid #e0007a; outline-offset: 1px; }
+.vnr-figures { border-collapse: collapse; font-size: 0.78rem; margin: 0.4rem 0; width: 100%; }
+.vnr-figures th, .vnr-figures td { border-bottom: 1px solid #eee; padding: 0.15rem 0.4rem; text-align: left;
+  vertical-align: top; }
+.vnr-figures th { color: #555; font-weight: 600; }
+.vnr-figures td.vnr-value { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
+.vnr-figures tr[data-figure] { cursor: default; }
+.vnr-figures tr.vnr-lit td { background: #fde7f2; }
 .vnr-relations { font-size: 0.8rem; color: #444; }
 .vnr-relations summary { cursor: pointer; }
 .vnr-relations li { margin: 0.15rem 0; }
@@ -136,7 +156,8 @@ SCRIPT = """
       var lift = Math.min(34, 16 + Math.abs(b[0] - a[0]) * 0.05);
       var control = Math.min(a[1], b[1]) - lift / 0.75;
       var path = make("path", {
-        "class": "vnr-arc", "data-type": r.type, fill: "none", stroke: r.color, "stroke-width": "1.6",
+        "class": "vnr-arc", "data-type": r.type, "data-figure": r.head[0] + "-" + r.head[1], fill: "none",
+        stroke: r.color, "stroke-width": "1.6",
         d: "M " + a[0] + " " + a[1] + " C " + a[0] + " " + control + ", " + b[0] + " " + control + ", " +
            b[0] + " " + b[1],
         "marker-end": "url(#" + arrow(r.color) + ")"
@@ -145,18 +166,57 @@ SCRIPT = """
       title.textContent = r.type;
       path.appendChild(title);
       svg.appendChild(path);
-      var label = make("text", {"class": "vnr-arc-label", fill: r.color, "text-anchor": "middle",
+      var label = make("text", {"class": "vnr-arc-label", "data-figure": r.head[0] + "-" + r.head[1],
+                                fill: r.color, "text-anchor": "middle",
                                 x: (a[0] + b[0]) / 2, y: 0.125 * (a[1] + b[1]) + 0.75 * control - 3});
       label.textContent = r.type;
       svg.appendChild(label);
     });
     box.appendChild(svg);
   }
+  // focus on one figure: its mark, the marks it links to, its arcs (with their labels) and its table row
+  function unfocus(section) {
+    section.classList.remove("vnr-focus");
+    var lit = section.querySelectorAll(".vnr-lit");
+    for (var i = 0; i < lit.length; i++) { lit[i].classList.remove("vnr-lit"); }
+  }
+  function focus(section, figure) {
+    unfocus(section);
+    var box = section.querySelector(".vnr-text");
+    var relations = JSON.parse(box.getAttribute("data-relations") || "[]");
+    var ends = figure.split("-");
+    var lit = [findMark(box, ends[0], ends[1])];
+    relations.forEach(function (r) {
+      if (r.head[0] + "-" + r.head[1] === figure) { lit.push(findMark(box, r.tail[0], r.tail[1])); }
+    });
+    lit = lit.concat(Array.prototype.slice.call(section.querySelectorAll('[data-figure="' + figure + '"]')));
+    lit.forEach(function (node) { if (node) { node.classList.add("vnr-lit"); } });
+    section.classList.add("vnr-focus");
+  }
+  function wireFocus() {
+    var sections = root.querySelectorAll(".vnr-paragraph");
+    Array.prototype.forEach.call(sections, function (section) {
+      var hoverable = section.querySelectorAll("tr[data-figure], mark.entity[data-figure]");
+      Array.prototype.forEach.call(hoverable, function (node) {
+        node.addEventListener("mouseenter", function () { focus(section, node.getAttribute("data-figure")); });
+        node.addEventListener("mouseleave", function () { unfocus(section); });
+      });
+    });
+    // a link can focus a figure: page.html#vnr-focus=PARAGRAPH:START-END (PARAGRAPH counts sections from 1)
+    var wanted = /vnr-focus=(\\d+):(\\d+-\\d+)/.exec(decodeURIComponent(window.location.hash || ""));
+    if (wanted && sections[+wanted[1] - 1]) { focus(sections[+wanted[1] - 1], wanted[2]); }
+  }
   function drawAll() {
     var boxes = root.querySelectorAll(".vnr-text");
     for (var i = 0; i < boxes.length; i++) { drawBox(boxes[i], i); }
+    var sections = root.querySelectorAll(".vnr-paragraph.vnr-focus");
+    for (var j = 0; j < sections.length; j++) {  // a redraw keeps the focus on the new arcs
+      var row = sections[j].querySelector("tr.vnr-lit[data-figure]");
+      if (row) { focus(sections[j], row.getAttribute("data-figure")); }
+    }
   }
   drawAll();
+  wireFocus();
   var width = root.offsetWidth;
   if (window.ResizeObserver) {
     new ResizeObserver(function () {
@@ -184,7 +244,10 @@ def _entity_markup(doc: Doc) -> str:
         warnings.filterwarnings("ignore", message=r"\[W006\]")  # a paragraph without entities is normal here
         parsed = displacy.parse_ents(doc)
     for span in parsed["ents"]:
-        span["params"] = {"span_start": span["start"], "span_end": span["end"], "label": escape(span["label"])}
+        figure = f' data-figure="{span["start"]}-{span["end"]}"' if span["label"] in FIGURE_LABELS else ""
+        span["params"] = {
+            "span_start": span["start"], "span_end": span["end"], "figure_attr": figure, "label": escape(span["label"])
+        }  # fmt: skip
     parsed["title"] = None
     options = {"colors": ENTITY_COLORS, "template": MARK_TEMPLATE}
     return displacy.render(parsed, style="ent", manual=True, page=False, jupyter=False, options=options)
@@ -209,6 +272,7 @@ def _paragraph_markup(doc: Doc, paragraph_id: str | None) -> str:
         f'<div class="vnr-text" data-relations="{escape(json.dumps(arcs, ensure_ascii=False), quote=True)}">'
         f"{_entity_markup(doc)}</div>"
     )
+    parts.append(_figure_table(doc))
     if relations:
         items = []
         for r in relations:
@@ -226,6 +290,42 @@ def _paragraph_markup(doc: Doc, paragraph_id: str | None) -> str:
         )
     parts.append("</section>")
     return "".join(parts)
+
+
+FIGURE_TABLE_COLUMNS = ("figure", "value", "indicator", "target", "commune", "project")
+
+
+def format_value(value: int | float | None, unit: str | None) -> str:
+    """A figure's value the Vietnamese way: "58.829.000.000 VND", "26,15 %" ("" when it has none)."""
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        number = f"{value:,}".replace(",", ".")
+    else:
+        number = f"{value:.6f}".rstrip("0").rstrip(".").replace(".", ",")  # 26.15 -> 26,15
+    return f"{number} {unit}" if unit else number
+
+
+def _figure_table(doc: Doc) -> str:
+    """A compact table of the paragraph's figures and what each is linked to (one row a figure)."""
+    from vnreport_ie.records.figures import doc_to_records
+
+    records = doc_to_records(doc)
+    if not records:
+        return ""
+    rows = []
+    for record in records:
+        value = format_value(record.value, record.unit)
+        if record.value_high is not None and record.value_high != record.value:
+            value = f"{value} – {format_value(record.value_high, record.unit)}"
+        cells = [
+            f"<td>{escape(record.text)}</td>",
+            f'<td class="vnr-value">{escape(value or (record.value_error or ""))}</td>',
+            *(f"<td>{escape(getattr(record, column) or '')}</td>" for column in FIGURE_TABLE_COLUMNS[2:]),
+        ]
+        rows.append(f'<tr data-figure="{record.start}-{record.end}">{"".join(cells)}</tr>')
+    header = "".join(f"<th>{column}</th>" for column in FIGURE_TABLE_COLUMNS)
+    return f'<table class="vnr-figures"><thead><tr>{header}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
 
 
 def _legend() -> str:
@@ -317,11 +417,19 @@ def parse_paragraph_range(spec: str) -> tuple[int, int | None]:
     return first, last
 
 
+def paragraph_number(paragraph, position: int) -> int:
+    """The number of a paragraph as its ``paragraph_id`` shows it: its line (meta "paragraph" or "REPORT:N")."""
+    number = paragraph.meta.get("paragraph")
+    if isinstance(number, int) and not isinstance(number, bool):
+        return number
+    doc_id, _, suffix = str(paragraph.id).rpartition(":")
+    return int(suffix) if doc_id and suffix.isdigit() else position
+
+
 def _in_range(paragraphs: Iterable, first: int, last: int | None) -> Iterator:
     for position, paragraph in enumerate(paragraphs, start=1):
-        if last is not None and position > last:
-            return
-        if position >= first:
+        number = paragraph_number(paragraph, position)
+        if first <= number and (last is None or number <= last):
             yield paragraph
 
 

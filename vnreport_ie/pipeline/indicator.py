@@ -18,6 +18,7 @@ of one clause chain share one span) and the indicator relations to
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from itertools import accumulate
@@ -63,6 +64,8 @@ INSIDE_BARRIERS = frozenset(
         ":", "ước", "ước tính", "ước thực hiện", "lũy kế", "luỹ kế", "dự kiến", "so", "với", "kế hoạch", "dự toán",
         "chỉ tiêu", "cùng kỳ", "quý", "tháng", "hết", "đến hết", "đến nay", "hiện nay", "trong đó", "riêng",
         "chiếm", "vượt", "đầu năm", "cuối năm", "giữa năm", "cả năm", "tính chung",
+        # where a sentence goes on after its subject ("kinh tế - xã hội [vẫn] ...", "dù ...", "... thì")
+        "thì", "vẫn", "dù", "mặc dù", "nhưng",
     )
 )
 GLUED_BARRIERS = tuple(" " + w for w in ("kế hoạch", "dự toán", "chỉ tiêu", "lũy kế", "luỹ kế", "dự kiến"))
@@ -76,8 +79,22 @@ CANNOT_START = frozenset(
     )
 )
 # ... nor does an indicator end with one, except the few that close names ("[Số tiền thu được]", "[Trẻ nhà trẻ đạt]")
-# (nor with a negation, which always comes before its verb: "[mức Chưa đạt]")
-CANNOT_END = (NON_NAME_WORDS - {"đạt", "số", "được", "trên", "bằng"}) | {"chưa", "không"}
+# (nor with a negation, which always comes before its verb: "[mức Chưa đạt]"), nor with a word that needs what
+# follows it: a bound ("từ đủ 5 tuổi đến [dưới] 12 tuổi") or the "còn" of a verb ("giảm [còn] 4,5%")
+CANNOT_END = (NON_NAME_WORDS - {"đạt", "số", "được", "trên", "bằng"}) | {"chưa", "không", "dưới", "đủ", "còn"}
+# ... nor with a demonstrative: "tỷ lệ này", "khu vực này" refer back to a name given before, which is the indicator
+CANNOT_END |= {"này", "đó", "trên đây"}
+# barrier phrases the word segmenter may split across tokens ("Lũy" + "kế tiêm"): found in the text, every token
+# of a phrase that is split is a barrier (a phrase inside one token is judged by INSIDE_BARRIERS as before)
+SPLIT_BARRIERS = re.compile(
+    r"(?<!\w)(?:lũy kế|luỹ kế|ước thực hiện|ước tính|dự kiến|kế hoạch|dự toán|chỉ tiêu|cùng kỳ|đến hết)(?!\w)",
+    re.IGNORECASE,
+)
+# markup in the text ("ngân sách <script>…</script> đạt"): a tag, a comment, or a script / style element with its
+# content; no indicator holds or crosses it (an indicator holds words, not "<", ">" or code)
+MARKUP = re.compile(
+    r"<(script|style)\b[^>]*>.*?</\1\s*>|<!--.*?-->|</?[A-Za-z][^<>]{0,200}>", re.IGNORECASE | re.DOTALL
+)
 
 
 def _prefix_counts(flags: Iterable[bool]) -> list[int]:
@@ -95,6 +112,17 @@ class _DocArrays:
         self.words = [text.lower() for text in texts]
         # a token the segmenter glued to a barrier word ("Tổng kế hoạch") is a barrier too
         self.barrier = [w in INSIDE_BARRIERS or w.endswith(GLUED_BARRIERS) for w in self.words]
+        full_text = doc_text(doc)
+        starts = [idx for idx, _ in tokens]
+        for match in SPLIT_BARRIERS.finditer(full_text):
+            first, after = max(0, bisect_right(starts, match.start()) - 1), bisect_left(starts, match.end())
+            if after - first > 1:
+                for i in range(first, after):
+                    self.barrier[i] = True
+        blocked = list(blocked)
+        for match in MARKUP.finditer(full_text):
+            for i in range(max(0, bisect_right(starts, match.start()) - 1), bisect_left(starts, match.end())):
+                blocked[i] = True
         # opening[i]: for a ")" that closes a bracket opened within a few tokens, where it opened
         # ("[Vốn ngân sách trung ương (NSTW)] là ...": the guide keeps such a bracket in the indicator)
         self.opening: dict[int, int] = {}
@@ -108,7 +136,8 @@ class _DocArrays:
                         break
         self.hints = hints
         self.blocked = blocked
-        self.can_edge = [not text.isspace() and text not in PUNCTUATION_EDGE for text in texts]
+        # an indicator starts and ends on a word or a number, never on a lone symbol (">", "&", "=")
+        self.can_edge = [text not in PUNCTUATION_EDGE and any(c.isalnum() for c in text) for text in texts]
         self.stops = [text in (";", ".") or "\n" in text for text in texts]
         self.has_digit = [not text.isalpha() and any(c.isdigit() for c in text) for text in texts]
         self.is_title = [text[:1].isupper() for text in texts]
@@ -135,7 +164,7 @@ class _DocArrays:
             self.clause_first.append(first)
             if text in CLAUSE_BOUNDARIES or "\n" in text:
                 first = i + 1
-        self.text = doc_text(doc)
+        self.text = full_text
         self._char_positions: dict[str, list[int]] = {}
 
     def word(self, i: int) -> str:

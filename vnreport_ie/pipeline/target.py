@@ -13,6 +13,8 @@ entities are replaced: a target is only looked for where a figure is.
 
 from __future__ import annotations
 
+import re
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -23,6 +25,9 @@ NAME = "vnreport_targets"
 # words between a figure and its target, skipped to reach the anchor (longest first)
 COMPARISON_WORDS = (("so", "với"), ("so",), ("với",), ("trên",), ("so", "cùng"))
 TARGET_STOPS = {",", ";", "(", ")", ":", ".", "!", "?"}
+# words where the sentence goes on after a reference: no target holds them
+GOES_ON = {"thì", "nên", "vẫn", "sẽ", "là", "với", "tăng"}
+ABBREVIATION = re.compile(r"[A-ZĐ]{1,6}")  # KH, CK, NSNN
 # a comparison written before its figures: "so với [cùng kỳ năm trước] tăng 0,11%", "cao hơn [cùng kỳ] 2,5%",
 # "So với [cùng kỳ năm trước], đàn trâu giảm 0,6%; đàn bò tăng 0,4%" (statistics bulletins write them so)
 LEAD_COMPARISONS = (
@@ -83,13 +88,23 @@ class TargetFinder(AnchoredSpanFinder):
         return result
 
     def end_candidates(self, view: dict, start: int, anchors=()) -> list[int]:
-        """Exclusive ends of a target starting at ``start``: up to the next punctuation, figure or sentence end."""
+        """Exclusive ends of a target starting at ``start``: up to the next punctuation, figure, sentence end or
+        word where the sentence goes on ("năm 2020 [thì] ...", "... [vẫn] ..."); an abbreviation in brackets
+        right after it is part of it ("[kế hoạch (KH)]")."""
+        words, texts = view["words"], view["texts"]
         result = []
-        for b in range(start + 1, min(start + self.cfg["max_length"], len(view["words"])) + 1):
-            if view["figure"][b - 1] or view["stop"][b - 1] or view["texts"][b - 1] in TARGET_STOPS:
+        b = start + 1
+        limit = min(start + self.cfg["max_length"], len(words))
+        while b <= limit:
+            token = texts[b - 1]
+            if token == "(" and b + 1 < len(words) and texts[b + 1] == ")" and ABBREVIATION.fullmatch(texts[b]):
+                result.append(b + 2)  # "kế hoạch (KH)": the bracket closes the target
                 break
-            if view["texts"][b - 1][:1].isalnum():
+            if view["figure"][b - 1] or view["stop"][b - 1] or token in TARGET_STOPS or words[b - 1] in GOES_ON:
+                break
+            if token[:1].isalnum():
                 result.append(b)
+            b += 1
         return result
 
 

@@ -91,6 +91,9 @@ def commune_link_columns(link: CommuneLink | None) -> dict[str, str | None]:
         "commune_official": link.commune or None,
         "commune_merged_into": link.new_commune or None,
         "commune_new_province": link.new_province or None,
+        # an ambiguous name lists its candidate units, "province / district / commune", joined by "; "
+        "commune_candidates": "; ".join(" / ".join(part for part in unit if part) for unit in link.candidates) or None,
+        "commune_link_reason": link.reason or None,
     }
 
 
@@ -101,6 +104,8 @@ COMMUNE_LINK_COLUMNS = (
     "commune_official",
     "commune_merged_into",
     "commune_new_province",
+    "commune_candidates",
+    "commune_link_reason",
 )
 
 

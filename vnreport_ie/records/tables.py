@@ -60,8 +60,13 @@ def table_row(record: FigureRecord, report: str | None = None) -> dict:
     return {column: row.get(column) for column in COLUMNS}
 
 
+# nullable numeric dtypes: values are Float64 (money and percentages share the column; every amount below
+# 2**53 VND, about 9·10^15, is exact), offsets Int64; the records and the CSV keep money as exact integers
+NUMERIC_DTYPES = {"value": "Float64", "value_high": "Float64", "start": "Int64", "end": "Int64"}
+
+
 def to_dataframe(records: Iterable[FigureRecord]):
-    """A DataFrame with one row per figure record and its provenance columns (see COLUMNS)."""
+    """A DataFrame with one row per figure record and its provenance columns (see COLUMNS and NUMERIC_DTYPES)."""
     import pandas as pd
 
     from datetime import date
@@ -70,17 +75,39 @@ def to_dataframe(records: Iterable[FigureRecord]):
     for row in rows:  # the periods as datetime.date (ISO text in the flat dict)
         for column in DATE_COLUMNS:
             row[column] = date.fromisoformat(row[column]) if row[column] else None
-    # object columns: money values stay exact Python ints beside percentage floats, None stays None
-    return pd.DataFrame({c: pd.Series([row[c] for row in rows], dtype=object) for c in COLUMNS}, columns=list(COLUMNS))
+    columns = {}
+    for c in COLUMNS:
+        values = [row[c] for row in rows]
+        if c in NUMERIC_DTYPES:
+            values = [None if v is None else float(v) for v in values]
+            columns[c] = pd.Series(values, dtype=NUMERIC_DTYPES[c])
+        else:
+            columns[c] = pd.Series(values, dtype=object)
+    return pd.DataFrame(columns, columns=list(COLUMNS))
+
+
+def csv_cell(value) -> str | int | None:
+    """A table cell as CSV text: lists joined with "; ", integers exact, floats never in scientific notation."""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(value)
+    if isinstance(value, float):
+        import numpy as np
+
+        return np.format_float_positional(value, trim="-")  # e.g. 26.15, 100 (not 1e+16)
+    return value
 
 
 def write_csv(records: Iterable[FigureRecord], path: str | Path) -> Path:
-    """Write the figure table as UTF-8 CSV (lists joined with "; ")."""
-    frame = to_dataframe(records)
-    for column in ("communes", "projects", "warnings"):
-        frame[column] = frame[column].map(lambda items: "; ".join(items) if items else "")
+    """Write the figure table as UTF-8 CSV (lists joined with "; "; money as exact integers)."""
+    import csv
+
     path = Path(path)
-    frame.to_csv(path, index=False, encoding="utf-8")
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        for record in records:
+            row = table_row(record)
+            writer.writerow([csv_cell(row[c]) for c in COLUMNS])
     return path
 
 
@@ -92,10 +119,14 @@ def write_parquet(records: Iterable[FigureRecord], path: str | Path) -> Path:
     frame = to_dataframe(records)
     table = pa.table(
         {
-            **{c: frame[c].tolist() for c in COLUMNS if c not in ("value", "value_high", *DATE_COLUMNS)},
+            **{c: frame[c].tolist() for c in COLUMNS if c not in (*NUMERIC_DTYPES, *DATE_COLUMNS)},
             **{c: pa.array(frame[c].tolist(), pa.date32()) for c in DATE_COLUMNS},
-            "value": pa.array([None if v is None else float(v) for v in frame["value"]], pa.float64()),
-            "value_high": pa.array([None if v is None else float(v) for v in frame["value_high"]], pa.float64()),
+            "value": pa.array(frame["value"].astype(object).where(frame["value"].notna(), None), pa.float64()),
+            "value_high": pa.array(
+                frame["value_high"].astype(object).where(frame["value_high"].notna(), None), pa.float64()
+            ),
+            "start": pa.array(frame["start"].astype(object).where(frame["start"].notna(), None), pa.int64()),
+            "end": pa.array(frame["end"].astype(object).where(frame["end"].notna(), None), pa.int64()),
         }
     )
     path = Path(path)

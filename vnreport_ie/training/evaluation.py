@@ -267,3 +267,31 @@ def format_table(results: dict[str, Scores]) -> str:
         + " |"
     )
     return "\n".join(rows)
+
+
+def headline_scores(scores: Scores) -> dict[str, float]:
+    """The scores a model is held to, by name: F1 per label, strict F1 per relation type, record accuracy."""
+    named = {f"{label} F1": scores.entities[label].f1 for label in ENTITY_LABELS}
+    named["entities micro F1"] = scores.entities_micro.f1
+    named.update({f"{kind} relation strict F1": scores.relations_strict[kind].f1 for kind in RELATION_TYPES})
+    named.update({f"{kind} relation relaxed F1": scores.relations_relaxed[kind].f1 for kind in ("indicator", "target")})
+    named["figure records correct"] = scores.record_accuracy
+    return named
+
+
+def in_sample_note(nlp: Language, examples: Sequence[AnnotatedExample]) -> str:
+    """One line saying whether ``nlp`` was trained on the reports of ``examples`` (from its meta), i.e. in-sample."""
+    trained_on = (nlp.meta.get("vnreport_training") or {}).get("reports")
+    reports = sorted({example.doc_id for example in examples})
+    if trained_on is None:
+        return (
+            "note: the model does not record its training reports: if it was trained on these examples the scores "
+            "are in-sample (an upper bound); --leave-one-report-out scores reports left out of training"
+        )
+    seen = [report for report in reports if report in set(trained_on)]
+    if not seen:
+        return f"note: held-out scores: the model was trained on none of these {len(reports)} report(s)"
+    return (
+        f"note: IN-SAMPLE scores: the model was trained on {len(seen)} of these {len(reports)} report(s) "
+        f"({', '.join(seen)}): an upper bound, not the accuracy on new reports (use --leave-one-report-out)"
+    )
