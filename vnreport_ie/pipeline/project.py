@@ -82,6 +82,13 @@ NAMED_WORK_NOUNS = frozenset({
 # before a work noun, a count or a plural word makes the mention generic ("13 nhà văn hóa", "các trường")
 GENERIC_BEFORE = frozenset({"các", "những", "nhiều", "mỗi", "một số", "từng", "gồm"})
 NAME_WITHIN = 3  # tokens after the work noun within which its name must start
+# words that report a work funded, built, started or opened, looked for in the BUILD_WINDOW tokens before an anchor
+BUILD_WORDS = frozenset({
+    "xây dựng", "xây", "xây mới", "khởi công", "khánh thành", "đầu tư", "nâng cấp", "sửa chữa", "cải tạo",
+    "hoàn thành", "bàn giao", "thi công", "khánh", "thành", "đưa vào sử dụng", "hỗ trợ", "tu bổ", "mở rộng",
+    "dựng", "làm", "kinh phí", "vốn", "giải ngân", "phê duyệt",
+})
+BUILD_WINDOW = 8
 YEAR = re.compile(r"\d{4}")
 # a footnote that lists the projects a sentence counts: "... thực hiện 07 dự án¹⁴ trên địa bàn" and, in the
 # report's footnotes, "¹⁴ Khách sạn, sân golf Hoàng Đồng - Lạng Sơn; Khu đô thị mới Bến Bắc; ...". The mark is
@@ -244,11 +251,14 @@ class ProjectFinder(AnchoredSpanFinder):
         position = start - 1
         while position >= 0 and not words[position][:1].isalnum():
             position -= 1  # ":" and quotes after the trigger
+        built = any(w in BUILD_WORDS for w in words[max(0, start - BUILD_WINDOW) : start])
         return {
             f"none|lead={words[position - 1] if position >= 1 else '<start>'}": 1.0,
             f"none|lead_hint={hints[position - 1] if position >= 1 else '<start>'}": 1.0,
             f"none|work_noun={_starts_with_any(words[start], WORK_NOUNS)}|kind={kind}": 1.0,
             f"none|national_programme={_names_a_national_programme(view['texts'][start : start + 8])}": 1.0,
+            # the guide's test for a named work: reported as funded, built, started or opened
+            f"none|built_before={built}|kind={kind}": 1.0,
         }
 
 
