@@ -246,7 +246,10 @@ def test_the_report_footnotes_reach_every_paragraph_on_each_way_in(tmp_path, sma
 
 def test_a_named_work_without_a_trigger_is_anchored_and_a_counted_one_is_not(finder):
     nlp, component = finder
-    text = "Xây dựng kè sông Gò Chàm; nâng cấp Trạm Y tế xã Tân Lập; xây mới 13 nhà văn hóa thôn và các chợ."
+    text = (
+        "Xây dựng kè sông Gò Chàm; nâng cấp Trạm Y tế xã Tân Lập; xây mới 13 nhà văn hóa thôn và các chợ. "
+        "Học sinh của Trường Tiểu học Hừa Ngài đều đến lớp."  # named, but not reported funded or built
+    )
     doc = doc_with_hints(nlp, text)
     anchored = [doc[i].text for i in component.work_anchors(component._view(doc))]
     assert anchored == ["kè", "Trạm"]

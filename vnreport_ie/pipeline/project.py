@@ -141,8 +141,9 @@ class ProjectFinder(AnchoredSpanFinder):
 
     def work_anchors(self, view: dict) -> list[int]:
         """Tokens that start a named work without a trigger word: a work noun (of up to three tokens: "Trạm",
-        "Y tế") followed by a name within NAME_WITHIN tokens, not counted or made plural before it ("chợ Đồng
-        Bành", "Trạm Y tế xã Tân Lập"; not "các chợ", "13 nhà văn hóa")."""
+        "Y tế") followed by a name within NAME_WITHIN tokens, reported funded, built or opened (a word of
+        BUILD_WORDS before it) and not counted or made plural ("xây dựng chợ Đồng Bành", "nâng cấp Trạm Y tế xã
+        Tân Lập"; not "các chợ", "13 nhà văn hóa", "học sinh Trường Tiểu học X")."""
         words, title, figure, stop = view["words"], view["title"], view["figure"], view["stop"]
         result = []
         name_from = 0  # a work noun inside the name of the one before is part of it ("Trường [Mầm non] X")
@@ -160,6 +161,8 @@ class ProjectFinder(AnchoredSpanFinder):
             before = words[i - 1] if i else ""
             if before in GENERIC_BEFORE or before[:1].isdigit():
                 continue
+            if not any(w in BUILD_WORDS for w in words[max(0, i - BUILD_WINDOW) : i]):
+                continue  # the guide's test: a named work counts where it is reported funded, built or opened
             for j in range(noun_end, min(noun_end + NAME_WITHIN, len(words))):
                 if stop[j] or figure[j]:
                     break
