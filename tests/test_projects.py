@@ -112,8 +112,7 @@ def test_a_list_after_cu_the_is_anchored_and_a_commune_after_a_comma_ends_a_name
     anchors = component.anchors(doc, view)
     start = min(anchors)
     # the items name the works just counted ("03 cầu ... Cầu Nà Ké"): read as a list of names going on
-    # (and, as a work noun followed by a name, a named work)
-    assert doc[start:].text.startswith("Cầu Nà Ké") and anchors[start] == {"next", "work"}
+    assert doc[start:].text.startswith("Cầu Nà Ké") and anchors[start] == {"next"}
     ends = component.end_candidates(view, start, anchors)
     assert doc[start : ends[-1]].text == "Cầu Nà Ké"  # ", xã Quan Sơn" is the place of the work, outside its name
     # the list goes on after the place: the next item is anchored, not "xã Quan Sơn"
@@ -135,8 +134,7 @@ def test_a_list_introduction_reads_as_names_only_when_it_names_the_works_counted
     view = component._view(doc)
     anchors = component.anchors(doc, view)
     start = min(anchors)
-    # the list's own kind (a work noun followed by a name may also be anchored as a named work)
-    assert doc[start:].text.startswith(first) and anchors[start] & {"list", "next"} == {kind}
+    assert doc[start:].text.startswith(first) and anchors[start] == {kind}
 
 
 REFERENCE = "Đã bàn giao mặt bằng để thực hiện 07 dự án¹⁴ trên địa bàn; hỗ trợ các hộ¹⁵."
@@ -242,17 +240,6 @@ def test_the_report_footnotes_reach_every_paragraph_on_each_way_in(tmp_path, sma
     ]
     data = to_spacy_examples(blank_nlp, examples)
     assert [e.reference._.project_footnotes for e in data.examples] == [{"¹⁴"}, {"¹⁴"}, set()]
-
-
-def test_a_named_work_without_a_trigger_is_anchored_and_a_counted_one_is_not(finder):
-    nlp, component = finder
-    text = (
-        "Xây dựng kè sông Gò Chàm; nâng cấp Trạm Y tế xã Tân Lập; xây mới 13 nhà văn hóa thôn và các chợ. "
-        "Học sinh của Trường Tiểu học Hừa Ngài đều đến lớp."  # named, but not reported funded or built
-    )
-    doc = doc_with_hints(nlp, text)
-    anchored = [doc[i].text for i in component.work_anchors(component._view(doc))]
-    assert anchored == ["kè", "Trạm"]
 
 
 def test_a_project_name_ends_before_the_sentence_goes_on():

@@ -71,17 +71,6 @@ AFTER_NAME_WORDS = {"tại", "ở", "thuộc", "trên địa bàn", "giai đoạ
 # where the sentence goes on after a name that is its subject ("Kè chống sạt lở chợ Rạch Cam [vẫn] đang ...",
 # "Văn phòng Điều phối Chương trình MTQG xây dựng NTM tỉnh [cho biết]"): no gold name holds them
 PREDICATE_WORDS = {"mà", "vẫn", "đang", "đã", "sẽ", "cho biết", "từng bước", "nhưng", "nên", "hiện nay", "bị"}
-# nouns of a named work, which names it when a name follows: "[kè sông Gò Chàm]", "[chợ Đồng Bành]",
-# "[Trường Mầm non Long Hưng A]", "[nhà văn hóa thôn Bản Chắt]", "[cao tốc Tuyên Quang - Hà Giang]"
-NAMED_WORK_NOUNS = frozenset({
-    "kè", "chợ", "trường", "mầm non", "tiểu học", "thcs", "thpt", "trung học cơ sở", "trạm y tế", "tyt",
-    "nhà văn hóa", "nhà văn hoá", "cầu", "đường", "tuyến đường", "cao tốc", "quốc lộ", "hồ", "đập", "kênh",
-    "khu tái định cư", "cụm công nghiệp", "khu công nghiệp", "bệnh viện", "trụ sở", "nhà đa năng", "công viên",
-    "sân vận động", "nhà thi đấu", "trung tâm văn hóa", "nghĩa trang",
-})
-# before a work noun, a count or a plural word makes the mention generic ("13 nhà văn hóa", "các trường")
-GENERIC_BEFORE = frozenset({"các", "những", "nhiều", "mỗi", "một số", "từng", "gồm"})
-NAME_WITHIN = 3  # tokens after the work noun within which its name must start
 # words that report a work funded, built, started or opened, looked for in the BUILD_WINDOW tokens before an anchor
 BUILD_WORDS = frozenset({
     "xây dựng", "xây", "xây mới", "khởi công", "khánh thành", "đầu tư", "nâng cấp", "sửa chữa", "cải tạo",
@@ -135,41 +124,6 @@ class ProjectFinder(AnchoredSpanFinder):
                     result.setdefault(index, set()).add(kind)
         for index in self.footnote_anchors(doc, view):
             result.setdefault(index, {"next"})  # the footnote goes on where "07 dự án¹⁴" stopped: a list item
-        for index in self.work_anchors(view):
-            result.setdefault(index, set()).add("work")
-        return result
-
-    def work_anchors(self, view: dict) -> list[int]:
-        """Tokens that start a named work without a trigger word: a work noun (of up to three tokens: "Trạm",
-        "Y tế") followed by a name within NAME_WITHIN tokens, reported funded, built or opened (a word of
-        BUILD_WORDS before it) and not counted or made plural ("xây dựng chợ Đồng Bành", "nâng cấp Trạm Y tế xã
-        Tân Lập"; not "các chợ", "13 nhà văn hóa", "học sinh Trường Tiểu học X")."""
-        words, title, figure, stop = view["words"], view["title"], view["figure"], view["stop"]
-        result = []
-        name_from = 0  # a work noun inside the name of the one before is part of it ("Trường [Mầm non] X")
-        for i in range(len(words)):
-            if i < name_from or figure[i] or not words[i][:1].isalpha():
-                continue
-            noun_end = next(
-                (i + k for k in (1, 2, 3) if i + k <= len(words) and " ".join(words[i : i + k]) in NAMED_WORK_NOUNS),
-                None,
-            )
-            if noun_end is None and _starts_with_any(words[i], NAMED_WORK_NOUNS):
-                noun_end = i + 1
-            if noun_end is None:
-                continue
-            before = words[i - 1] if i else ""
-            if before in GENERIC_BEFORE or before[:1].isdigit():
-                continue
-            if not any(w in BUILD_WORDS for w in words[max(0, i - BUILD_WINDOW) : i]):
-                continue  # the guide's test: a named work counts where it is reported funded, built or opened
-            for j in range(noun_end, min(noun_end + NAME_WITHIN, len(words))):
-                if stop[j] or figure[j]:
-                    break
-                if title[j]:
-                    result.append(i)
-                    name_from = j + 1
-                    break
         return result
 
     def footnote_anchors(self, doc: Doc, view: dict) -> list[int]:
