@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass, replace
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 HEADER_LINES = 12  # the date line and the title are in the first lines of a report
 
@@ -315,19 +317,18 @@ PLAN_BEFORE_PERIOD = re.compile(r"(?:kế\s+hoạch|KH|dự\s+toán|chỉ\s+tiê
 def period_mentions(text: str, context: ReportDate | None = None) -> list[_Found]:
     """Every period expression of ``text`` that is not a comparison ("so với cùng kỳ năm 2023"), in order."""
     found: list[_Found] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # characters inside a period already read (the patterns go longest first)
     for name, pattern in PERIOD_PATTERNS:
         for match in pattern.finditer(text):
-            if any(s < match.end() and match.start() < e for s, e in taken):
+            if any(taken[match.start() : match.end()]):
                 continue
+            taken[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
             if COMPARISON_BEFORE.search(text[max(0, match.start() - 40) : match.start()]):
-                taken.append((match.start(), match.end()))
                 continue
             try:
                 span = _read(name, match, context)
             except ValueError:  # "30/02": no such day
                 span = None
-            taken.append((match.start(), match.end()))
             period = Period(span[0], span[1], match.group(0)) if span is not None and span[0] <= span[1] else None
             if period is None and name != "cumulative":
                 continue  # a document's date, or unreadable here (no year known): as if not written
@@ -357,11 +358,10 @@ def figure_period(
     sentence (from ``sentence_start``); the period that opens the paragraph ("Năm 2024, ..."). None when
     none of these is written. A period after a plan word ("đạt 27% kế hoạch năm 2024") is the plan's:
     it is the figure's only for a plan figure (``plan``)."""
-    mentions = [
-        replace(m, start=m.start + sentence_start, end=m.end + sentence_start)  # paragraph offsets
-        for m in period_mentions(text[sentence_start:], context)
-        if plan or not m.of_plan
-    ]
+    found, starts = _paragraph_mentions(text, context)
+    # the mentions of the figure's sentence up to just after the figure (read once per paragraph)
+    window = found[bisect_left(starts, sentence_start) : bisect_right(starts, end + FOLLOWING_WINDOW)]
+    mentions = [m for m in window if plan or not m.of_plan]
     clause_start = max((b.end() + sentence_start for b in CLAUSE_BREAK.finditer(text[sentence_start:start])), default=sentence_start)
     following = [
         m
@@ -381,13 +381,18 @@ def figure_period(
     before = [m for m in mentions if m.end <= start]
     if before:
         return before[-1].period
-    if sentence_start > 0:
+    if sentence_start > 0 and found and found[0].end <= sentence_start:
         lead = LEAD_MARKS.match(text).end()
-        for mention in period_mentions(text[:sentence_start], context):
-            if mention.start <= max(lead, PARAGRAPH_LEAD_CHARS) and not mention.of_plan:
-                return mention.period
-            break
+        if found[0].start <= max(lead, PARAGRAPH_LEAD_CHARS) and not found[0].of_plan:
+            return found[0].period
     return None
+
+
+@lru_cache(maxsize=16)
+def _paragraph_mentions(text: str, context: ReportDate | None) -> tuple[list[_Found], list[int]]:
+    """The period mentions of a paragraph and their starts, read once for all of its figures."""
+    found = period_mentions(text, context)
+    return found, [m.start for m in found]
 
 
 # "100% kế hoạch vốn đến hết ngày ...": the words between a figure and its time limit
