@@ -192,6 +192,26 @@ def _cut_back(out: IO[str], size: int) -> None:
     os.ftruncate(out.fileno(), size)
 
 
+def check_output(output: Path, fmt: str, resume: bool) -> tuple[Path, set[str], int]:
+    """The progress log of ``output``, the files it lists as done and the output size it logged (nothing when
+    not resuming); ValueError when the format is unknown, the output is a folder or a resume cannot continue."""
+    if fmt not in OUTPUT_FORMATS:
+        raise ValueError(f"unknown output format {fmt!r} (choose from {', '.join(OUTPUT_FORMATS)})")
+    if output.is_dir():
+        raise ValueError(f"{output}: is a folder; give the output file's name")
+    progress_path = output.with_name(output.name + ".progress")
+    done, size = _read_progress(progress_path) if resume else (set(), 0)
+    if done:
+        written = output.stat().st_size if output.is_file() else None
+        if written is None or written < size:
+            raise ValueError(
+                f"{output}: cannot resume: {progress_path.name} lists {len(done)} finished file(s) "
+                f"({size} bytes) but the output {'is missing' if written is None else f'has {written} bytes'}; "
+                "run again without --resume"
+            )
+    return progress_path, done, size
+
+
 def extract_files(
     files: list[Path],
     output: Path,
@@ -209,21 +229,8 @@ def extract_files(
     """
     from tqdm import tqdm
 
-    if fmt not in OUTPUT_FORMATS:
-        raise ValueError(f"unknown output format {fmt!r} (choose from {', '.join(OUTPUT_FORMATS)})")
-    if output.is_dir():
-        raise ValueError(f"{output}: is a folder; give the output file's name")
     summary = BatchSummary()
-    progress_path = output.with_name(output.name + ".progress")
-    done, size = _read_progress(progress_path) if resume else (set(), 0)
-    if done:
-        written = output.stat().st_size if output.is_file() else None
-        if written is None or written < size:
-            raise ValueError(
-                f"{output}: cannot resume: {progress_path.name} lists {len(done)} finished file(s) "
-                f"({size} bytes) but the output {'is missing' if written is None else f'has {written} bytes'}; "
-                "run again without --resume"
-            )
+    progress_path, done, size = check_output(output, fmt, resume)
     nlp = load_model(model) if processes <= 1 else None
     output.parent.mkdir(parents=True, exist_ok=True)
     # always appending: a write after _cut_back goes to the new end, leaving no hole

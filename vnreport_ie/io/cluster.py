@@ -27,12 +27,11 @@ from pathlib import Path
 from vnreport_ie.io.batch import (
     BATCH_PARAGRAPHS,
     CSV_COLUMNS,
-    OUTPUT_FORMATS,
     BatchSummary,
     OutputFormat,
     _batches,
     _cut_back,
-    _read_progress,
+    check_output,
     _report_location,
     _run_batch,
     _written_size,
@@ -131,21 +130,8 @@ def extract_files_on_cluster(
     """
     from tqdm import tqdm
 
-    if fmt not in OUTPUT_FORMATS:
-        raise ValueError(f"unknown output format {fmt!r} (choose from {', '.join(OUTPUT_FORMATS)})")
-    if output.is_dir():
-        raise ValueError(f"{output}: is a folder; give the output file's name")
     summary = BatchSummary()
-    progress_path = output.with_name(output.name + ".progress")
-    done, size = _read_progress(progress_path) if resume else (set(), 0)
-    if done:
-        written = output.stat().st_size if output.is_file() else None
-        if written is None or written < size:
-            raise ValueError(
-                f"{output}: cannot resume: {progress_path.name} lists {len(done)} finished file(s) "
-                f"({size} bytes) but the output {'is missing' if written is None else f'has {written} bytes'}; "
-                "run again without --resume"
-            )
+    progress_path, done, size = check_output(output, fmt, resume)
     if model is not None and Path(model).exists():
         model = str(Path(model).resolve())  # the workers run in other folders
     client = connect(scheduler)
