@@ -37,8 +37,21 @@ import numpy as np
 # a feature template: T[a] or T[a,b], optionally .lower / .isdigit / .istitle / .is_in_dict
 TEMPLATE = re.compile(r"^T\[(?P<first>-?\d+)(?:,(?P<last>-?\d+))?\](?:\.(?P<function>\w+))?$")
 FUNCTIONS = {None, "lower", "isdigit", "istitle", "is_in_dict"}
-# sentinels padding a sentence: never a syllable (they hold a NUL character)
-BEFORE, AFTER = "\x00BOS", "\x00EOS"
+
+
+class _Edge:
+    """A sentinel padding a sentence: not a str, so no syllable (not even "\\x00BOS") equals it."""
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"<{self.name}>"
+
+
+BEFORE, AFTER = _Edge("BOS"), _Edge("EOS")
 CACHE_LIMIT = 200_000  # n-grams kept per n-gram length before the cache is emptied (bounds its memory)
 
 
@@ -192,8 +205,8 @@ class CRFWordSegmenter:
         """The row id of each function's value for ``ngram`` (0 where the model has no feature for it)."""
         length = len(ngram)
         functions = self._functions[length]
-        if BEFORE in ngram or AFTER in ngram:
-            edge = "BOS" if BEFORE in ngram else "EOS"
+        if any(s is BEFORE or s is AFTER for s in ngram):
+            edge = "BOS" if any(s is BEFORE for s in ngram) else "EOS"
             return tuple(self._value_ids[length, function].get(edge, 0) for function in functions)
         text = " ".join(ngram)
         lowered = text.lower()
