@@ -28,7 +28,7 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 
 from vnreport_ie.pipeline.linear import LinearModel, LinearModelFiles, bucket, fit_ranker, model_or_none
-from vnreport_ie.pipeline.patterns import doc_hints, indicator_before, token_offsets_and_texts
+from vnreport_ie.pipeline.patterns import doc_hints, indicator_before, is_place, token_offsets_and_texts
 from vnreport_ie.schema import FIGURE_LABELS
 from vnreport_ie.pipeline.relations import FigureRelation, get_relations, set_relations
 from vnreport_ie.text.tokenizer import doc_text
@@ -55,6 +55,10 @@ NON_NAME_WORDS = frozenset(
         "từ", "sang", "giao", "tặng", "đối với", "cho", "về", "theo",
         # units
         "ha", "tấn", "km", "m", "m2", "m²", "con", "lượt", "đồng", "triệu đồng", "tỷ đồng",
+        # approximations, sums and orders ("vào khoảng", "lên tới", "cộng dồn", "lần lượt")
+        "khoảng", "vào khoảng", "gần", "hơn", "tới", "lên", "lên tới", "lần lượt", "cộng dồn", "tổng cộng",
+        # a unit word or a whole place alone ("huyện", "toàn tỉnh"): the place that reports, not what it measures
+        "huyện", "tỉnh", "xã", "phường", "thị trấn", "thị xã", "thành phố", "toàn", "cả",
     )
 )
 # ... and these never stand inside one (the guide leaves estimates, periods, comparisons and plan words out;
@@ -81,7 +85,7 @@ CANNOT_START = frozenset(
 # ... nor does an indicator end with one, except the few that close names ("[Số tiền thu được]", "[Trẻ nhà trẻ đạt]")
 # (nor with a negation, which always comes before its verb: "[mức Chưa đạt]"), nor with a word that needs what
 # follows it: a bound ("từ đủ 5 tuổi đến [dưới] 12 tuổi") or the "còn" of a verb ("giảm [còn] 4,5%")
-CANNOT_END = (NON_NAME_WORDS - {"đạt", "số", "được", "trên", "bằng"}) | {"chưa", "không", "dưới", "đủ", "còn"}
+CANNOT_END = (NON_NAME_WORDS - {"đạt", "số", "được", "trên", "bằng", "huyện", "tỉnh", "xã", "phường", "thị trấn", "thị xã", "thành phố"}) | {"chưa", "không", "dưới", "đủ", "còn"}
 # ... nor with a demonstrative: "tỷ lệ này", "khu vực này" refer back to a name given before, which is the indicator
 CANNOT_END |= {"này", "đó", "trên đây"}
 # barrier phrases the word segmenter may split across tokens ("Lũy" + "kế tiêm"): found in the text, every token
@@ -166,6 +170,24 @@ class _DocArrays:
                 first = i + 1
         self.text = full_text
         self._char_positions: dict[str, list[int]] = {}
+        self._places: dict[tuple[int, int], bool] = {}
+
+    def place_tokens(self, a: int, b: int) -> bool:
+        """Whether tokens [a, b) name only a place (a province, district or commune, or "toàn tỉnh")."""
+        if a < 0 or b > self.length or a >= b:
+            return False
+        key = (a, b)
+        if key not in self._places:
+            # only a capitalised word or a whole-place phrase can name one: skip the lookup for the rest
+            first = self.words[a]
+            self._places[key] = (self.is_title[a] or first in ("toàn", "cả", "trên", "địa bàn")) and is_place(
+                self.text[self.token_start_char[a] : self.token_end_char[b - 1]]
+            )
+        return self._places[key]
+
+    def place_after(self, a: int, b: int) -> bool:
+        """Whether the span [a, b) opens with a place name and goes on ("Gia Lai giải ngân")."""
+        return any(self.place_tokens(a, a + k) for k in (1, 2, 3) if a + k < b)
 
     def word(self, i: int) -> str:
         if i < 0:
@@ -248,7 +270,9 @@ class IndicatorFinder(LinearModelFiles):
         for a in range(end - 1, max(0, end - self.cfg["max_length"]) - 1, -1):
             if view.blocked[a] or view.stops[a] or view.barrier[a]:
                 break
-            if view.can_edge[a] and a <= name and view.words[a] not in CANNOT_START:
+            # a place alone (the province or commune that reports, "toàn tỉnh") names no indicator: the gazetteer
+            # tells ("Ba Đồn 2.555,3 ha (tăng 10,2%)" takes the name of the list, not the town)
+            if view.can_edge[a] and a <= name and view.words[a] not in CANNOT_START and not view.place_tokens(a, end):
                 result.append(a)
         return result
 
@@ -337,6 +361,7 @@ class IndicatorFinder(LinearModelFiles):
             f"digit_inside={view.digits[b] - view.digits[a] > 0}": 1.0,
             f"last={words[b - 1]}": 1.0,
             f"pattern_start={a == pattern_start}": 1.0,
+            f"starts_with_place={view.place_after(a, b)}": 1.0,
         }
         for hint in set(hints[a:b]):
             features[f"inside_hint={hint}"] = 1.0
@@ -360,14 +385,15 @@ class IndicatorFinder(LinearModelFiles):
             if not ends:
                 continue
             pattern_start, pattern_end = self._pattern_edges(view, doc, figure)
-            best_end = max(
+            # the best end that some start makes a name of (an end whose only span is a place has none)
+            ranked = sorted(
                 ends,
-                key=lambda b: self.end_model.score(
+                key=lambda b: -self.end_model.score(
                     self.end_features(view, figure, b, figure_starts, previous_end, pattern_end)
                 ),
             )
+            best_end, starts = next(((b, s) for b in ranked if (s := self.start_candidates(view, b))), (ranked[0], []))
             previous_end = best_end
-            starts = self.start_candidates(view, best_end)
             best_start = max(
                 starts,
                 key=lambda a: self.start_model.score(self.start_features(view, a, best_end, pattern_start)),

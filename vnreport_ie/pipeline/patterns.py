@@ -278,6 +278,41 @@ def commune_gazetteer() -> frozenset[str]:
     return frozenset(names)
 
 
+PLACE_UNIT = re.compile(r"^(?:tỉnh|thành phố|tp\.?|huyện|quận|thị xã|xã|phường|thị trấn)\s+", re.IGNORECASE)
+# a place as a whole: the province, district or commune that reports, or the whole of one ("toàn tỉnh", "cả nước")
+WHOLE_PLACE = frozenset(
+    w + " " + unit
+    for w in ("toàn", "cả", "trên toàn", "trên địa bàn", "địa bàn")
+    for unit in ("tỉnh", "huyện", "thành phố", "thị xã", "xã", "phường", "thị trấn", "nước", "quốc", "vùng", "khu vực")
+) | {"toàn quốc", "cả nước", "địa bàn", "trên địa bàn"}
+
+
+@lru_cache(maxsize=1)
+def place_names() -> frozenset[str]:
+    """Lower-cased names of every province, district and commune (pre-2025) in underthesea's mapping data."""
+    import underthesea.address
+
+    path = Path(underthesea.address.__file__).parent / "data" / "mapping.json"
+    with path.open(encoding="utf-8") as handle:
+        data = json.load(handle)
+    names = set(commune_gazetteer())
+    for row in data["ward_mapping"]:
+        names.add(gazetteer_key(PLACE_UNIT.sub("", row["old_district"])))
+        names.add(gazetteer_key(PLACE_UNIT.sub("", row["old_province"])))
+    return frozenset(names)
+
+
+def is_place(text: str) -> bool:
+    """Whether ``text`` names only a place: a known province, district or commune (with or without its unit
+    word: "Bắc Kạn", "tỉnh Bắc Kạn", "thị xã Ba Đồn") or a whole one ("toàn tỉnh", "cả nước")."""
+    text = " ".join(text.split())
+    if gazetteer_key(text) in WHOLE_PLACE:
+        return True
+    name = PLACE_UNIT.sub("", text)
+    # a name is written capitalised ("Thanh" the commune, not "thanh toán"; "Quận 4", not "4")
+    return name[:1].isupper() and all(w[:1].isupper() for w in name.split()) and gazetteer_key(name) in place_names()
+
+
 def token_offsets_and_texts(doc: Doc) -> list[tuple[int, str]]:
     """(character offset, text) of each token, read from the Doc's arrays (Token objects are slow to make)."""
     text = doc_text(doc)

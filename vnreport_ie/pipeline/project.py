@@ -71,6 +71,9 @@ AFTER_NAME_WORDS = {"tại", "ở", "thuộc", "trên địa bàn", "giai đoạ
 # where the sentence goes on after a name that is its subject ("Kè chống sạt lở chợ Rạch Cam [vẫn] đang ...",
 # "Văn phòng Điều phối Chương trình MTQG xây dựng NTM tỉnh [cho biết]"): no gold name holds them
 PREDICATE_WORDS = {"mà", "vẫn", "đang", "đã", "sẽ", "cho biết", "từng bước", "nhưng", "nên", "hiện nay", "bị"}
+# ... nor the passive, a benefit or the work's size and make-up ("Kè sông Gò Chàm [dài] 650m [được] đầu tư",
+# "Nhà văn hóa xã Tân Long [có quy mô] 01 tầng", "... [mang lại] lợi ích", "Khu Hội trường [rộng] 94,3 m2")
+PREDICATE_WORDS |= {"được", "mang lại", "dài", "rộng", "có quy mô", "quy mô", "gồm", "bao gồm", "mang tên"}
 # words that report a work funded, built, started or opened, looked for in the BUILD_WINDOW tokens before an anchor
 BUILD_WORDS = frozenset({
     "xây dựng", "xây", "xây mới", "khởi công", "khánh thành", "đầu tư", "nâng cấp", "sửa chữa", "cải tạo",

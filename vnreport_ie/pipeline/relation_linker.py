@@ -21,6 +21,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
+from vnreport_ie.pipeline.patterns import token_offsets_and_texts
 from vnreport_ie.pipeline.linear import LinearModel, LinearModelFiles, bucket, fit_linear
 from vnreport_ie.schema import FIGURE_LABELS, RELATION_TARGET_LABEL, RELATION_TYPES, SINGLE_VALUED_RELATIONS
 from vnreport_ie.pipeline.relations import FigureRelation, get_relations, set_relations
@@ -123,7 +124,48 @@ def pair_features(candidate: Candidate, entities: DocEntities | None = None) -> 
     features[f"nearest_in_clause={nearest_in_clause}"] = RULE_FEATURE_SCALE
     if other.label_ == "TARGET":
         features[f"target_text={other.text.lower()}"] = 1.0
+        features.update(target_scope_features(candidate, entities, direction, between_text, same_between))
     return features
+
+
+# a comparison written once for a list of figures: before them ("So với cùng kỳ, A tăng x%; B tăng y%",
+# "So với vụ mùa năm 2017 thì A ...": "so với" not right after a figure) or after them ("A tăng x%; B tăng y%,
+# đều so với cùng kỳ năm trước")
+COVERS_ALL_BEFORE = {"đều", "lần lượt", "tất cả"}
+
+
+def target_scope_features(
+    candidate: Candidate, entities: "DocEntities", direction: str, between_text: str, targets_between: int
+) -> dict[str, float]:
+    """Whether a TARGET reads as a comparison that covers several figures of its sentence.
+
+    A lead-in ("so với X," before the figures, no other TARGET between and none in the figure's own clause) or a
+    closing "đều so với X" after them covers every figure of the sentence; a TARGET in the figure's own clause
+    (between ";" / sentence ends) is the figure's own comparison and takes precedence."""
+    figure, other = candidate.figure, candidate.other
+    words, in_figure, clause = entities.clauses()
+    after_compare = words[max(0, other.start - 2) : other.start] == ["so", "với"]
+    opens_list = after_compare and not (other.start >= 3 and in_figure[other.start - 3])
+    closes_list = after_compare and any(
+        w in COVERS_ALL_BEFORE for w in words[max(0, other.start - 4) : other.start]
+    )
+    same_sentence = not SENTENCE_END.search(between_text)
+    own_clause = clause[figure.start] == clause[other.start]
+    other_in_clause = any(
+        t.start != other.start and clause[t.start] == clause[figure.start] for t in entities.by_label.get("TARGET", [])
+    )
+    scope = "own_clause" if own_clause else (
+        "lead_in" if opens_list and direction == "before" else "closing" if closes_list and direction == "after" else "none"
+    )
+    # the rule reading, scaled up as nearest_in_clause: a lead-in comparison covers each figure after it in its
+    # sentence that has no comparison of its own and no other comparison written between
+    covers = scope in ("lead_in", "closing") and same_sentence and not other_in_clause and not targets_between
+    return {
+        f"comparison_covers={covers}": RULE_FEATURE_SCALE,
+        f"scope={scope}|same_sentence={same_sentence}": 1.0,
+        f"scope={scope}|other_target_in_figure_clause={other_in_clause}": 1.0,
+        f"scope={scope}|dir={direction}": 1.0,
+    }
 
 
 class DocEntities:
@@ -137,6 +179,29 @@ class DocEntities:
             self.by_label.setdefault(ent.label_, []).append(ent)
         self._label_starts = {label: [e.start for e in ents] for label, ents in self.by_label.items()}
         self._nearest: dict[tuple[int, str], Span | None] = {}
+        self._doc = doc
+        self._clauses: tuple[list[str], list[bool], list[int]] | None = None
+
+    def clauses(self) -> tuple[list[str], list[bool], list[int]]:
+        """(lower-case words, whether each token is in a figure, the clause of each token), made when first
+        asked: a clause ends at ";" or at the end of a sentence."""
+        if self._clauses is None:
+            doc = self._doc
+            text = doc_text(doc)
+            tokens = token_offsets_and_texts(doc)
+            words = [t.lower() for _, t in tokens]
+            in_figure = [False] * len(doc)
+            for ent in self.ents:
+                if ent.label_ in FIGURE_LABELS:
+                    in_figure[ent.start : ent.end] = [True] * len(ent)
+            clause, number = [], 0
+            for i, (start, word) in enumerate(tokens):
+                clause.append(number)
+                end = start + len(word)
+                if word == ";" or (word in (".", "!", "?") and (end == len(text) or text[end].isspace())):
+                    number += 1
+            self._clauses = (words, in_figure, clause)
+        return self._clauses
 
     def nearest(self, figure: Span, label: str) -> Span | None:
         """The entity with ``label`` closest to ``figure`` in tokens, either side (the earlier on a tie)."""

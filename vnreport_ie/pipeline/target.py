@@ -34,6 +34,8 @@ LEAD_COMPARISONS = (
     ("so", "với"), ("so",), ("cao", "hơn"), ("thấp", "hơn"), ("nhiều", "hơn"), ("ít", "hơn"), ("lớn", "hơn"),
     ("nhỏ", "hơn"), ("tăng", "so", "với"), ("giảm", "so", "với"),
 )
+# the first token of one: the phrase's first word, or the whole phrase as one token ("cao hơn")
+LEAD_FIRST_WORDS = frozenset(p[0] for p in LEAD_COMPARISONS) | frozenset(" ".join(p) for p in LEAD_COMPARISONS)
 LEAD_REACH = 25  # tokens after the comparison within which a figure must come (the same sentence)
 
 
@@ -70,6 +72,8 @@ class TargetFinder(AnchoredSpanFinder):
         words, figure, stop = view["words"], view["figure"], view["stop"]
         result = []
         for i in range(len(words)):
+            if words[i] not in LEAD_FIRST_WORDS:
+                continue
             for phrase in LEAD_COMPARISONS:
                 size = len(phrase)
                 if tuple(words[i : i + size]) == phrase or (size > 1 and words[i] == " ".join(phrase)):
