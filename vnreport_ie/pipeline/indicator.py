@@ -56,7 +56,7 @@ NON_NAME_WORDS = frozenset(
         # units
         "ha", "tấn", "km", "m", "m2", "m²", "con", "lượt", "đồng", "triệu đồng", "tỷ đồng",
         # approximations, sums and orders ("vào khoảng", "lên tới", "cộng dồn", "lần lượt")
-        "khoảng", "vào khoảng", "gần", "hơn", "tới", "lên", "lên tới", "lần lượt", "cộng dồn", "tổng cộng",
+        "khoảng", "vào khoảng", "gần", "hơn", "cụ thể", "tới", "lên", "lên tới", "lần lượt", "cộng dồn", "tổng cộng",
         # a unit word or a whole place alone ("huyện", "toàn tỉnh"): the place that reports, not what it measures
         "huyện", "tỉnh", "xã", "phường", "thị trấn", "thị xã", "thành phố", "toàn", "cả",
     )
@@ -248,6 +248,9 @@ class IndicatorFinder(LinearModelFiles):
         result = []
         for b in range(figure_start, max(0, figure_start - self.cfg["max_gap"]) - 1, -1):
             if b < 1 or view.blocked[b - 1] or view.words[b - 1] in CANNOT_END:
+                continue
+            # a clause that is only a place ends no indicator ("cụ thể, Kỳ Sơn 5,8 tỷ đồng, Tương Dương 11 tỷ")
+            if view.place_tokens(view.clause_first[b - 1], b):
                 continue
             if view.can_edge[b - 1]:
                 name = view.nearest_name[b]  # some start gives a span that names something

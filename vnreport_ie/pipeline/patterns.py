@@ -22,6 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from vnreport_ie.schema import FIGURE_LABELS
+from vnreport_ie.text.communes import tone_key
 from vnreport_ie.text.numbers import CURRENCY_WORDS, FOOTNOTE_MARKERS, NOT_FOUND_BY, SCALE_WORDS
 from vnreport_ie.text.tokenizer import doc_text
 
@@ -74,6 +75,8 @@ NAME = rf"(?:{NAME_WORD}(?:\s+{NAME_WORD})*|\d+\b)"
 APOSTROPHES = str.maketrans("", "", "’'ʼ‘")
 # "xã Hợp Thành", "thị trấn Cao Lộc", but not "thị xã" (a district-level town) nor "hợp tác xã" (a cooperative)
 COMMUNE = re.compile(rf"(?<!thị\s)(?<!Thị\s)(?<!tác\s){UNIT_WORD}\s+(?P<name>{NAME})")
+# "các" / "những" right before the unit word: the list that follows names communes only
+PLURAL_BEFORE = re.compile(r"(?:\b[Cc]ác|\b[Nn]hững)\s+$")
 # further names of a list: ", Xuất Lễ", " và Yên Trạch"
 LIST_CONTINUATION = re.compile(rf"\s*(?:,|và|;)\s*(?:{UNIT_WORD}\s+)?(?P<name>{NAME})")
 PROJECT_WORD = re.compile(r"(?i)\b(?:dự\s+án|công\s+trình|chương\s+trình|gói\s+thầu)\b")
@@ -135,9 +138,14 @@ def find_communes(text: str) -> tuple[tuple[int, int], ...]:
             continue
         spans.append((match.start("name"), match.start("name") + len(name)))
         position = match.start("name") + len(name)
-        # a list goes on with names of known communes only: "các xã A, B và C"
+        # a list goes on with names of known communes only: "xã A, B và C"; after a plural "các xã" every name of
+        # the list is a commune's, known or not (communes merged before the gazetteer's date: "các xã Phúc Đồng,
+        # Phương Điền, Phương Mỹ, Hà Linh")
+        plural = PLURAL_BEFORE.search(text, 0, match.start())
         while (more := LIST_CONTINUATION.match(text, position)) is not None:
-            name = _commune_name(more.group("name"), names, after_unit_word=False)
+            if more.group().lstrip().startswith(";"):
+                plural = None  # the next group of a list across ";" is read as before
+            name = _commune_name(more.group("name"), names, after_unit_word=plural is not None)
             if name is None:
                 break
             spans.append((more.start("name"), more.start("name") + len(name)))
@@ -289,16 +297,17 @@ WHOLE_PLACE = frozenset(
 
 @lru_cache(maxsize=1)
 def place_names() -> frozenset[str]:
-    """Lower-cased names of every province, district and commune (pre-2025) in underthesea's mapping data."""
+    """Names of every province, district and commune (pre-2025) in underthesea's mapping data, as tone keys
+    (lower case, tone mark placed alike: "Minh Hoá" = "Minh Hóa")."""
     import underthesea.address
 
     path = Path(underthesea.address.__file__).parent / "data" / "mapping.json"
     with path.open(encoding="utf-8") as handle:
         data = json.load(handle)
-    names = set(commune_gazetteer())
+    names = set()
     for row in data["ward_mapping"]:
-        names.add(gazetteer_key(PLACE_UNIT.sub("", row["old_district"])))
-        names.add(gazetteer_key(PLACE_UNIT.sub("", row["old_province"])))
+        for unit in ("old_ward", "old_district", "old_province"):
+            names.add(tone_key(PLACE_UNIT.sub("", row[unit])))
     return frozenset(names)
 
 
@@ -310,7 +319,7 @@ def is_place(text: str) -> bool:
         return True
     name = PLACE_UNIT.sub("", text)
     # a name is written capitalised ("Thanh" the commune, not "thanh toán"; "Quận 4", not "4")
-    return name[:1].isupper() and all(w[:1].isupper() for w in name.split()) and gazetteer_key(name) in place_names()
+    return name[:1].isupper() and all(w[:1].isupper() for w in name.split()) and tone_key(name) in place_names()
 
 
 def token_offsets_and_texts(doc: Doc) -> list[tuple[int, str]]:

@@ -26,7 +26,7 @@ NAME = "vnreport_targets"
 COMPARISON_WORDS = (("so", "với"), ("so",), ("với",), ("trên",), ("so", "cùng"))
 TARGET_STOPS = {",", ";", "(", ")", ":", ".", "!", "?"}
 # words where the sentence goes on after a reference: no target holds them
-GOES_ON = {"thì", "nên", "vẫn", "sẽ", "là", "với", "tăng"}
+GOES_ON = {"thì", "nên", "vẫn", "sẽ", "là", "với", "tăng", "đã", "đang"}
 ABBREVIATION = re.compile(r"[A-ZĐ]{1,6}")  # KH, CK, NSNN
 # a comparison written before its figures: "so với [cùng kỳ năm trước] tăng 0,11%", "cao hơn [cùng kỳ] 2,5%",
 # "So với [cùng kỳ năm trước], đàn trâu giảm 0,6%; đàn bò tăng 0,4%" (statistics bulletins write them so)
@@ -37,6 +37,7 @@ LEAD_COMPARISONS = (
 # the first token of one: the phrase's first word, or the whole phrase as one token ("cao hơn")
 LEAD_FIRST_WORDS = frozenset(p[0] for p in LEAD_COMPARISONS) | frozenset(" ".join(p) for p in LEAD_COMPARISONS)
 LEAD_REACH = 25  # tokens after the comparison within which a figure must come (the same sentence)
+LEAD_REACH_OPENING = 60  # ... when the comparison opens its sentence or clause
 
 
 class TargetFinder(AnchoredSpanFinder):
@@ -83,7 +84,10 @@ class TargetFinder(AnchoredSpanFinder):
                 continue
             if position >= len(words) or figure[position] or not view["texts"][position][:1].isalnum():
                 continue
-            for j in range(position, min(position + LEAD_REACH, len(words))):
+            # a comparison that opens its sentence or clause ("So với tháng trước, 7 nhóm hàng ... gồm: A (1,3%)")
+            # heads a list: its first figure may come further on
+            opening = i == 0 or stop[i - 1] or words[i - 1] in (",", ":")
+            for j in range(position, min(position + (LEAD_REACH_OPENING if opening else LEAD_REACH), len(words))):
                 if figure[j]:
                     result.append((position, "lead:" + " ".join(phrase)))
                     break
