@@ -201,9 +201,16 @@ class AnchoredSpanFinder(LinearModelFiles):
                 or e.start not in rejected and self.keeps_ner_span(e)
             )
         ]
-        if chosen or len(kept) != len(ents):
-            doc.ents = sorted(kept + chosen, key=lambda e: e.start)
+        trimmed = [self.trim_ner_span(view, e) if e.label_ == self.label else e for e in kept]
+        trimmed = [e for e in trimmed if e is not None]
+        if chosen or trimmed != list(ents):
+            doc.ents = sorted(trimmed + chosen, key=lambda e: e.start)
         return doc
+
+    def trim_ner_span(self, view: dict, ent: Span) -> Span | None:
+        """A span of this label the NER found away from the anchors, cut where the rules say a span ends
+        (None to drop it); kept whole by default."""
+        return ent
 
     def _best_end(self, view: dict, anchors: dict[int, set[str]], start: int) -> int:
         candidates = [*self.end_candidates(view, start, anchors), NONE]

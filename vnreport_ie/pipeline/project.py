@@ -203,6 +203,21 @@ class ProjectFinder(AnchoredSpanFinder):
         "[nhà văn hóa thôn Bản Chắt]"), except programme documents ("Chương trình hành động số ...")."""
         return not PROGRAMME_DOCUMENT.match(ent.text)
 
+    def trim_ner_span(self, view: dict, ent: Span) -> Span | None:
+        """An NER name cut where a name found from an anchor would end: before a sentence end or semicolon,
+        a figure, or a word where the sentence goes on ("Kè sông Gò Chàm [dài] 650m [được] đầu tư ...")."""
+        words, texts = view["words"], view["texts"]
+        end = ent.end
+        for i in range(ent.start + 1, ent.end):
+            if view["stop"][i] or view["figure"][i] or _leaves_the_name(words, i):
+                end = i
+                break
+        while end > ent.start and not (texts[end - 1][:1].isalnum() or texts[end - 1] in (")", "”", '"')):
+            end -= 1  # no punctuation left at the end ("A,", "A (")
+        if end == ent.end:
+            return ent
+        return Span(ent.doc, ent.start, end, label=ent.label_) if end > ent.start else None
+
     def no_span_features(self, view: dict, start: int, kind: str) -> dict[str, float]:
         """For the "no project" choice: the word before the anchor's trigger ("các [dự án]" is generic,
         "triển khai [dự án] X" names one), whether the first word names a work and whether a national
