@@ -125,12 +125,33 @@ def pair_features(candidate: Candidate, entities: DocEntities | None = None) -> 
     if other.label_ == "TARGET":
         features[f"target_text={other.text.lower()}"] = 1.0
         features.update(target_scope_features(candidate, entities, direction, between_text, same_between))
+    else:
+        features.update(place_and_work_features(candidate, entities, direction))
     return features
+
+
+def place_and_work_features(candidate: Candidate, entities: "DocEntities", direction: str) -> dict[str, float]:
+    """For a commune or a project: how many of its kind the figure's sentence and the paragraph name, and
+    whether it is one item of a list ("các xã A, B và C"): a figure stated for one place or work links to it,
+    a total after a list of several does not link to each (the guide)."""
+    figure, other = candidate.figure, candidate.other
+    _, _, _, sentence = entities.clauses()
+    same_label = entities.by_label.get(other.label_, [])
+    in_sentence = sum(1 for e in same_label if sentence[e.start] == sentence[figure.start])
+    in_list = entities.in_list(other)
+    same_sentence = sentence[other.start] == sentence[figure.start]
+    return {
+        f"{other.label_}|in_figure_sentence={bucket(in_sentence, (0, 1, 2))}|same_sentence={same_sentence}": 1.0,
+        f"{other.label_}|in_paragraph={bucket(len(same_label), (1, 2, 4))}": 1.0,
+        f"{other.label_}|in_list={in_list}|dir={direction}": 1.0,
+        f"{other.label_}|in_list={in_list}|in_figure_sentence={bucket(in_sentence, (0, 1, 2))}": 1.0,
+    }
 
 
 # a comparison written once for a list of figures: before them ("So với cùng kỳ, A tăng x%; B tăng y%",
 # "So với vụ mùa năm 2017 thì A ...": "so với" not right after a figure) or after them ("A tăng x%; B tăng y%,
 # đều so với cùng kỳ năm trước")
+LIST_GAP_WORDS = {",", ";", "và", "xã", "phường", "thị trấn"}
 COVERS_ALL_BEFORE = {"đều", "lần lượt", "tất cả"}
 
 
@@ -143,7 +164,7 @@ def target_scope_features(
     closing "đều so với X" after them covers every figure of the sentence; a TARGET in the figure's own clause
     (between ";" / sentence ends) is the figure's own comparison and takes precedence."""
     figure, other = candidate.figure, candidate.other
-    words, in_figure, clause = entities.clauses()
+    words, in_figure, clause, _ = entities.clauses()
     after_compare = words[max(0, other.start - 2) : other.start] == ["so", "với"]
     opens_list = after_compare and not (other.start >= 3 and in_figure[other.start - 3])
     closes_list = after_compare and any(
@@ -180,11 +201,26 @@ class DocEntities:
         self._label_starts = {label: [e.start for e in ents] for label, ents in self.by_label.items()}
         self._nearest: dict[tuple[int, str], Span | None] = {}
         self._doc = doc
-        self._clauses: tuple[list[str], list[bool], list[int]] | None = None
+        self._clauses: tuple[list[str], list[bool], list[int], list[int]] | None = None
 
-    def clauses(self) -> tuple[list[str], list[bool], list[int]]:
-        """(lower-case words, whether each token is in a figure, the clause of each token), made when first
-        asked: a clause ends at ";" or at the end of a sentence."""
+    def in_list(self, ent: Span) -> bool:
+        """Whether ``ent`` is one item of a list of its label: another one right before or after it, with only
+        ",", ";", "và" or a unit word between ("xã A, B và C", "xã A, xã B")."""
+        words = self.clauses()[0]
+        same = self.by_label.get(ent.label_, [])
+        index = next((i for i, e in enumerate(same) if e.start == ent.start), None)
+        if index is None:
+            return False
+        neighbours = [same[i] for i in (index - 1, index + 1) if 0 <= i < len(same)]
+        for neighbour in neighbours:
+            gap = words[neighbour.end : ent.start] if neighbour.end <= ent.start else words[ent.end : neighbour.start]
+            if 0 < len(gap) <= 3 and all(w in LIST_GAP_WORDS for w in gap):
+                return True
+        return False
+
+    def clauses(self) -> tuple[list[str], list[bool], list[int], list[int]]:
+        """(lower-case words, whether each token is in a figure, the clause of each token, the sentence of each
+        token), made when first asked: a clause ends at ";" or at the end of a sentence."""
         if self._clauses is None:
             doc = self._doc
             text = doc_text(doc)
@@ -194,13 +230,16 @@ class DocEntities:
             for ent in self.ents:
                 if ent.label_ in FIGURE_LABELS:
                     in_figure[ent.start : ent.end] = [True] * len(ent)
-            clause, number = [], 0
+            clause, sentence, number, sentences = [], [], 0, 0
             for i, (start, word) in enumerate(tokens):
                 clause.append(number)
+                sentence.append(sentences)
                 end = start + len(word)
-                if word == ";" or (word in (".", "!", "?") and (end == len(text) or text[end].isspace())):
+                ends_sentence = (word in (".", "!", "?") and (end == len(text) or text[end].isspace())) or "\n" in word
+                if word == ";" or ends_sentence:
                     number += 1
-            self._clauses = (words, in_figure, clause)
+                sentences += ends_sentence
+            self._clauses = (words, in_figure, clause, sentence)
         return self._clauses
 
     def nearest(self, figure: Span, label: str) -> Span | None:
