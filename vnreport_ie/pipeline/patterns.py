@@ -451,11 +451,14 @@ CONTEXT_CHARS = 160  # how far back the unit word of a list is looked for
 
 
 def is_commune_context(text: str, start: int, name: str) -> bool:
-    """Whether a commune entity at ``start`` may stand there: not in a list of districts, and a bare number
-    only right after its unit word ("Phường 3", not "16/24 ngành")."""
+    """Whether a commune entity at ``start`` may stand there: not in a list of districts, and a bare number or a
+    province's name only right after its unit word."""
     before = text[max(0, start - CONTEXT_CHARS) : start]
-    if name.strip().isdigit() and not UNIT_WORD_BEFORE.search(before):
-        return False
+    after_unit_word = UNIT_WORD_BEFORE.search(before) is not None
+    if not any(c.isalpha() for c in name) and not (after_unit_word and name.strip().isdigit()):
+        return False  # "Phường 3", not "16/24 ngành" nor "mỗi xã 10,19 tiêu chí"
+    if not after_unit_word and _is_province(name):
+        return False  # "Long An", "Bắc Giang" alone are provinces, whatever commune shares the name
     return DISTRICT_LIST_BEFORE.search(before) is None
 
 

@@ -167,6 +167,8 @@ def target_scope_features(
     words, in_figure, clause, _ = entities.clauses()
     after_compare = words[max(0, other.start - 2) : other.start] == ["so", "với"]
     opens_list = after_compare and not (other.start >= 3 and in_figure[other.start - 3])
+    # "mọi nhóm hàng đều tăng so với X; A 8,79%, B ...": said of a whole group, the comparison crosses ";"
+    of_all = after_compare and "đều" in words[max(0, other.start - 4) : other.start - 2]
     closes_list = after_compare and any(
         w in COVERS_ALL_BEFORE for w in words[max(0, other.start - 4) : other.start]
     )
@@ -180,7 +182,10 @@ def target_scope_features(
     )
     # the rule reading, scaled up as nearest_in_clause: a lead-in comparison covers each figure after it in its
     # sentence that has no comparison of its own and no other comparison written between
-    covers = scope in ("lead_in", "closing") and same_sentence and not other_in_clause and not targets_between
+    if scope == "lead_in" and of_all:
+        scope = "lead_in_of_all"
+    covers = scope.startswith("lead_in") or scope == "closing"
+    covers = covers and same_sentence and not other_in_clause and not targets_between
     return {
         f"comparison_covers={covers}": RULE_FEATURE_SCALE,
         f"scope={scope}|same_sentence={same_sentence}": 1.0,

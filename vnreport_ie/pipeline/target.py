@@ -53,8 +53,8 @@ class TargetFinder(AnchoredSpanFinder):
             if ent.label_ not in FIGURE_LABELS:
                 continue
             position = ent.end
-            while position < len(words) and words[position] == ")":
-                position += 1  # "(giảm 0,3%) so với năm học trước"
+            while position < len(words) and words[position] in (")", "...", "…"):
+                position += 1  # "(giảm 0,3%) so với năm học trước", "(tăng 4,8%)... so với cùng kỳ năm trước"
             kind = "figure"
             for phrase in COMPARISON_WORDS:
                 if tuple(words[position : position + len(phrase)]) == phrase:
@@ -87,11 +87,15 @@ class TargetFinder(AnchoredSpanFinder):
             # a comparison that opens its sentence or clause ("So với tháng trước, 7 nhóm hàng ... gồm: A (1,3%)")
             # heads a list: its first figure may come further on
             opening = i == 0 or stop[i - 1] or words[i - 1] in (",", ":")
-            for j in range(position, min(position + (LEAD_REACH_OPENING if opening else LEAD_REACH), len(words))):
+            # "mọi nhóm hàng đều tăng so với [quý cùng kỳ]; A 8,79%, B (2,40%)": a comparison said of a whole
+            # group heads the list of its members, across ";"
+            of_all = "đều" in words[max(0, i - 2) : i]
+            reach = LEAD_REACH_OPENING if opening or of_all else LEAD_REACH
+            for j in range(position, min(position + reach, len(words))):
                 if figure[j]:
                     result.append((position, "lead:" + " ".join(phrase)))
                     break
-                if stop[j]:
+                if stop[j] and not (of_all and words[j] == ";"):
                     break
         return result
 
