@@ -247,3 +247,18 @@ def test_a_project_name_ends_before_the_sentence_goes_on():
 
     words = "kè chống sạt lở chợ rạch cam vẫn đang thi công".split()
     assert [i for i in range(len(words)) if _leaves_the_name(words, i)] == [7, 8]
+
+
+def test_an_ner_name_is_cut_where_the_sentence_goes_on(finder):
+    from vnreport_ie.pipeline.linear import LinearModel
+
+    nlp, component = finder
+    text = "Năm 2018, Kè sông Gò Chàm dài 650m được đầu tư xây dựng trên đoạn chảy qua phường Nhơn Hưng."
+    doc = doc_with_hints(nlp, text)
+    doc.ents = [doc.char_span(text.index("Kè"), text.index("."), label="PROJECT")]
+    component.model, model = LinearModel({}, 0.0), component.model
+    try:
+        names = [e.text for e in component(doc).ents]
+    finally:
+        component.model = model
+    assert names == ["Kè sông Gò Chàm"]

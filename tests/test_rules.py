@@ -185,6 +185,10 @@ def test_an_indicator_may_end_with_a_bracket_closed_after_its_name(indicator_par
         ("gồm Cư K’nia và Ea Pô (Cư Jút)", ["Cư K’nia", "Ea Pô"]),
         # province names in a counted list are no communes
         ("trong đó Hà Giang 38 nhà, Lai Châu 55 nhà, Điện Biên 7 nhà", []),
+        # after a plural "các xã" every name of the list is a commune's, in the gazetteer or not (merged earlier)
+        ("ở các xã Phúc Đồng, Phương Điền, Phương Mỹ, Hà Linh vẫn ngập", ["Phúc Đồng", "Phương Điền", "Phương Mỹ", "Hà Linh"]),
+        # ... and not after a singular "xã": an unknown name ends the list
+        ("xã Phúc Đồng, Phương Điền", ["Phúc Đồng"]),
     ],
 )
 def test_communes_without_a_unit_word_where_the_text_says_they_are_communes(text, communes):
@@ -201,6 +205,9 @@ def test_communes_without_a_unit_word_where_the_text_says_they_are_communes(text
         ("có 16/24 ngành giảm", "24", False),
         ("Phường 3 có", "3", True),
         ("các xã Tân Lập, Hòa Bình", "Hòa Bình", True),
+        ("trung bình mỗi xã 10,19 tiêu chí", "10,19", False),
+        ("thiệt hại ở mức 30% tại Long An", "Long An", False),
+        ("ấp An Hiệp của xã Long An, huyện Long Hồ", "Long An", True),
     ],
 )
 def test_a_commune_entity_stands_only_where_a_commune_can(text, name, kept):
@@ -312,3 +319,46 @@ def test_shipped_model_vaccination_indicators_are_of_their_own_sentence_and_not_
     assert record.indicator and record.indicator.startswith("trẻ")
     assert text.find(record.indicator, sentence_start) < record.start
     assert not record.indicator.split()[-1] in ("dưới", "đủ", "đến", "từ")
+
+
+@pytest.mark.parametrize(
+    "text, place",
+    [("Minh Hoá", True), ("tỉnh Bắc Kạn", True), ("toàn tỉnh", True), ("Trung bình", False), ("thu ngân sách", False),
+     ("thanh toán", False), ("Quận 4", True), ("4", False)],
+)
+def test_a_place_is_known_by_the_gazetteer_whatever_its_tone_marks(text, place):
+    from vnreport_ie.pipeline.patterns import is_place
+
+    assert is_place(text) is place
+
+
+def _scopes(blank_nlp, text, spans):
+    """The comparison scope feature of each (figure, TARGET) pair of ``text`` with the given entities."""
+    from vnreport_ie.pipeline.relation_linker import DocEntities, candidate_pairs, pair_features
+
+    doc = blank_nlp.make_doc(text)
+    doc.ents = [doc.char_span(text.index(s), text.index(s) + len(s), label=label) for s, label in spans]
+    entities = DocEntities(doc)
+    return {
+        (c.figure.text, c.other.text): next(k.split("=")[1].split("|")[0] for k in pair_features(c, entities) if k.startswith("scope="))
+        for c in candidate_pairs(doc, 80, ("target",))
+    }
+
+
+def test_a_lead_in_comparison_covers_the_figures_after_it_and_a_figures_own_comparison_wins(blank_nlp):
+    text = "So với cùng kỳ, đàn trâu giảm 0,6%; đàn bò tăng 0,4%; đàn heo tăng 9% so với tháng trước."
+    spans = [("cùng kỳ", "TARGET"), ("0,6%", "PERCENT"), ("0,4%", "PERCENT"), ("9%", "PERCENT"), ("tháng trước", "TARGET")]
+    scopes = _scopes(blank_nlp, text, spans)
+    assert scopes[("0,6%", "cùng kỳ")] == "own_clause"
+    assert scopes[("0,4%", "cùng kỳ")] == "lead_in"
+    assert scopes[("9%", "tháng trước")] == "own_clause"
+    # a comparison right after a figure is that figure's, not a lead-in for the next clause
+    text = "A tăng 5% so với cùng kỳ; B tăng 3%."
+    scopes = _scopes(blank_nlp, text, [("5%", "PERCENT"), ("cùng kỳ", "TARGET"), ("3%", "PERCENT")])
+    assert scopes[("3%", "cùng kỳ")] == "none"
+
+
+def test_a_comparison_said_of_a_whole_group_heads_its_list_across_a_semicolon(blank_nlp):
+    text = "mọi nhóm hàng đều tăng so với quý cùng kỳ; tăng mạnh nhất là nhóm giáo dục với 8,79%."
+    scopes = _scopes(blank_nlp, text, [("quý cùng kỳ", "TARGET"), ("8,79%", "PERCENT")])
+    assert scopes[("8,79%", "quý cùng kỳ")] == "lead_in_of_all"

@@ -318,8 +318,10 @@ def is_place(text: str) -> bool:
     if gazetteer_key(text) in WHOLE_PLACE:
         return True
     name = PLACE_UNIT.sub("", text)
-    # a name is written capitalised ("Thanh" the commune, not "thanh toán"; "Quận 4", not "4")
-    return name[:1].isupper() and all(w[:1].isupper() for w in name.split()) and tone_key(name) in place_names()
+    # a name is written capitalised ("Thanh" the commune, not "thanh toán"), a number only after its unit word
+    # ("Quận 4", not "4")
+    written_as_name = all(w[:1].isupper() for w in name.split()) or (name != text and name.isdigit())
+    return bool(name) and written_as_name and tone_key(name) in place_names()
 
 
 def token_offsets_and_texts(doc: Doc) -> list[tuple[int, str]]:
@@ -447,6 +449,7 @@ DISTRICT_LIST_BEFORE = re.compile(
     rf"\s+(?:{NAME}\s*(?:,|và)\s*)*$"
 )
 UNIT_WORD_BEFORE = re.compile(rf"{UNIT_WORD}\s*$")
+LIST_ITEM_BEFORE = re.compile(r"(?:,|;|\bvà)\s*$")
 CONTEXT_CHARS = 160  # how far back the unit word of a list is looked for
 
 
@@ -457,8 +460,8 @@ def is_commune_context(text: str, start: int, name: str) -> bool:
     after_unit_word = UNIT_WORD_BEFORE.search(before) is not None
     if not any(c.isalpha() for c in name) and not (after_unit_word and name.strip().isdigit()):
         return False  # "Phường 3", not "16/24 ngành" nor "mỗi xã 10,19 tiêu chí"
-    if not after_unit_word and _is_province(name):
-        return False  # "Long An", "Bắc Giang" alone are provinces, whatever commune shares the name
+    if not after_unit_word and not LIST_ITEM_BEFORE.search(before) and _is_province(name):
+        return False  # "Long An", "Bắc Giang" alone are provinces (in "các xã Tân Lập, Hòa Bình" a commune)
     return DISTRICT_LIST_BEFORE.search(before) is None
 
 
