@@ -88,6 +88,10 @@ class AnchoredSpanFinder(LinearModelFiles):
         """The next list item after a list item at ``start`` judged no span (none: no lists)."""
         return None
 
+    def may_anchor(self, doc: Doc) -> bool:
+        """Whether ``doc`` can hold an anchor (a cheap test before reading it; True by default)."""
+        return True
+
     def keeps_ner_span(self, ent: Span) -> bool:
         """Whether an NER span of this label that no anchor started stays (not by default)."""
         return False
@@ -159,6 +163,13 @@ class AnchoredSpanFinder(LinearModelFiles):
     def __call__(self, doc: Doc) -> Doc:
         if self.model is None:
             raise ValueError(f"[{self.name}] the {self.label} model is not trained: train it or load a trained pipeline")
+        if not self.may_anchor(doc):  # no anchor can be found: only the NER's spans to keep or drop
+            ents = doc.ents
+            kept = [e for e in ents if e.label_ != self.label or self.keeps_ner_span(e)]
+            if len(kept) != len(ents):
+                doc.ents = kept
+            if not any(e.label_ == self.label for e in kept):
+                return doc
         view = self._view(doc)
         anchors = self.anchors(doc, view)
         for ent in doc.ents:  # lists go on after the names the NER found, too

@@ -41,6 +41,7 @@ RANKER_C = 1.0
 # underthesea's Vietnamese stop words ("có", "để", "lại", "hiện", ...): a span of these alone names nothing
 STOPWORDS = frozenset(w.strip() for w in underthesea_stopwords.words if w.strip() and not w.strip().isdigit())
 CLAUSE_BOUNDARIES = {",", ";", ":", ".", "(", ")", "-", "+", "•"}
+ALNUM = re.compile(r"[^\W_]")
 PUNCTUATION_EDGE = set(".,;:!?()[]{}\"'“”*-+/%…")
 # Words the guide leaves out of an indicator (estimates, periods, verbs, comparisons, plan words, units):
 # a span of these words alone ("Ước tính đến hết", "tỷ lệ", "so", "Kế hoạch", "ha") names nothing, so it is
@@ -151,7 +152,7 @@ class _DocArrays:
         self.hints = hints
         self.blocked = blocked
         # an indicator starts and ends on a word or a number, never on a lone symbol (">", "&", "=")
-        self.can_edge = [text not in PUNCTUATION_EDGE and any(c.isalnum() for c in text) for text in texts]
+        self.can_edge = [text not in PUNCTUATION_EDGE and ALNUM.search(text) is not None for text in texts]
         self.stops = [text in (";", ".") or "\n" in text for text in texts]
         self.has_digit = [not text.isalpha() and any(c.isdigit() for c in text) for text in texts]
         self.is_title = [text[:1].isupper() for text in texts]
@@ -387,8 +388,12 @@ class IndicatorFinder(LinearModelFiles):
             raise ValueError(f"[{self.name}] the indicator model is not trained: train it or load a trained pipeline")
         if any(e.label_ == "INDICATOR" for e in doc.ents):  # this component owns INDICATOR
             doc.ents = [e for e in doc.ents if e.label_ != "INDICATOR"]
-        view = self._context(doc)
         figures = [e for e in doc.ents if e.label_ in FIGURE_LABELS]
+        if not figures:  # most paragraphs of a report state no figure: nothing to read
+            if any(r.type == "indicator" for r in get_relations(doc)):
+                set_relations(doc, [r for r in get_relations(doc) if r.type != "indicator"])
+            return doc
+        view = self._context(doc)
         figure_starts = [f.start for f in figures]
         chosen: dict[tuple[int, int], Span] = {}
         links: list[tuple[Span, tuple[int, int]]] = []

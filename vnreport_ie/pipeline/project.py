@@ -109,6 +109,11 @@ class ProjectFinder(AnchoredSpanFinder):
 
     label = "PROJECT"
 
+    def may_anchor(self, doc: Doc) -> bool:
+        """Whether the words of an anchor (a trigger, a programme, a list introduction, a footnote) are in ``doc``."""
+        text = doc_text(doc)
+        return any(p.search(text) for p in (TRIGGER, PROGRAMME, LIST_INTRODUCTION, FOOTNOTE_START))
+
     def anchors(self, doc: Doc, view: dict) -> dict[int, set[str]]:
         """Token index -> kinds ("trigger", "programme", "list") of the anchors found by the words alone."""
         text = doc_text(doc)

@@ -45,6 +45,10 @@ class TargetFinder(AnchoredSpanFinder):
 
     label = "TARGET"  # every target follows a figure: the NER's targets elsewhere are dropped
 
+    def may_anchor(self, doc: Doc) -> bool:
+        """Every anchor of a target is found from a figure: a paragraph without one has none."""
+        return any(ent.label_ in FIGURE_LABELS for ent in doc.ents)
+
     def anchors(self, doc: Doc, view: dict) -> dict[int, set[str]]:
         """Token index -> kinds: the first word after each figure ("figure") or after its comparison words."""
         words = view["words"]
