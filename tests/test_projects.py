@@ -262,3 +262,25 @@ def test_an_ner_name_is_cut_where_the_sentence_goes_on(finder):
     finally:
         component.model = model
     assert names == ["Kè sông Gò Chàm"]
+
+
+def test_an_ner_name_that_stops_at_a_unit_word_goes_on_through_the_name(finder):
+    from vnreport_ie.pipeline.linear import LinearModel
+
+    nlp, component = finder
+    text = "Khánh thành Nhà Văn hóa xã Tân Long với kinh phí 2 tỷ đồng."
+    doc = doc_with_hints(nlp, text)
+    doc.ents = [doc.char_span(text.index("Nhà"), text.index(" Tân"), label="PROJECT")]
+    component.model, model = LinearModel({}, 0.0), component.model
+    try:
+        names = [e.text for e in component(doc).ents]
+    finally:
+        component.model = model
+    assert names == ["Nhà Văn hóa xã Tân Long"]
+
+
+def test_a_name_given_after_mang_ten_starts_after_it(finder):
+    nlp, component = finder
+    text = "Dự án mang tên: Xây mới khối lớp học – Trường Tiểu học Ngô Gia Tự"
+    doc = doc_with_hints(nlp, text)
+    assert [doc[i].idx for i in component.anchors(doc, component._view(doc))] == [text.index("Xây")]

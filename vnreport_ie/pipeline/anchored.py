@@ -214,6 +214,9 @@ class AnchoredSpanFinder(LinearModelFiles):
         ]
         trimmed = [self.trim_ner_span(view, e) if e.label_ == self.label else e for e in kept]
         trimmed = [e for e in trimmed if e is not None]
+        grown = [e for e in trimmed if e.label_ == self.label and not any(e.start == k.start and e.end == k.end for k in kept)]
+        if grown:  # a name that grew takes in what it now covers ("Nhà Văn hóa xã [Tân Long]")
+            trimmed = [e for e in trimmed if e in grown or not any(e.start < g.end and g.start < e.end for g in grown)]
         if chosen or trimmed != list(ents):
             doc.ents = sorted(trimmed + chosen, key=lambda e: e.start)
         return doc

@@ -36,7 +36,10 @@ from vnreport_ie.text.tokenizer import doc_text
 NAME = "vnreport_projects"
 NOT_LETTER_BEFORE = r"(?<![^\W\d_])"
 # "dự án X", "công trình: X", "Dự án “X”": the name starts after the trigger
-TRIGGER = re.compile(rf"{NOT_LETTER_BEFORE}(?:[Dd]ự\s+án|[Cc]ông\s+trình|DỰ\s+ÁN)[ \t]*[:“\"]?[ \t]*")
+# ("Dự án mang tên: X", "công trình có tên “X”": the name starts after "mang tên" / "có tên")
+TRIGGER = re.compile(
+    rf"{NOT_LETTER_BEFORE}(?:[Dd]ự\s+án|[Cc]ông\s+trình|DỰ\s+ÁN)(?:[ \t]+(?:mang|có)[ \t]+tên)?[ \t]*[:“\"]?[ \t]*"
+)
 # a programme names itself: the span starts at the word
 # (not a document: "Chương trình số 15/CTr-UBND", "Chương trình hành động số 74-CTr/TU", "Chương trình công tác năm")
 DOCUMENT_AFTER_PROGRAMME = r"\s+(?:(?:hành\s+động|công\s+tác)\b|số\s+\d)"
@@ -219,6 +222,13 @@ class ProjectFinder(AnchoredSpanFinder):
                 break
         while end > ent.start and not (texts[end - 1][:1].isalnum() or texts[end - 1] in (")", "”", '"')):
             end -= 1  # no punctuation left at the end ("A,", "A (")
+        # nor a unit word without its name: "Nhà Văn hóa xã [Tân Long]" goes on through the capitalised name
+        while end == ent.end and end < len(words) and _ends_with_any(words[end - 1], PLACE_WORDS) and view["title"][end]:
+            end += 1
+        if end > ent.end:
+            while end < len(words) and view["title"][end] and not view["figure"][end]:
+                end += 1
+            return Span(ent.doc, ent.start, end, label=ent.label_)
         if end == ent.end:
             return ent
         return Span(ent.doc, ent.start, end, label=ent.label_) if end > ent.start else None
@@ -249,6 +259,7 @@ def _leaves_the_name(words: list[str], i: int) -> bool:
     return (
         word in AFTER_NAME_WORDS
         or word in PREDICATE_WORDS
+        or f"{word} {following}" in PREDICATE_WORDS  # the segmenter may split them: "mang" + "lại"
         or (word == "trên" and following == "địa bàn")
         or (word == "năm" and YEAR.fullmatch(following) is not None)
     )
