@@ -91,6 +91,8 @@ CANNOT_START = frozenset(
         "và", "của", "tại", "với", "từ", "sang", "đối với", "cho", "về", "theo", "trên", "đến",
         "bố trí", "tổ chức", "tiếp tục", "duy trì", "chỉ đạo", "đẩy mạnh", "phấn đấu", "triển khai", "công tác",
         "kết quả",
+        # a demonstrative refers back to a name given before ("[chỉ số] này của tỉnh")
+        "này", "đó",
     )
 )
 # ... nor does an indicator end with one, except the few that close names ("[Số tiền thu được]", "[Trẻ nhà trẻ đạt]")
@@ -99,6 +101,9 @@ CANNOT_START = frozenset(
 CANNOT_END = (NON_NAME_WORDS - {"đạt", "số", "được", "trên", "bằng", "huyện", "tỉnh", "xã", "phường", "thị trấn", "thị xã", "thành phố"}) | {"chưa", "không", "dưới", "đủ", "còn"}
 # ... nor with a demonstrative: "tỷ lệ này", "khu vực này" refer back to a name given before, which is the indicator
 CANNOT_END |= {"này", "đó", "trên đây"}
+# ... nor with a word that introduces what follows: a list ("Cơ cấu [gồm]: ..."), a finding ("điều tra [cho thấy]"),
+# a rank ("đứng [thứ] 29")
+CANNOT_END |= {"gồm", "bao gồm", "như sau", "cho thấy", "thấy", "thứ"}
 # barrier phrases the word segmenter may split across tokens ("Lũy" + "kế tiêm"): found in the text, every token
 # of a phrase that is split is a barrier (a phrase inside one token is judged by INSIDE_BARRIERS as before)
 SPLIT_BARRIERS = re.compile(
