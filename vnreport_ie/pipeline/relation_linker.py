@@ -165,10 +165,12 @@ def target_scope_features(
     (between ";" / sentence ends) is the figure's own comparison and takes precedence."""
     figure, other = candidate.figure, candidate.other
     words, in_figure, clause, _ = entities.clauses()
-    after_compare = words[max(0, other.start - 2) : other.start] == ["so", "với"]
-    opens_list = after_compare and not (other.start >= 3 and in_figure[other.start - 3])
+    # "so với X" or "so X" ("đều tăng so tháng trước"): where the comparison words start
+    compare = other.start - 2 if words[max(0, other.start - 2) : other.start] == ["so", "với"] else other.start - 1
+    after_compare = compare >= 0 and words[compare] == "so"
+    opens_list = after_compare and not (compare >= 1 and in_figure[compare - 1])
     # "mọi nhóm hàng đều tăng so với X; A 8,79%, B ...": said of a whole group, the comparison crosses ";"
-    of_all = after_compare and "đều" in words[max(0, other.start - 4) : other.start - 2]
+    of_all = after_compare and "đều" in words[max(0, compare - 2) : compare]
     closes_list = after_compare and any(
         w in COVERS_ALL_BEFORE for w in words[max(0, other.start - 4) : other.start]
     )
