@@ -362,3 +362,30 @@ def test_a_comparison_said_of_a_whole_group_heads_its_list_across_a_semicolon(bl
     text = "mọi nhóm hàng đều tăng so với quý cùng kỳ; tăng mạnh nhất là nhóm giáo dục với 8,79%."
     scopes = _scopes(blank_nlp, text, [("quý cùng kỳ", "TARGET"), ("8,79%", "PERCENT")])
     assert scopes[("8,79%", "quý cùng kỳ")] == "lead_in_of_all"
+
+
+def after_figure_candidates(indicator_parts, text, figure):
+    """Every candidate indicator written after ``figure`` (a MONEY or PERCENT entity) in ``text``."""
+    nlp, finder = indicator_parts
+    doc = nlp.get_pipe("vnreport_lexical_hints")(nlp.make_doc(text))
+    label = "PERCENT" if figure.endswith("%") else "MONEY"
+    span = doc.char_span(text.index(figure), text.index(figure) + len(figure), label=label)
+    doc.ents = [span]
+    view = finder._context(doc)
+    return [doc[a:b].text for a, b in finder.after_candidates(view, span)]
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "indicator"),
+    [
+        ("gồm gần 35 tỷ đồng vốn Chương trình 30a, hơn 17,8 tỷ đồng", "35 tỷ đồng", "vốn Chương trình 30a"),
+        ("gồm 1,3 tỷ đồng do tỉnh hỗ trợ, 150 triệu đồng do cấp xã hỗ trợ", "1,3 tỷ đồng", "tỉnh hỗ trợ"),
+        ("các huyện dành 39,7 tỷ đồng để hỗ trợ những xã hoàn thành xây dựng nông thôn mới.", "39,7 tỷ đồng",
+         "hỗ trợ những xã hoàn thành xây dựng nông thôn mới"),
+    ],
+)
+def test_an_indicator_written_after_its_figure_is_a_candidate_within_the_clause(indicator_parts, text, figure, indicator):
+    spans = after_figure_candidates(indicator_parts, text, figure)
+    assert indicator in spans
+    # never past the clause ("," / ";" / "."), never "do" / "để" first, never another figure
+    assert not any("," in span or span.startswith(("do ", "để ")) or "150" in span for span in spans), spans

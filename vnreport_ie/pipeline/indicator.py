@@ -35,6 +35,11 @@ from vnreport_ie.pipeline.relations import FigureRelation, get_relations, set_re
 from vnreport_ie.text.tokenizer import doc_text
 
 NAME = "vnreport_indicators"
+# indicators written after their figure (see IndicatorFinder.after_candidates)
+AFTER_REACH = 6  # tokens after the figure within which the span starts
+AFTER_STARTS = 2  # places where a span may start (the first ones after the figure)
+AFTER_MAX_LENGTH = 12  # tokens
+AFTER_CLAUSE_MARKS = {",", ";", ":", "(", ")", ".", "-", "–"}
 # inverse regularisation of the two rankers (stronger than the default: on by-source development folds, exact
 # INDICATOR spans 0.712 at C=5, 0.721 at C=1, 0.709 at C=25)
 RANKER_C = 1.0
@@ -93,6 +98,8 @@ CANNOT_START = frozenset(
         "kết quả",
         # a demonstrative refers back to a name given before ("[chỉ số] này của tỉnh")
         "này", "đó",
+        # the giver or the purpose of an amount starts after "do" / "nhằm" ("1,3 tỷ đồng do [tỉnh hỗ trợ]")
+        "do", "nhằm",
     )
 )
 # ... nor does an indicator end with one, except the few that close names ("[Số tiền thu được]", "[Trẻ nhà trẻ đạt]")
@@ -125,7 +132,7 @@ def _prefix_counts(flags: Iterable[bool]) -> list[int]:
 class _DocArrays:
     """What the indicator features read from a Doc, as plain lists and prefix counts (fast to query)."""
 
-    def __init__(self, doc: Doc, hints: list[str], blocked: list[bool]):
+    def __init__(self, doc: Doc, hints: list[str], blocked: list[bool], figure: list[bool]):
         tokens = token_offsets_and_texts(doc)
         texts = [text for _, text in tokens]
         self.length = len(doc)
@@ -156,6 +163,7 @@ class _DocArrays:
                         break
         self.hints = hints
         self.blocked = blocked
+        self.figure = figure
         # an indicator starts and ends on a word or a number, never on a lone symbol (">", "&", "=")
         self.can_edge = [text not in PUNCTUATION_EDGE and ALNUM.search(text) is not None for text in texts]
         self.stops = [text in (";", ".") or "\n" in text for text in texts]
@@ -242,11 +250,13 @@ class IndicatorFinder(LinearModelFiles):
         """Per-token data the features read: words, hint classes, which tokens are inside an entity."""
         hints = doc_hints(doc)
         blocked = [False] * len(doc)
+        figure = [False] * len(doc)
         for ent in doc.ents:
             if ent.label_ != "INDICATOR":
                 for i in range(ent.start, ent.end):
                     blocked[i] = True
-        return _DocArrays(doc, hints, blocked)
+                    figure[i] = ent.label_ in FIGURE_LABELS
+        return _DocArrays(doc, hints, blocked, figure)
 
     def _pattern_edges(self, view: "_DocArrays", doc: Doc, figure: Span) -> tuple[int | None, int | None]:
         """Token start and end of the rule baseline's indicator for ``figure`` (a feature, not an answer)."""
@@ -294,6 +304,64 @@ class IndicatorFinder(LinearModelFiles):
             if view.can_edge[a] and a <= name and view.words[a] not in CANNOT_START and not view.place_tokens(a, end):
                 result.append(a)
         return result
+
+    def after_candidates(self, view: "_DocArrays", figure: Span) -> list[tuple[int, int]]:
+        """Spans [a, b) after the figure that may name it: what the money is ("35 tỷ đồng [vốn Chương trình
+        30a]"), who gives it ("1,3 tỷ đồng do [tỉnh hỗ trợ]"), what it is for ("39,7 tỷ đồng để [hỗ trợ những xã
+        ...]"), the attribute of a share's base ("100% xã [đạt chuẩn nông thôn mới]"). A span starts within
+        AFTER_REACH tokens of the figure (crossing other entities, not a clause mark or another figure), at one of
+        the first AFTER_STARTS places a name can start, and stays inside its clause (no comma)."""
+        result = []
+        starts = 0
+        for a in range(figure.end, min(figure.end + AFTER_REACH, view.length)):
+            if view.stops[a] or view.words[a] in AFTER_CLAUSE_MARKS or view.figure[a]:
+                break
+            if view.blocked[a] or view.barrier[a] or not view.can_edge[a] or view.has_digit[a]:
+                continue
+            if view.words[a] in CANNOT_START or view.words[a] in STOPWORDS:
+                continue
+            starts += 1
+            names = False  # whether the span holds a word that names something (not "tỉnh" alone)
+            for b in range(a + 1, min(a + AFTER_MAX_LENGTH, view.length) + 1):
+                last = b - 1
+                word = view.words[last]
+                if view.blocked[last] or view.stops[last] or view.barrier[last] or word in AFTER_CLAUSE_MARKS:
+                    break
+                names = names or word not in NON_NAME_WORDS
+                if names and view.can_edge[last] and word not in CANNOT_END and not view.place_tokens(a, b):
+                    result.append((a, b))
+            if starts == AFTER_STARTS:
+                break
+        return result
+
+    def after_features(self, view: "_DocArrays", figure: Span, a: int, b: int) -> dict[str, float]:
+        """Features of an indicator span after the figure (prefixed "after", a feature space of its own in the
+        same ranker as the ends before the figure)."""
+        words, hints = view.words, view.hints
+        gap = bucket(a - figure.end, (0, 1, 2, 3))
+        length = bucket(b - a, (1, 2, 3, 4, 6, 9))
+        following = view.word(b)
+        first_after = view.word(figure.end)
+        features = {
+            "after": 1.0,
+            f"after|figure={figure.label_}": 1.0,
+            f"after|gap={gap}": 1.0,
+            f"after|gap={gap}|figure={figure.label_}": 1.0,
+            f"after|length={length}": 1.0,
+            f"after|first={words[a]}": 1.0,
+            f"after|before_first={view.word(a - 1)}": 1.0,
+            f"after|first_after_figure={first_after}|figure={figure.label_}": 1.0,
+            f"after|last={words[b - 1]}": 1.0,
+            f"after|next={following}": 1.0,
+            f"after|next_hint={hints[b] if b < view.length else '<end>'}": 1.0,
+            f"after|entity_between={any(view.blocked[figure.end:a])}": 1.0,
+            f"after|comma_inside={view.commas[b] - view.commas[a] > 0}": 1.0,
+            f"after|clause_ends={following in AFTER_CLAUSE_MARKS or following in ('.', '<end>')}": 1.0,
+            f"after|first_hint={hints[a]}": 1.0,
+        }
+        for hint in set(hints[a:b]):
+            features[f"after|inside_hint={hint}"] = 1.0
+        return features
 
     def end_features(
         self,
@@ -405,7 +473,8 @@ class IndicatorFinder(LinearModelFiles):
         previous_end = None
         for figure in figures:
             ends = self.end_candidates(view, figure.start)
-            if not ends:
+            after = self.after_candidates(view, figure)
+            if not ends and not after:
                 continue
             pattern_start, pattern_end = self._pattern_edges(view, doc, figure)
             # the best end that some start makes a name of (an end whose only span is a place has none)
@@ -415,13 +484,22 @@ class IndicatorFinder(LinearModelFiles):
                     self.end_features(view, figure, b, figure_starts, previous_end, pattern_end)
                 ),
             )
-            best_end, starts = next(((b, s) for b in ranked if (s := self.start_candidates(view, b))), (ranked[0], []))
+            best_end, starts = next(((b, s) for b in ranked if (s := self.start_candidates(view, b))), (None, []))
+            # ... or a span after the figure, when it scores above that end
+            best_after = max(after, key=lambda span: self.end_model.score(self.after_features(view, figure, *span)), default=None)
+            if best_after is not None and (
+                best_end is None
+                or self.end_model.score(self.after_features(view, figure, *best_after))
+                > self.end_model.score(self.end_features(view, figure, best_end, figure_starts, previous_end, pattern_end))
+            ):
+                best_start, best_end = best_after
+            else:
+                best_start = max(
+                    starts,
+                    key=lambda a: self.start_model.score(self.start_features(view, a, best_end, pattern_start)),
+                    default=None,
+                )
             previous_end = best_end
-            best_start = max(
-                starts,
-                key=lambda a: self.start_model.score(self.start_features(view, a, best_end, pattern_start)),
-                default=None,
-            )
             if best_start is None:
                 continue
             key = (best_start, best_end)
@@ -462,15 +540,22 @@ class IndicatorFinder(LinearModelFiles):
                 if target:
                     counts["with_indicator"] += 1
                 candidates = self.end_candidates(view, figure.start)
-                if span is not None and span.end not in candidates:
-                    counts["unreachable"] += 1  # after the figure, too far, or off token boundaries
-                if span is None or span.end not in candidates:
+                after = self.after_candidates(view, figure)
+                is_after = span is not None and span.start >= figure.end
+                reachable = span is not None and ((span.start, span.end) in after if is_after else span.end in candidates)
+                if span is not None and not reachable:
+                    counts["unreachable"] += 1  # too far, or off token boundaries
+                if not reachable:
                     continue
                 pattern_start, pattern_end = self._pattern_edges(view, doc, figure)
                 features = {
                     b: self.end_features(view, figure, b, figure_starts, gold_previous, pattern_end) for b in candidates
                 }
-                end_groups.append((features.pop(span.end), list(features.values())))
+                after_features = {pair: self.after_features(view, figure, *pair) for pair in after}
+                gold_features = after_features.pop((span.start, span.end)) if is_after else features.pop(span.end)
+                end_groups.append((gold_features, list(features.values()) + list(after_features.values())))
+                if is_after:
+                    continue
                 starts = self.start_candidates(view, span.end)
                 if span.start in starts:
                     features = {a: self.start_features(view, a, span.end, pattern_start) for a in starts}
