@@ -73,8 +73,10 @@ NON_NAME_WORDS = frozenset(
         "huyện", "tỉnh", "xã", "phường", "thị trấn", "thị xã", "thành phố", "toàn", "cả", "thôn", "bản", "ấp",
         # running totals the segmenter splits ("cộng" + "dồn", "Tính" + "gộp") and estimates it glues ("ước đạt")
         "cộng", "dồn", "gộp", "tính gộp", "ước đạt", "ước tính đạt", "ước thực hiện đạt",
-        # a bare adjective ("cao", "khá") describes a figure, it does not name one
-        "cao", "thấp", "khá", "mạnh", "nhẹ",
+        # a bare adjective ("cao", "khá") describes a figure, it does not name one; nor does "tức" (that is)
+        "cao", "thấp", "khá", "mạnh", "nhẹ", "nhanh", "chậm", "tức", "tức là", "uớc",
+        # more units and scale words after a number ("9,5 triệu [lít]", "đồng/[kg]")
+        "kg", "lít", "tạ", "m3", "m³", "ngàn", "nghìn", "triệu", "tỷ", "tỉ", "usd", "đ",
     )
 ) | STOPWORDS
 # ... and these never stand inside one (the guide leaves estimates, periods, comparisons and plan words out;
@@ -296,8 +298,12 @@ class IndicatorFinder(LinearModelFiles):
             name = view.nearest_name[view.opening[end - 1]]
         if name is None:
             return result
+        depth = 0  # brackets closed inside the span, read backwards: an unclosed "(" ends the search
         for a in range(end - 1, max(0, end - self.cfg["max_length"]) - 1, -1):
             if view.blocked[a] or view.stops[a] or view.barrier[a]:
+                break
+            depth += (view.words[a] == ")") - (view.words[a] == "(")
+            if depth < 0:
                 break
             # a place alone (the province or commune that reports, "toàn tỉnh") names no indicator: the gazetteer
             # tells ("Ba Đồn 2.555,3 ha (tăng 10,2%)" takes the name of the list, not the town)
