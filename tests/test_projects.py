@@ -284,3 +284,12 @@ def test_a_name_given_after_mang_ten_starts_after_it(finder):
     text = "Dự án mang tên: Xây mới khối lớp học – Trường Tiểu học Ngô Gia Tự"
     doc = doc_with_hints(nlp, text)
     assert [doc[i].idx for i in component.anchors(doc, component._view(doc))] == [text.index("Xây")]
+
+
+def test_a_list_of_communes_after_a_project_name_is_no_list_of_projects(finder):
+    nlp, component = finder
+    text = "dự án Giảm nghèo Khu vực Tây nguyên mang lại lợi ích cho các xã Măng Cành, Măng Bút, Đăk Ring."
+    doc = doc_with_hints(nlp, text)
+    view = component._view(doc)
+    after_first_commune = next(i for i, t in enumerate(doc) if t.text == "Măng Cành") + 1
+    assert component.list_anchor(view, after_first_commune) is None

@@ -67,6 +67,7 @@ NATIONAL_PROGRAMME = re.compile(
     r"(?<![\w.,])(?:135|134|30a|229)(?![\w.,])"  # the national programmes known by their number
 )
 COMMUNE_UNIT_WORDS = frozenset(("xã", "phường", "thị trấn"))
+COMMUNE_HINTS = {"B-COMMUNE", "I-COMMUNE", "GAZETTEER"}  # lexical hints of a commune name
 PLACE_WORDS = COMMUNE_UNIT_WORDS | {"huyện", "tỉnh", "thành phố", "quận", "thị xã"}
 # what the guide leaves after a name: a place after "tại", "ở", "thuộc", "trên địa bàn"; phases and periods
 # ("giai đoạn 2021-2025", "năm 2024"); and "với" (what follows is the project's figures or partners)
@@ -165,6 +166,8 @@ class ProjectFinder(AnchoredSpanFinder):
                 following = i + 1
                 while following < len(view["texts"]) and not view["texts"][following][:1].isalnum():
                     following += 1  # footnote marks, list marks, quotes
+                if view["texts"][i] == "," and following < len(view["texts"]) and view["hints"][following] in COMMUNE_HINTS:
+                    return None  # "... cho các xã Măng Cành, [Măng Bút], ...": a list of communes, not of works
                 return following if following < len(view["texts"]) else None
         return None
 
