@@ -356,3 +356,29 @@ def test_cli_preannotate_doccano_is_the_shipped_models_prediction(tmp_path, ship
     assert ("58.829 triệu đồng", "indicator", "Tổng số thu ngân sách nhà nước") in relations
     doc = shipped_nlp(KNOWN)
     assert sorted(spans.values()) == sorted((e.text, e.label_) for e in doc.ents)
+
+
+def test_cross_genre_folds_train_one_ner_and_reuse_it_from_the_cache(tmp_path, corpus_examples):
+    """The genre folds all train on the reports: with --ner-cache the first fold's NER serves the others."""
+    import dataclasses
+
+    from vnreport_ie.io.annotations import write_jsonl
+    from vnreport_ie.training.evaluation import cross_validate
+
+    labels = lambda e: {ent.label for ent in e.entities}  # noqa: E731
+    rich = [e for e in corpus_examples if {"TARGET", "PROJECT", "COMMUNE"} <= labels(e)][:2]
+    with_target = [e for e in corpus_examples if "TARGET" in labels(e) and e not in rich]
+    # the training side (reports) holds every label the components learn from
+    parts = {"report": rich + with_target[:6], "newspaper": with_target[6:14], "statistics": with_target[14:22]}
+    for genre, part in parts.items():
+        examples = [
+            dataclasses.replace(e, id=f"{genre}-doc:{n}", meta={"doc": f"{genre}-doc", "paragraph": n, "genre": genre,
+                                                                 "source": "restated"})
+            for n, e in enumerate(part, start=1)
+        ]
+        write_jsonl(examples, tmp_path / "ann" / f"{genre}.jsonl")
+    cache = tmp_path / "cache"
+    result = cross_validate(tmp_path / "ann", "genre", max_steps=3, baselines=(), ner_cache=cache, stdout=io.StringIO())
+    assert sorted(result.folds) == ["genre-newspaper", "genre-statistics"]
+    kept = sorted(p.name for p in (cache / "genre").iterdir() if (p / "meta.json").exists())
+    assert kept == ["genre-newspaper"]  # trained once, reused for genre-statistics

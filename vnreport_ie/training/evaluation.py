@@ -149,9 +149,11 @@ def cross_validate(
     """Train a model per fold of ``split`` (report, source or genre) on its training documents, score it on its
     held-out documents beside the baselines, and pool the counts over the folds (``folds``: only those).
 
-    ``ner_cache``: a folder keeping each fold's model (``NER_CACHE/SPLIT/FOLD``); a fold whose kept model was
-    trained on the same documents reuses its NER and refits only the components after it (see
-    :func:`~vnreport_ie.training.train.train`'s ``ner_from``)."""
+    ``ner_cache``: a folder keeping each fold's model (``NER_CACHE/SPLIT/FOLD``); a fold for which a kept model
+    of the split was trained on the same documents (its own, or another fold's: the genre folds all train on
+    the reports) reuses its NER and refits only the components after it (see
+    :func:`~vnreport_ie.training.train.train`'s ``ner_from``). The kept models record their documents, not
+    the seed, the steps or the code that made them: use a new folder when those change."""
     from vnreport_ie.training.train import train
 
     if split not in SPLITS:
@@ -176,10 +178,12 @@ def cross_validate(
         )
         stdout.flush()
         kept = Path(ner_cache) / split / name if ner_cache is not None else None
-        reuse = kept is not None and _trained_on(kept) == trained
+        # a kept model of any fold of this split trained on the same documents serves (the genre folds all
+        # train on the reports)
+        same = next((m for m in _kept_models(kept) if _trained_on(m) == trained), None) if kept is not None else None
         nlp, _ = train(
-            annotations, None if reuse else kept, exclude_docs=sorted(all_docs - set(trained)), seed=seed,
-            max_steps=max_steps, ner_from=kept if reuse else None, stdout=io.StringIO(),
+            annotations, None if same is not None else kept, exclude_docs=sorted(all_docs - set(trained)), seed=seed,
+            max_steps=max_steps, ner_from=same, stdout=io.StringIO(),
         )
         fold = evaluate(nlp, held_out, baselines)
         result.folds[name] = fold
@@ -190,6 +194,12 @@ def cross_validate(
         stdout.write(format_summary(fold) + "\n")
         stdout.flush()
     return result
+
+
+def _kept_models(kept: Path) -> list[Path]:
+    """The fold's own kept model first, then those of the split's other folds."""
+    others = sorted(p for p in kept.parent.iterdir() if p.is_dir() and p != kept) if kept.parent.is_dir() else []
+    return [kept, *others]
 
 
 def _trained_on(model_dir: Path) -> list[str] | None:
