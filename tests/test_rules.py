@@ -389,3 +389,18 @@ def test_an_indicator_written_after_its_figure_is_a_candidate_within_the_clause(
     assert indicator in spans
     # never past the clause ("," / ";" / "."), never "do" / "để" first, never another figure
     assert not any("," in span or span.startswith(("do ", "để ")) or "150" in span for span in spans), spans
+
+
+@pytest.mark.parametrize(
+    ("text", "communes"),
+    [
+        ("Danh sách 43 xã, phường hưởng mức hỗ trợ 4 tỷ đồng gồm có Hiệp Đức, A Vương, Tây Giang và Trà My.",
+         ["Hiệp Đức", "A Vương", "Tây Giang", "Trà My"]),
+        ("Có 3 xã đạt chuẩn là Tân Lập, Hòa Bình và Yên Trạch.", ["Tân Lập", "Hòa Bình", "Yên Trạch"]),
+        ("5 xã được hỗ trợ, gồm Ngân hàng Nông nghiệp tài trợ.", []),  # one name is no list
+    ],
+)
+def test_a_list_introduced_by_counted_communes_names_communes(text, communes):
+    from vnreport_ie.pipeline.patterns import find_communes
+
+    assert [text[a:b] for a, b in find_communes(text)] == communes

@@ -152,7 +152,42 @@ def find_communes(text: str) -> tuple[tuple[int, int], ...]:
             position = more.start("name") + len(name)
     spans.extend(commune_name_lists(text))
     spans.extend(communes_by_context(text))
+    spans.extend(counted_commune_lists(text))
     return tuple(sorted(set(spans)))
+
+
+# "43 xã, phường hưởng mức hỗ trợ 4 tỷ đồng gồm có A, B, ... và C", "các xã được công nhận là: A, B":
+# communes counted or made plural, then a list the same sentence introduces
+COUNTED_COMMUNES = re.compile(rf"(?:\b\d+|\b[Cc]ác|\b[Nn]hững)\s+{UNIT_WORD}(?:\s*,\s*{UNIT_WORD})?\b")
+LIST_INTRODUCER = re.compile(r"\b(?:gồm(?:\s+có)?|bao\s+gồm|là|như)\s*:?\s*|:\s*")
+LIST_ITEM = re.compile(rf"(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{0,3}})(?=\s*(?:,|;|\bvà\b|\.|$))")
+COUNTED_LIST_REACH = 120  # characters between the counted communes and the list
+
+
+def counted_commune_lists(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the names of a list that a count or a plural of communes introduces in its sentence,
+    known to the gazetteer or not (names after 2025, or merged before its date); the list ends at the first
+    item that is no capitalised name of one to four words, and has two names at least."""
+    result: list[tuple[int, int]] = []
+    for count in COUNTED_COMMUNES.finditer(text):
+        window_end = min(len(text), count.end() + COUNTED_LIST_REACH)
+        stop = re.search(r"[.;](?:\s|$)", text[count.end() : window_end])
+        introducer = LIST_INTRODUCER.search(text, count.end(), count.end() + stop.start() if stop else window_end)
+        if introducer is None:
+            continue
+        position = introducer.end()
+        items = []
+        while (item := LIST_ITEM.match(text, position)) is not None:
+            if item.group("name").isupper():
+                break  # an acronym ends the list
+            items.append((item.start("name"), item.end("name")))
+            separator = re.match(r"\s*(?:,|\bvà\b)\s*", text[item.end() :])
+            if separator is None:
+                break
+            position = item.end() + separator.end()
+        if len(items) >= 2:  # a list, not one name ("gồm Ngân hàng ...")
+            result.extend(items)
+    return result
 
 
 # a bracket after names that names their district: "Kim Nọi, Mồ Dề (Mù Cang Chải)", "Sơn Thủy (Văn Bàn, Lào Cai)"
@@ -460,6 +495,8 @@ def is_commune_context(text: str, start: int, name: str) -> bool:
     after_unit_word = UNIT_WORD_BEFORE.search(before) is not None
     if not any(c.isalpha() for c in name) and not (after_unit_word and name.strip().isdigit()):
         return False  # "Phường 3", not "16/24 ngành" nor "mỗi xã 10,19 tiêu chí"
+    if not after_unit_word and name.isupper() and len(name) > 1 and not name.isdigit():
+        return False  # an acronym ("GRDP") names no commune
     if not after_unit_word and not LIST_ITEM_BEFORE.search(before) and _is_province(name):
         return False  # "Long An", "Bắc Giang" alone are provinces (in "các xã Tân Lập, Hòa Bình" a commune)
     return DISTRICT_LIST_BEFORE.search(before) is None
