@@ -78,6 +78,9 @@ PREDICATE_WORDS = {"mà", "vẫn", "đang", "đã", "sẽ", "cho biết", "từn
 # ... nor the passive, a benefit or the work's size and make-up ("Kè sông Gò Chàm [dài] 650m [được] đầu tư",
 # "Nhà văn hóa xã Tân Long [có quy mô] 01 tầng", "... [mang lại] lợi ích", "Khu Hội trường [rộng] 94,3 m2")
 PREDICATE_WORDS |= {"được", "mang lại", "dài", "rộng", "có quy mô", "quy mô", "gồm", "bao gồm", "mang tên"}
+# ... nor a purpose, an opening or a comparison ("Trường Mầm non Sơn Ca [để] đáp ứng ...", "Chợ Mai Phụ [khai
+# trương]", "... [so] với cùng kỳ")
+PREDICATE_WORDS |= {"để", "nhằm", "khai trương", "khánh thành", "so", "so với"}
 # words that report a work funded, built, started or opened, looked for in the BUILD_WINDOW tokens before an anchor
 BUILD_WORDS = frozenset({
     "xây dựng", "xây", "xây mới", "khởi công", "khánh thành", "đầu tư", "nâng cấp", "sửa chữa", "cải tạo",
@@ -225,6 +228,10 @@ class ProjectFinder(AnchoredSpanFinder):
                 break
         while end > ent.start and not (texts[end - 1][:1].isalnum() or texts[end - 1] in (")", "”", '"')):
             end -= 1  # no punctuation left at the end ("A,", "A (")
+        if end > ent.start and texts[end - 1] == ")" and "(" not in texts[ent.start : end - 1]:
+            end -= 1  # nor a bracket closed after the name ("Khu Công nghiệp Nhơn Hòa, thị xã An Nhơn[)]")
+            while end > ent.start and not (texts[end - 1][:1].isalnum() or texts[end - 1] in ("”", '"')):
+                end -= 1
         # nor a unit word without its name: "Nhà Văn hóa xã [Tân Long]" goes on through the capitalised name
         while end == ent.end and end < len(words) and _ends_with_any(words[end - 1], PLACE_WORDS) and view["title"][end]:
             end += 1
