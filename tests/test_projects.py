@@ -253,15 +253,15 @@ def test_an_ner_name_is_cut_where_the_sentence_goes_on(finder):
     from vnreport_ie.pipeline.linear import LinearModel
 
     nlp, component = finder
-    text = "Năm 2018, Kè sông Gò Chàm dài 650m được đầu tư xây dựng trên đoạn chảy qua phường Nhơn Hưng."
+    text = "Năm 2018, Khu dân cư Gò Chàm dài 650m được đầu tư xây dựng trên đoạn chảy qua phường Nhơn Hưng."
     doc = doc_with_hints(nlp, text)
-    doc.ents = [doc.char_span(text.index("Kè"), text.index("."), label="PROJECT")]
+    doc.ents = [doc.char_span(text.index("Khu"), text.index("."), label="PROJECT")]
     component.model, model = LinearModel({}, 0.0), component.model
     try:
         names = [e.text for e in component(doc).ents]
     finally:
         component.model = model
-    assert names == ["Kè sông Gò Chàm"]
+    assert names == ["Khu dân cư Gò Chàm"]
 
 
 def test_an_ner_name_that_stops_at_a_unit_word_goes_on_through_the_name(finder):
@@ -293,3 +293,21 @@ def test_a_list_of_communes_after_a_project_name_is_no_list_of_projects(finder):
     view = component._view(doc)
     after_first_commune = next(i for i, t in enumerate(doc) if t.text == "Măng Cành") + 1
     assert component.list_anchor(view, after_first_commune) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "anchored"),
+    [
+        ("Khởi công xây dựng chợ Ba Đồn với kinh phí 30 tỷ đồng.", ["chợ"]),
+        ("Xây mới khối nhà học cho trường Mầm non Sao Mai, tổng mức đầu tư 11,9 tỷ đồng.", ["trường"]),
+        ("Các trường học trên địa bàn được sửa chữa.", []),  # plural: no name follows, no anchor
+        ("Dự án kè sông Gò Chàm được khởi công.", ["kè"]),  # the trigger's anchor, not a second one
+    ],
+)
+def test_a_work_noun_with_a_name_after_it_is_an_anchor_unless_another_anchor_precedes(finder, text, anchored):
+    nlp, component = finder
+    doc = doc_with_hints(nlp, text)
+    anchors = component.anchors(doc, component._view(doc))
+    assert [doc[i].text.lower() for i in sorted(anchors)] == anchored
+    kinds = [anchors[i] for i in sorted(anchors)]
+    assert all(k == {"work"} for k in kinds) or "Dự án" in text

@@ -88,6 +88,10 @@ class AnchoredSpanFinder(LinearModelFiles):
         """The next list item after a list item at ``start`` judged no span (none: no lists)."""
         return None
 
+    def overrules_ner(self, kinds: set[str]) -> bool:
+        """Whether a "no span" choice at an anchor of these kinds drops the NER's span that starts there."""
+        return True
+
     def may_anchor(self, doc: Doc) -> bool:
         """Whether ``doc`` can hold an anchor (a cheap test before reading it; True by default)."""
         return True
@@ -187,7 +191,8 @@ class AnchoredSpanFinder(LinearModelFiles):
                 continue
             end = self._best_end(view, anchors, start)
             if end == NONE:
-                rejected.add(start)
+                if self.overrules_ner(anchors[start]):
+                    rejected.add(start)
                 following = self.next_item(view, start) if "next" in anchors[start] else None
                 if following is not None and following not in anchors:  # "A; [not a project]; C": the list goes on
                     anchors[following] = {"next"}

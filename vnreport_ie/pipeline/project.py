@@ -60,6 +60,16 @@ WORK_NOUNS = frozenset({
     "công viên", "nghĩa trang", "di tích", "trụ sở", "nút giao thông", "sân", "hồ", "đập", "kênh", "kè",
     "bệnh viện", "trung tâm", "cải tạo", "nâng cấp", "xây dựng", "sửa chữa", "tu bổ", "hạ tầng",
 })
+# the nouns that open the name of one built work ("chợ Ba Đồn", "Trường Mầm non Sao Mai", "Mầm non Hoa Anh Đào")
+NAMED_WORK_NOUNS = frozenset({
+    "cầu", "đường", "tuyến đường", "trường", "điểm trường", "nhà văn hóa", "nhà văn hoá", "trạm y tế", "trạm", "chợ",
+    "khu tái định cư", "cụm công nghiệp", "công viên", "nghĩa trang", "trụ sở", "nút giao thông", "hồ", "đập",
+    "kênh", "kè", "bệnh viện", "nhà lớp học", "khu nhà", "mầm non", "tiểu học", "thcs", "thpt", "hồ chứa",
+    "tượng đài", "nhà máy", "khu di tích", "sân vận động", "nhà thi đấu", "nhà rông", "nhà sinh hoạt",
+})
+WORK_NAME_REACH = 3  # tokens after a work noun within which its proper name starts
+# a work noun after these is plural or generic ("các trường", "những cây cầu", "mỗi xã một chợ")
+GENERIC_BEFORE = {"các", "những", "mỗi", "một số", "nhiều", "mọi", "từng"}
 # the national target programmes and the recovery programme, as reports name them (any province)
 NATIONAL_PROGRAMME = re.compile(
     r"(?i)mục\s+tiêu\s+quốc\s+gia|MTQG|nông\s+thôn\s+mới|\bNTM\b|giảm\s+nghèo|mỗi\s+xã\s+một\s+sản\s+phẩm|OCOP|"
@@ -139,7 +149,37 @@ class ProjectFinder(AnchoredSpanFinder):
                     result.setdefault(index, set()).add(kind)
         for index in self.footnote_anchors(doc, view):
             result.setdefault(index, {"next"})  # the footnote goes on where "07 dự án¹⁴" stopped: a list item
+        # a work noun inside or right after a name anchored otherwise is part of that name ("dự án [kè] sông Gò
+        # Chàm", "Nhà đa năng – [Trường] Tiểu học số 1"): only a sentence without another anchor before the noun
+        # gets one
+        others = sorted(result)
+        for index in self.work_anchors(view):
+            before = others[bisect_left(others, index + 1) - 1] if others and others[0] <= index else None
+            if before is None or any(view["stop"][before:index]):
+                result.setdefault(index, {"work"})
         return result
+
+    def work_anchors(self, view: dict) -> list[int]:
+        """Tokens that open a named work: a work noun with a proper name within the next words ("chợ Ba Đồn",
+        "Trường Tiểu học Lộc Tiến", "điểm trường bản Huổi Pù"), not a plural or counted one ("các trường",
+        "03 cầu"). Whether it is a project (reported funded, built, started or opened) is the ranker's choice."""
+        words, titles = view["words"], view["title"]
+        result = []
+        for i, word in enumerate(words):
+            if not _starts_with_any(word, NAMED_WORK_NOUNS) or view["figure"][i]:
+                continue
+            before = words[i - 1] if i else "<start>"
+            if before in GENERIC_BEFORE or (i and any(c.isdigit() for c in view["texts"][i - 1])):
+                continue
+            if result and i - result[-1] <= WORK_NAME_REACH:
+                continue  # "trường [Mầm non] Sao Mai": inside the name the previous work noun opened
+            if any(titles[j] and not view["figure"][j] for j in range(i + 1, min(i + 1 + WORK_NAME_REACH, len(words)))):
+                result.append(i)
+        return result
+
+    def overrules_ner(self, kinds: set[str]) -> bool:
+        """A work noun that the ranker passes over ("trường" not reported built) leaves the NER's name be."""
+        return kinds != {"work"}
 
     def footnote_anchors(self, doc: Doc, view: dict) -> list[int]:
         """The first tokens of the footnotes (in ``doc``) that list projects: those whose mark follows a
