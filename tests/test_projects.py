@@ -309,5 +309,6 @@ def test_a_work_noun_with_a_name_after_it_is_an_anchor_unless_another_anchor_pre
     doc = doc_with_hints(nlp, text)
     anchors = component.anchors(doc, component._view(doc))
     assert [doc[i].text.lower() for i in sorted(anchors)] == anchored
+    assert component.may_anchor(doc) is bool(anchored)  # the cheap test before reading the Doc agrees
     kinds = [anchors[i] for i in sorted(anchors)]
     assert all(k == {"work"} for k in kinds) or "Dự án" in text

@@ -68,6 +68,11 @@ NAMED_WORK_NOUNS = frozenset({
     "tượng đài", "nhà máy", "khu di tích", "sân vận động", "nhà thi đấu", "nhà rông", "nhà sinh hoạt",
 })
 WORK_NAME_REACH = 3  # tokens after a work noun within which its proper name starts
+# the same in the text: a work noun and the few words after it (the test before reading a Doc)
+NAMED_WORK = re.compile(
+    r"(?<![^\W\d_])(?i:" + "|".join(sorted((re.escape(n).replace("\\ ", r"\s+") for n in NAMED_WORK_NOUNS), key=len, reverse=True))
+    + r")(?![^\W\d_])(?P<after>(?:\s+\S+){1,3})"
+)
 # a work noun after these is plural or generic ("các trường", "những cây cầu", "mỗi xã một chợ")
 GENERIC_BEFORE = {"các", "những", "mỗi", "một số", "nhiều", "mọi", "từng"}
 # the national target programmes and the recovery programme, as reports name them (any province)
@@ -129,7 +134,9 @@ class ProjectFinder(AnchoredSpanFinder):
     def may_anchor(self, doc: Doc) -> bool:
         """Whether the words of an anchor (a trigger, a programme, a list introduction, a footnote) are in ``doc``."""
         text = doc_text(doc)
-        return any(p.search(text) for p in (TRIGGER, PROGRAMME, LIST_INTRODUCTION, FOOTNOTE_START))
+        if any(p.search(text) for p in (TRIGGER, PROGRAMME, LIST_INTRODUCTION, FOOTNOTE_START)):
+            return True
+        return any(any(w[:1].isupper() for w in m.group("after").split()) for m in NAMED_WORK.finditer(text))
 
     def anchors(self, doc: Doc, view: dict) -> dict[int, set[str]]:
         """Token index -> kinds ("trigger", "programme", "list") of the anchors found by the words alone."""
