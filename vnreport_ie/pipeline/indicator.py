@@ -320,9 +320,13 @@ class IndicatorFinder(LinearModelFiles):
         result = []
         starts = 0
         for a in range(figure.end, min(figure.end + AFTER_REACH, view.length)):
-            if view.stops[a] or view.words[a] in AFTER_CLAUSE_MARKS or view.figure[a]:
+            if view.stops[a] or view.figure[a]:
                 break
-            if view.blocked[a] or view.barrier[a] or not view.can_edge[a] or view.has_digit[a]:
+            if view.blocked[a]:
+                continue  # another entity between ("100% [cơ quan, đơn vị] được công nhận ..."), commas and all
+            if view.words[a] in AFTER_CLAUSE_MARKS:
+                break
+            if view.barrier[a] or not view.can_edge[a] or view.has_digit[a]:
                 continue
             if view.words[a] in CANNOT_START or view.words[a] in STOPWORDS:
                 continue
