@@ -65,13 +65,13 @@ NAMED_WORK_NOUNS = frozenset({
     "cầu", "đường", "tuyến đường", "trường", "điểm trường", "nhà văn hóa", "nhà văn hoá", "trạm y tế", "trạm", "chợ",
     "khu tái định cư", "cụm công nghiệp", "công viên", "nghĩa trang", "trụ sở", "nút giao thông", "hồ", "đập",
     "kênh", "kè", "bệnh viện", "nhà lớp học", "khu nhà", "mầm non", "tiểu học", "thcs", "thpt", "hồ chứa",
-    "tượng đài", "nhà máy", "khu di tích", "sân vận động", "nhà thi đấu", "nhà rông", "nhà sinh hoạt",
+    "tượng đài", "nhà máy", "khu di tích", "sân vận động", "nhà thi đấu", "nhà rông", "nhà sinh hoạt", "bến nước",
 })
 WORK_NAME_REACH = 3  # tokens after a work noun within which its proper name starts
 # the same in the text: a work noun and the few words after it (the test before reading a Doc)
 NAMED_WORK = re.compile(
     r"(?<![^\W\d_])(?i:" + "|".join(sorted((re.escape(n).replace("\\ ", r"\s+") for n in NAMED_WORK_NOUNS), key=len, reverse=True))
-    + r")(?![^\W\d_])(?P<after>(?:\s+\S+){1,3})"
+    + r")(?![^\W\d_])(?P<after>(?:\s+\S+){1,4})"
 )
 # a work noun after these is plural or generic ("các trường", "những cây cầu", "mỗi xã một chợ")
 GENERIC_BEFORE = {"các", "những", "mỗi", "một số", "nhiều", "mọi", "từng"}
@@ -160,28 +160,34 @@ class ProjectFinder(AnchoredSpanFinder):
         # Chàm", "Nhà đa năng – [Trường] Tiểu học số 1"): only a sentence without another anchor before the noun
         # gets one
         others = sorted(result)
-        for index in self.work_anchors(view):
+        for index in self.work_anchors(view, text):
             before = others[bisect_left(others, index + 1) - 1] if others and others[0] <= index else None
             if before is None or any(view["stop"][before:index]):
                 result.setdefault(index, {"work"})
         return result
 
-    def work_anchors(self, view: dict) -> list[int]:
+    def work_anchors(self, view: dict, text: str) -> list[int]:
         """Tokens that open a named work: a work noun with a proper name within the next words ("chợ Ba Đồn",
         "Trường Tiểu học Lộc Tiến", "điểm trường bản Huổi Pù"), not a plural or counted one ("các trường",
-        "03 cầu"). Whether it is a project (reported funded, built, started or opened) is the ranker's choice."""
-        words, titles = view["words"], view["title"]
-        result = []
-        for i, word in enumerate(words):
-            if not _starts_with_any(word, NAMED_WORK_NOUNS) or view["figure"][i]:
-                continue
-            before = words[i - 1] if i else "<start>"
-            if before in GENERIC_BEFORE or (i and any(c.isdigit() for c in view["texts"][i - 1])):
-                continue
-            if result and i - result[-1] <= WORK_NAME_REACH:
+        "03 cầu"). The noun is found in the text, since the word segmenter cuts such nouns in many ways
+        ("nhà văn" + "hóa", "điểm" + "trường"). Whether it is a project (reported funded, built, started or
+        opened) is the ranker's choice."""
+        starts = view["starts"]
+        result: list[int] = []
+        for match in NAMED_WORK.finditer(text):
+            index = bisect_left(starts, match.start())
+            if index >= len(starts) or starts[index] != match.start() or view["figure"][index]:
+                continue  # not at a word's start ("Bánh chợ", a figure)
+            if not any(w[:1].isupper() for w in match.group("after").split()):
+                continue  # no proper name follows: a generic mention ("đường giao thông nông thôn")
+            before = text[: match.start()].split()[-2:]
+            if (before and before[-1].lower() in GENERIC_BEFORE) or " ".join(before).lower() in GENERIC_BEFORE or (
+                before and any(c.isdigit() for c in before[-1])
+            ):
+                continue  # plural or counted: "các trường", "một số chợ", "03 cầu"
+            if result and index - result[-1] <= WORK_NAME_REACH:
                 continue  # "trường [Mầm non] Sao Mai": inside the name the previous work noun opened
-            if any(titles[j] and not view["figure"][j] for j in range(i + 1, min(i + 1 + WORK_NAME_REACH, len(words)))):
-                result.append(i)
+            result.append(index)
         return result
 
     def overrules_ner(self, kinds: set[str]) -> bool:

@@ -26,7 +26,7 @@ NAME = "vnreport_targets"
 COMPARISON_WORDS = (("so", "với"), ("so",), ("với",), ("trên",), ("so", "cùng"))
 TARGET_STOPS = {",", ";", "(", ")", ":", ".", "!", "?"}
 # words where the sentence goes on after a reference: no target holds them
-GOES_ON = {"thì", "nên", "vẫn", "sẽ", "là", "với", "tăng", "đã", "đang"}
+GOES_ON = {"thì", "nên", "vẫn", "sẽ", "là", "với", "tăng", "đang"}
 ABBREVIATION = re.compile(r"[A-ZĐ]{1,6}")  # KH, CK, NSNN
 # a comparison written before its figures: "so với [cùng kỳ năm trước] tăng 0,11%", "cao hơn [cùng kỳ] 2,5%",
 # "So với [cùng kỳ năm trước], đàn trâu giảm 0,6%; đàn bò tăng 0,4%" (statistics bulletins write them so)
