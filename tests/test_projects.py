@@ -249,34 +249,28 @@ def test_a_project_name_ends_before_the_sentence_goes_on():
     assert [i for i in range(len(words)) if _leaves_the_name(words, i)] == [7, 8]
 
 
-def test_an_ner_name_is_cut_where_the_sentence_goes_on(finder):
+@pytest.mark.parametrize(
+    ("text", "ner_from", "ner_to", "name"),
+    [
+        # cut where the sentence goes on ("dài", "được")
+        ("Năm 2018, Khu dân cư Gò Chàm dài 650m được đầu tư xây dựng trên đoạn chảy qua phường Nhơn Hưng.",
+         "Khu", ".", "Khu dân cư Gò Chàm"),
+        # a name that stops at a unit word goes on through the capitalised name
+        ("Khánh thành Khu vui chơi xã Tân Long với kinh phí 2 tỷ đồng.", "Khu", " Tân", "Khu vui chơi xã Tân Long"),
+    ],
+)
+def test_an_ner_name_away_from_the_anchors_takes_the_anchored_names_edges(finder, text, ner_from, ner_to, name):
     from vnreport_ie.pipeline.linear import LinearModel
 
     nlp, component = finder
-    text = "Năm 2018, Khu dân cư Gò Chàm dài 650m được đầu tư xây dựng trên đoạn chảy qua phường Nhơn Hưng."
     doc = doc_with_hints(nlp, text)
-    doc.ents = [doc.char_span(text.index("Khu"), text.index("."), label="PROJECT")]
+    doc.ents = [doc.char_span(text.index(ner_from), text.index(ner_to), label="PROJECT")]
     component.model, model = LinearModel({}, 0.0), component.model
     try:
         names = [e.text for e in component(doc).ents]
     finally:
         component.model = model
-    assert names == ["Khu dân cư Gò Chàm"]
-
-
-def test_an_ner_name_that_stops_at_a_unit_word_goes_on_through_the_name(finder):
-    from vnreport_ie.pipeline.linear import LinearModel
-
-    nlp, component = finder
-    text = "Khánh thành Khu vui chơi xã Tân Long với kinh phí 2 tỷ đồng."
-    doc = doc_with_hints(nlp, text)
-    doc.ents = [doc.char_span(text.index("Khu"), text.index(" Tân"), label="PROJECT")]
-    component.model, model = LinearModel({}, 0.0), component.model
-    try:
-        names = [e.text for e in component(doc).ents]
-    finally:
-        component.model = model
-    assert names == ["Khu vui chơi xã Tân Long"]
+    assert names == [name]
 
 
 def test_a_name_given_after_mang_ten_starts_after_it(finder):
