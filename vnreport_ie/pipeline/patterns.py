@@ -22,7 +22,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from vnreport_ie.schema import FIGURE_LABELS
-from vnreport_ie.text.communes import tone_key
+from vnreport_ie.text.communes import PLACE_UNIT, shared_linker
 from vnreport_ie.text.numbers import CURRENCY_WORDS, FOOTNOTE_MARKERS, NOT_FOUND_BY, SCALE_WORDS
 from vnreport_ie.text.tokenizer import doc_text
 
@@ -321,7 +321,6 @@ def commune_gazetteer() -> frozenset[str]:
     return frozenset(names)
 
 
-PLACE_UNIT = re.compile(r"^(?:tỉnh|thành phố|tp\.?|huyện|quận|thị xã|xã|phường|thị trấn)\s+", re.IGNORECASE)
 # a place as a whole: the province, district or commune that reports, or the whole of one ("toàn tỉnh", "cả nước")
 WHOLE_PLACE = frozenset(
     w + " " + unit
@@ -330,25 +329,10 @@ WHOLE_PLACE = frozenset(
 ) | {"toàn quốc", "cả nước", "địa bàn", "trên địa bàn"}
 
 
-@lru_cache(maxsize=1)
-def place_names() -> frozenset[str]:
-    """Names of every province, district and commune (pre-2025) in underthesea's mapping data, as tone keys
-    (lower case, tone mark placed alike: "Minh Hoá" = "Minh Hóa")."""
-    import underthesea.address
-
-    path = Path(underthesea.address.__file__).parent / "data" / "mapping.json"
-    with path.open(encoding="utf-8") as handle:
-        data = json.load(handle)
-    names = set()
-    for row in data["ward_mapping"]:
-        for unit in ("old_ward", "old_district", "old_province"):
-            names.add(tone_key(PLACE_UNIT.sub("", row[unit])))
-    return frozenset(names)
-
-
 def is_place(text: str) -> bool:
     """Whether ``text`` names only a place: a known province, district or commune (with or without its unit
-    word: "Bắc Kạn", "tỉnh Bắc Kạn", "thị xã Ba Đồn") or a whole one ("toàn tỉnh", "cả nước")."""
+    word: "Bắc Kạn", "tỉnh Bắc Kạn", "thị xã Ba Đồn"; tone marks either way: "Minh Hoá" = "Minh Hóa") or a whole
+    one ("toàn tỉnh", "cả nước")."""
     text = " ".join(text.split())
     if gazetteer_key(text) in WHOLE_PLACE:
         return True
@@ -356,7 +340,7 @@ def is_place(text: str) -> bool:
     # a name is written capitalised ("Thanh" the commune, not "thanh toán"), a number only after its unit word
     # ("Quận 4", not "4")
     written_as_name = all(w[:1].isupper() for w in name.split()) or (name != text and name.isdigit())
-    return bool(name) and written_as_name and tone_key(name) in place_names()
+    return bool(name) and written_as_name and shared_linker().is_place_name(name)
 
 
 def token_offsets_and_texts(doc: Doc) -> list[tuple[int, str]]:

@@ -73,6 +73,8 @@ PROVINCE_UNIT_WORDS: dict[str, str] = {
     "tp": "Thành phố",
 }
 # Official prefixes as the mapping writes them, for splitting "Xã Hợp Thành".
+# a unit word before a place's name, any level ("tỉnh Bắc Kạn", "TP. Huế", "thị xã Ba Đồn")
+PLACE_UNIT = re.compile(r"^(?:tỉnh|thành phố|tp\.?|huyện|quận|thị xã|xã|phường|thị trấn)\s+", re.IGNORECASE)
 OFFICIAL_COMMUNE_PREFIXES = ("Thị trấn", "Phường", "Xã", "Đặc khu")
 OFFICIAL_DISTRICT_PREFIXES = ("Thành phố", "Thị xã", "Huyện", "Quận")
 OFFICIAL_PROVINCE_PREFIXES = ("Thành phố", "Tỉnh")
@@ -239,6 +241,7 @@ class CommuneLinker:
         self._by_unaccented: dict[str, list[_Unit]] = {}
         self._districts: dict[str, list[_District]] = {}
         self._provinces: dict[str, str] = {}  # key of the bare name -> official name
+        self._place_keys: frozenset[str] = frozenset()
 
     # -- loading -------------------------------------------------------------------------
     def _ensure_loaded(self) -> None:
@@ -256,6 +259,11 @@ class CommuneLinker:
                     "it ships with underthesea>=9.5 (underthesea/address/data/mapping.json)"
                 ) from err
             self._index(rows)
+            # every unit's bare name, rows without a ward included (island districts: "Lý Sơn", "Côn Đảo")
+            self._place_keys = frozenset(
+                tone_key(PLACE_UNIT.sub("", row.get(level, ""))) for row in rows
+                for level in ("old_ward", "old_district", "old_province")
+            )
             self._loaded = True
 
     def _index(self, rows: list[dict]) -> None:
@@ -330,6 +338,11 @@ class CommuneLinker:
             any(u.district_key == district_key for u in self._by_key.get(tone_key(split_unit(n, COMMUNE_UNIT_WORDS)[1]), ()))
             for n in names
         ]
+
+    def is_place_name(self, name: str) -> bool:
+        """Whether ``name`` (a bare name, no unit word) names a commune, a district or a province anywhere."""
+        self._ensure_loaded()
+        return tone_key(name) in self._place_keys
 
     def province_name(self, name: str) -> str | None:
         """The official province a name denotes ("tỉnh Lạng Sơn" -> "Tỉnh Lạng Sơn"), or None."""
