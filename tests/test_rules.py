@@ -364,6 +364,31 @@ def test_a_comparison_said_of_a_whole_group_heads_its_list_across_a_semicolon(bl
     assert scopes[("8,79%", "quý cùng kỳ")] == "lead_in_of_all"
 
 
+@pytest.mark.parametrize(
+    ("text", "figure", "linked"),
+    [
+        # an amount for each member of the group links to every commune of the list (the guide: "mỗi xã")
+        ("Mức hỗ trợ 2 tỷ đồng được dành cho các xã Tây Hồ, Hòa Tiến và Lãnh Ngọc.", "2 tỷ đồng", True),
+        ("Các xã Tây Hồ, Hòa Tiến và Lãnh Ngọc nhận 4 tỷ đồng mỗi nơi.", "4 tỷ đồng", True),
+        # a total for the list, or a rate of the group as a whole, links to none of them
+        ("Huyện đầu tư 14 tỷ đồng xây nhà lớp học ở các xã Tây Hồ, Hòa Tiến và Lãnh Ngọc; diện tích mỗi công trình "
+         "100 m2.", "14 tỷ đồng", False),
+        ("Các xã Tây Hồ, Hòa Tiến và Lãnh Ngọc đạt chuẩn, bằng 100% kế hoạch.", "100%", False),
+        ("Dự án có tổng mức đầu tư 10 tỷ đồng ở các xã Tây Hồ, Hòa Tiến và Lãnh Ngọc.", "10 tỷ đồng", False),
+    ],
+)
+def test_a_figure_against_a_list_of_communes_links_to_each_only_when_stated_for_each(blank_nlp, text, figure, linked):
+    from vnreport_ie.pipeline.relation_linker import DocEntities, candidate_pairs, group_rule
+
+    doc = blank_nlp.make_doc(text)
+    label = "PERCENT" if figure.endswith("%") else "MONEY"
+    spans = [(figure, label)] + [(name, "COMMUNE") for name in ("Tây Hồ", "Hòa Tiến", "Lãnh Ngọc")]
+    doc.ents = sorted((doc.char_span(text.index(s), text.index(s) + len(s), label=lab) for s, lab in spans), key=lambda e: e.start)
+    entities = DocEntities(doc)
+    decisions = [group_rule(c, entities) for c in candidate_pairs(doc, 80, ("location",))]
+    assert decisions == [1.0 if linked else 0.0] * 3
+
+
 def after_figure_candidates(indicator_parts, text, figure):
     """Every candidate indicator written after ``figure`` (a MONEY or PERCENT entity) in ``text``."""
     nlp, finder = indicator_parts

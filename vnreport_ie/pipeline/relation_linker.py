@@ -4,7 +4,9 @@ Candidates are (figure, span) pairs of one Doc within ``max_distance``
 tokens; a logistic regression per relation type (scikit-learn) scores each
 pair from features of the two spans and what lies between them. Decoding
 follows the guide: at most one indicator and one target per figure (the
-best candidate above the threshold), any number of locations and projects.
+best candidate above the threshold), any number of locations and projects. A figure
+against a list of communes in its sentence is decided by the guide's rule instead
+(:func:`group_rule`): linked to each commune only when it is stated for each.
 
 The weights are stored as JSON (feature name -> weight), so loading a
 pipeline runs no code.
@@ -140,12 +142,31 @@ def place_and_work_features(candidate: Candidate, entities: "DocEntities", direc
     in_sentence = sum(1 for e in same_label if sentence[e.start] == sentence[figure.start])
     in_list = entities.in_list(other)
     same_sentence = sentence[other.start] == sentence[figure.start]
+    per_unit = entities.per_unit(figure)
+    # the one commune (project) the paragraph names, maybe more than once: what the paragraph is about (the guide)
+    sole = len({e.text.lower() for e in same_label}) == 1
     return {
+        f"{other.label_}|sole_name={sole}|same_sentence={same_sentence}": 1.0,
+        f"{other.label_}|in_list={in_list}|per_unit={per_unit}": 1.0,
+        f"{other.label_}|in_list={in_list}|per_unit={per_unit}|same_sentence={same_sentence}": 1.0,
         f"{other.label_}|in_figure_sentence={bucket(in_sentence, (0, 1, 2))}|same_sentence={same_sentence}": 1.0,
         f"{other.label_}|in_paragraph={bucket(len(same_label), (1, 2, 4))}": 1.0,
         f"{other.label_}|in_list={in_list}|dir={direction}": 1.0,
         f"{other.label_}|in_list={in_list}|in_figure_sentence={bucket(in_sentence, (0, 1, 2))}": 1.0,
     }
+
+
+def group_rule(candidate: Candidate, entities: "DocEntities") -> float | None:
+    """The guide's reading of a figure against a list of communes in its sentence ("các xã A, B và C"), as a
+    probability, or None where it does not decide: an amount for each member of the group ("mức hỗ trợ 2 tỷ
+    đồng", "4 tỷ đồng mỗi nơi") links to every commune of the list; a total or a rate of the group as a whole
+    ("đầu tư 14 tỷ đồng ở các xã A, B", "4 xã A, B … bằng 100% kế hoạch") links to none of them."""
+    if candidate.type != "location" or not entities.in_list(candidate.other):
+        return None
+    sentence = entities.clauses()[3]
+    if sentence[candidate.other.start] != sentence[candidate.figure.start]:
+        return None
+    return 1.0 if entities.per_unit(candidate.figure) else 0.0
 
 
 # a comparison written once for a list of figures: before them ("So với cùng kỳ, A tăng x%; B tăng y%",
@@ -207,6 +228,7 @@ class DocEntities:
             self.by_label.setdefault(ent.label_, []).append(ent)
         self._label_starts = {label: [e.start for e in ents] for label, ents in self.by_label.items()}
         self._nearest: dict[tuple[int, str], Span | None] = {}
+        self._per_unit: dict[int, bool] = {}
         self._doc = doc
         self._clauses: tuple[list[str], list[bool], list[int], list[int]] | None = None
 
@@ -224,6 +246,22 @@ class DocEntities:
             if 0 < len(gap) <= 3 and all(w in LIST_GAP_WORDS for w in gap):
                 return True
         return False
+
+    def per_unit(self, figure: Span) -> bool:
+        """Whether ``figure`` reads as an amount for each member of a group: "mỗi" next to it in its sentence
+        ("4 tỷ đồng mỗi nơi", "mỗi công trình là 10 tỷ đồng"; not "diện tích mỗi công trình" further on), "mức"
+        just before it ("mức hỗ trợ 2 tỷ đồng", not "tổng mức đầu tư"), or a rate per place ("/xã")."""
+        if figure.start not in self._per_unit:
+            words, _, _, sentence = self.clauses()
+            own = sentence[figure.start]
+            start, end = bisect_left(sentence, own), bisect_left(sentence, own + 1)
+            levels = [i for i in range(max(start, figure.start - 5), figure.start) if words[i] == "mức"]
+            self._per_unit[figure.start] = (
+                "mỗi" in words[max(start, figure.start - 6) : min(end, figure.end + 3)]
+                or any(i == 0 or words[i - 1] != "tổng" for i in levels)
+                or words[figure.end : figure.end + 2] in (["/", "xã"], ["/", "nơi"], ["/", "công trình"])
+            )
+        return self._per_unit[figure.start]
 
     def clauses(self) -> tuple[list[str], list[bool], list[int], list[int]]:
         """(lower-case words, whether each token is in a figure, the clause of each token, the sentence of each
@@ -288,8 +326,10 @@ class RelationLinker(LinearModelFiles):
         entities = DocEntities(doc)
         for candidate in candidate_pairs(doc, self.cfg["max_distance"], tuple(self.cfg["types"])):
             model = self.models.get(candidate.type)
-            if model is not None:
-                scored.append((model.probability(pair_features(candidate, entities)), candidate))
+            if model is None:
+                continue
+            ruled = group_rule(candidate, entities)
+            scored.append((ruled if ruled is not None else model.probability(pair_features(candidate, entities)), candidate))
         return decode(scored, self.cfg["threshold"])
 
     def fit(self, examples: Iterable[Example], seed: int = 0) -> dict[str, int]:
