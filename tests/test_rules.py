@@ -236,6 +236,26 @@ def test_a_comparison_written_before_its_figures_anchors_a_target(text, anchored
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "dịch vụ 2.765,4 tỷ đồng, tăng 7,81%, đều so với cùng kỳ năm trước.",  # a closing comparison of a list
+        "xoài 130 tấn (tăng 4,8%)... so với cùng kỳ năm trước.",  # after a bracket and an ellipsis
+    ],
+)
+def test_a_comparison_after_a_figures_bracket_ellipsis_or_deu_anchors_its_target(text):
+    import vnreport_ie
+
+    nlp = vnreport_ie.load()
+    finder = nlp.get_pipe("vnreport_targets")
+    doc = nlp.make_doc(text)
+    for name, component in nlp.pipeline:
+        if name == "vnreport_targets":
+            break
+        doc = component(doc)
+    assert ("cùng", {"after:so với"}) in [(doc[i].text, kinds) for i, kinds in finder.anchors(doc, finder._view(doc)).items()]
+
+
+@pytest.mark.parametrize(
     "text, ends",
     [
         ("đạt 95% kế hoạch (KH) năm", ["kế hoạch", "kế hoạch (KH)"]),  # the guide's "[kế hoạch (KH)]"

@@ -57,8 +57,16 @@ class TargetFinder(AnchoredSpanFinder):
             if ent.label_ not in FIGURE_LABELS:
                 continue
             position = ent.end
-            while position < len(words) and words[position] in (")", "...", "…"):
+            while position < len(words) and (
+                words[position] in (")", "...", "…") or words[position : position + 2] == [".", "."]
+                or (words[position] == "." and words[position - 1] == ".")
+            ):
                 position += 1  # "(giảm 0,3%) so với năm học trước", "(tăng 4,8%)... so với cùng kỳ năm trước"
+            # "tăng 7,81%, đều so với cùng kỳ năm trước": a closing comparison said of the figures before it
+            for lead in ([",", "đều"], ["đều"]):
+                if words[position : position + len(lead)] == lead and words[position + len(lead) : position + len(lead) + 1] == ["so"]:
+                    position += len(lead)
+                    break
             kind = "figure"
             for phrase in COMPARISON_WORDS:
                 if tuple(words[position : position + len(phrase)]) == phrase:
