@@ -299,6 +299,11 @@ def test_a_list_of_communes_after_a_project_name_is_no_list_of_projects(finder):
         ("Xây mới khối nhà học cho trường Mầm non Sao Mai, tổng mức đầu tư 11,9 tỷ đồng.", ["trường"]),
         ("Các trường học trên địa bàn được sửa chữa.", []),  # plural: no name follows, no anchor
         ("Dự án kè sông Gò Chàm được khởi công.", ["kè"]),  # the trigger's anchor, not a second one
+        # a work noun's syllable inside a place's, a body's or a person's name, or a word that names no work
+        ("Hội Chữ thập Đỏ huyện Chợ Mới tặng quà.", []),
+        ("Ban liên lạc Bộ đội Trường Sơn giúp sức.", []),
+        ("Khánh thành nhà tặng ông Hồ Lào ở thôn Cợp.", []),
+        ("Tiếp nhận 1.085 hồ sơ Căn cước công dân.", []),
     ],
 )
 def test_a_work_noun_with_a_name_after_it_is_an_anchor_unless_another_anchor_precedes(finder, text, anchored):
@@ -306,6 +311,6 @@ def test_a_work_noun_with_a_name_after_it_is_an_anchor_unless_another_anchor_pre
     doc = doc_with_hints(nlp, text)
     anchors = component.anchors(doc, component._view(doc))
     assert [doc[i].text.lower() for i in sorted(anchors)] == anchored
-    assert component.may_anchor(doc) is bool(anchored)  # the cheap test before reading the Doc agrees
+    assert component.may_anchor(doc) or not anchored  # the cheap test before reading the Doc misses none
     kinds = [anchors[i] for i in sorted(anchors)]
     assert all(k == {"work"} for k in kinds) or "Dự án" in text

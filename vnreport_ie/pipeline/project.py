@@ -75,6 +75,14 @@ NAMED_WORK = re.compile(
 )
 # a work noun after these is plural or generic ("các trường", "những cây cầu", "mỗi xã một chợ")
 GENERIC_BEFORE = {"các", "những", "mỗi", "một số", "nhiều", "mọi", "từng"}
+# ... and after a place's unit word, part of the place's name ("huyện Chợ Mới", "xã Hồ Bốn")
+PLACE_BEFORE = {"xã", "phường", "thị trấn", "huyện", "quận", "thị xã", "thành phố", "tp", "tỉnh", "tp.", "thôn", "ấp"}
+PLACE_BEFORE |= {"ông", "bà", "anh", "chị", "cụ"}  # ... and after a person's title, a person's name ("ông Hồ Lào")
+# words that start with a work noun's syllable and name no work ("hồ sơ", "trường hợp", "đường lối")
+NOT_A_WORK = re.compile(
+    r"(?i)(?:hồ\s+sơ|trường\s+hợp|đường\s+lối|đường\s+[sx]á|kênh\s+rạch|chợ\s+búa|cầu\s+thủ|cầu\s+nối|"
+    r"trạm\s+trộn|khu\s+vực|cụm\s+từ)(?![^\W\d_])"
+)
 # the national target programmes and the recovery programme, as reports name them (any province)
 NATIONAL_PROGRAMME = re.compile(
     r"(?i)mục\s+tiêu\s+quốc\s+gia|MTQG|nông\s+thôn\s+mới|\bNTM\b|giảm\s+nghèo|mỗi\s+xã\s+một\s+sản\s+phẩm|OCOP|"
@@ -185,6 +193,14 @@ class ProjectFinder(AnchoredSpanFinder):
                 before and any(c.isdigit() for c in before[-1])
             ):
                 continue  # plural or counted: "các trường", "một số chợ", "03 cầu"
+            if NOT_A_WORK.match(text, match.start()):
+                continue  # "hồ sơ", "trường hợp"
+            in_name = index > 0 and match.group(0)[:1].isupper() and view["title"][index - 1]
+            if before and (
+                before[-1].lower() in PLACE_BEFORE or " ".join(before).lower() in PLACE_BEFORE
+                or (in_name and view["texts"][index - 1][-1:].isalpha())
+            ):
+                continue  # in a place's, a body's or a person's name: "huyện Chợ Mới", "Bộ đội Trường Sơn", "ông Hồ Lào"
             if result and index - result[-1] <= WORK_NAME_REACH:
                 continue  # "trường [Mầm non] Sao Mai": inside the name the previous work noun opened
             result.append(index)
@@ -305,7 +321,18 @@ class ProjectFinder(AnchoredSpanFinder):
         while position >= 0 and not words[position][:1].isalnum():
             position -= 1  # ":" and quotes after the trigger
         built = any(w in BUILD_WORDS for w in words[max(0, start - BUILD_WINDOW) : start])
+        # ... anywhere in the anchor's sentence ("Chợ Bình Ân [được] khởi công", "kinh phí 200 triệu đồng cho bến
+        # nước buôn Sưk"), and with a figure in it
+        first, last = start, start
+        while first > 0 and not view["stop"][first - 1]:
+            first -= 1
+        while last < len(words) and not view["stop"][last]:
+            last += 1
+        built_in_sentence = any(w in BUILD_WORDS for w in words[first:last])
+        figure_in_sentence = any(view["figure"][first:last])
         return {
+            f"none|built_in_sentence={built_in_sentence}|kind={kind}": 1.0,
+            f"none|built_in_sentence={built_in_sentence}|figure_in_sentence={figure_in_sentence}|kind={kind}": 1.0,
             f"none|lead={words[position - 1] if position >= 1 else '<start>'}": 1.0,
             f"none|lead_hint={hints[position - 1] if position >= 1 else '<start>'}": 1.0,
             f"none|work_noun={_starts_with_any(words[start], WORK_NOUNS)}|kind={kind}": 1.0,
