@@ -189,6 +189,8 @@ def test_an_indicator_may_end_with_a_bracket_closed_after_its_name(indicator_par
         ("ở các xã Phúc Đồng, Phương Điền, Phương Mỹ, Hà Linh vẫn ngập", ["Phúc Đồng", "Phương Điền", "Phương Mỹ", "Hà Linh"]),
         # ... and not after a singular "xã": an unknown name ends the list
         ("xã Phúc Đồng, Phương Điền", ["Phúc Đồng"]),
+        # "các xã, phường A, B" is plural too, and a plural list's item is its whole name (not a known prefix)
+        ("cho các xã, phường Tây Hồ, Sơn Cẩm Hà, Phước Trà và Lãnh Ngọc.", ["Tây Hồ", "Sơn Cẩm Hà", "Phước Trà", "Lãnh Ngọc"]),
     ],
 )
 def test_communes_without_a_unit_word_where_the_text_says_they_are_communes(text, communes):

@@ -76,7 +76,7 @@ APOSTROPHES = str.maketrans("", "", "’'ʼ‘")
 # "xã Hợp Thành", "thị trấn Cao Lộc", but not "thị xã" (a district-level town) nor "hợp tác xã" (a cooperative)
 COMMUNE = re.compile(rf"(?<!thị\s)(?<!Thị\s)(?<!tác\s){UNIT_WORD}\s+(?P<name>{NAME})")
 # "các" / "những" right before the unit word: the list that follows names communes only
-PLURAL_BEFORE = re.compile(r"(?:\b[Cc]ác|\b[Nn]hững)\s+$")
+PLURAL_BEFORE = re.compile(rf"(?:\b[Cc]ác|\b[Nn]hững)\s+(?:{UNIT_WORD}\s*,\s*)?$")  # "các xã, phường A, B"
 # further names of a list: ", Xuất Lễ", " và Yên Trạch"
 LIST_CONTINUATION = re.compile(rf"\s*(?:,|và|;)\s*(?:{UNIT_WORD}\s+)?(?P<name>{NAME})")
 PROJECT_WORD = re.compile(r"(?i)\b(?:dự\s+án|công\s+trình|chương\s+trình|gói\s+thầu)\b")
@@ -145,7 +145,7 @@ def find_communes(text: str) -> tuple[tuple[int, int], ...]:
         while (more := LIST_CONTINUATION.match(text, position)) is not None:
             if more.group().lstrip().startswith(";"):
                 plural = None  # the next group of a list across ";" is read as before
-            name = _commune_name(more.group("name"), names, after_unit_word=plural is not None)
+            name = _commune_name(more.group("name"), names, after_unit_word=plural is not None, whole=plural is not None)
             if name is None:
                 break
             spans.append((more.start("name"), more.start("name") + len(name)))
@@ -263,9 +263,13 @@ def commune_name_lists(text: str) -> list[tuple[int, int]]:
     return result
 
 
-def _commune_name(candidate: str, names: frozenset[str], after_unit_word: bool) -> str | None:
-    """The commune name at the start of ``candidate``: its longest known prefix, else (after xã) two or more words."""
+def _commune_name(candidate: str, names: frozenset[str], after_unit_word: bool, whole: bool = False) -> str | None:
+    """The commune name at the start of ``candidate``: its longest known prefix, else (after xã) two or more words;
+    ``whole``: the whole name of two to four words, known or not (an item of a plural list, "các xã, phường A,
+    Sơn Cẩm Hà, B": a name after 2025 may start with an older one)."""
     words = candidate.split()
+    if whole and 2 <= len(words) <= 4 and not candidate.isupper():
+        return candidate
     for length in range(min(len(words), 4), 0, -1):
         prefix = " ".join(words[:length])
         if gazetteer_key(prefix) in names:
