@@ -100,6 +100,16 @@ def test_a_pattern_figure_replaces_any_ner_entity_it_overlaps(merge_nlp):
     assert ents == [("5.490 trđ", "MONEY")]
 
 
+def test_a_district_name_the_ner_alone_took_for_a_commune_is_dropped_without_its_unit_word(merge_nlp):
+    nlp, merge = merge_nlp
+    text = "cụ thể, Kỳ Sơn 5,8 tỷ đồng cho 20 xã, Quỳ Hợp 11 tỷ; thị trấn Quỳ Hợp 2 tỷ"
+    doc = nlp.make_doc(text)
+    spans = [(m, text.index(m)) for m in ("Kỳ Sơn", "Quỳ Hợp")] + [("Quỳ Hợp", text.rindex("Quỳ Hợp"))]
+    doc.ents = sorted((doc.char_span(i, i + len(m), label="COMMUNE") for m, i in spans), key=lambda e: e.start)
+    communes = [e.start_char for e in merge(doc).ents if e.label_ == "COMMUNE"]
+    assert communes == [text.rindex("Quỳ Hợp")]  # after "thị trấn" the town is a commune
+
+
 def test_a_known_commune_replaces_the_part_of_it_the_ner_found(merge_nlp):
     nlp, merge = merge_nlp
     text = "các nguồn lực để xây dựng xã Bằng Hữu sớm đạt chuẩn"

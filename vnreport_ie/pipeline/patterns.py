@@ -527,9 +527,20 @@ class PatternMerge:
                 owner[ent.start : ent.end] = [None] * (ent.end - ent.start)
             owner[span.start : span.end] = [span] * (span.end - span.start)
         ents = [e for i, e in enumerate(owner) if e is not None and (i == 0 or owner[i - 1] is not e)]
+        found = {(s, e) for s, e, label in rule_spans if label == "COMMUNE"}
         doc.ents = [
             e for e in ents
             if (e.label_ not in FIGURE_LABELS or any(c.isdigit() for c in e.text))
             and (e.label_ != "COMMUNE" or is_commune_context(text, e.start_char, e.text))
+            and (e.label_ != "COMMUNE" or (e.start_char, e.end_char) in found or not _names_a_district(text, e))
         ]
         return doc
+
+
+def _names_a_district(text: str, ent: Span) -> bool:
+    """Whether a name the NER alone took for a commune is a district's, with no unit word before it ("Kỳ Sơn 5,8
+    tỷ đồng cho 20 xã, Tương Dương 11 tỷ, ...": districts; "thị trấn Bình Gia" is one, "Bình Gia" the district)."""
+    from vnreport_ie.text.communes import shared_linker
+
+    before = text[max(0, ent.start_char - CONTEXT_CHARS) : ent.start_char]
+    return UNIT_WORD_BEFORE.search(before) is None and shared_linker().is_district_name(ent.text)
