@@ -195,6 +195,8 @@ def test_an_indicator_may_end_with_a_bracket_closed_after_its_name(indicator_par
         ("gồm Cư K’nia và Ea Pô (Cư Jút)", ["Cư K’nia", "Ea Pô"]),
         # province names in a counted list are no communes
         ("trong đó Hà Giang 38 nhà, Lai Châu 55 nhà, Điện Biên 7 nhà", []),
+        # nor a list of names that are all districts' too
+        ("cụ thể, Quỳ Hợp 11 tỷ, Nghĩa Đàn 7,6 tỷ, Quỳnh Lưu 1,003 tỷ đồng.", []),
         # after a plural "các xã" every name of the list is a commune's, in the gazetteer or not (merged earlier)
         ("ở các xã Phúc Đồng, Phương Điền, Phương Mỹ, Hà Linh vẫn ngập", ["Phúc Đồng", "Phương Điền", "Phương Mỹ", "Hà Linh"]),
         # ... and not after a singular "xã": an unknown name ends the list

@@ -254,13 +254,22 @@ def commune_name_lists(text: str) -> list[tuple[int, int]]:
         if span is not None and run and NAME_LIST_SEPARATOR.fullmatch(text, run[-1][1], span[0]):
             run.append(span)
             continue
-        if len(run) >= MIN_NAME_LIST and not DISTRICT_CONTEXT.search(text, 0, run[0][0]):
+        if len(run) >= MIN_NAME_LIST and not DISTRICT_CONTEXT.search(text, 0, run[0][0]) and not _all_districts(text, run):
             result.extend(
                 span for span in run
                 if not _is_province(text[span[0] : span[1]]) and is_commune_context(text, span[0], text[span[0] : span[1]])
             )
         run = [span] if span is not None else []
     return result
+
+
+def _all_districts(text: str, names: list[tuple[int, int]]) -> bool:
+    """Whether every name of a list is a district's too: a list of districts ("Quỳ Hợp 11 tỷ, Nghĩa Đàn 7,6 tỷ,
+    Quỳnh Lưu 1,003 tỷ đồng"), unless a unit word says otherwise."""
+    from vnreport_ie.text.communes import shared_linker
+
+    linker = shared_linker()
+    return all(linker.is_district_name(text[a:b]) for a, b in names)
 
 
 def _commune_name(candidate: str, names: frozenset[str], after_unit_word: bool, whole: bool = False) -> str | None:
