@@ -147,6 +147,21 @@ def indicator_candidates(indicator_parts, text, figure_from):
     return [doc[a:b].text for b in ends for a in finder.start_candidates(view, b)]
 
 
+@pytest.mark.parametrize(
+    ("text", "figure", "never"),
+    [
+        ("năm 2019 khoản thu này cũng hơn 2,5 tỉ đồng", "2,5", "cũng"),  # an adverb ends no name
+        ("diện tích lúa 4.714,7 tăng 5,2 tỷ đồng", "5,2", "4.714,7"),  # a quantity ends no name
+        ("mức thu nhập đạt 6,5 triệu đồng/người/tháng, tăng 941 nghìn đồng", "941", "người"),  # a rate's denominator
+    ],
+)
+def test_no_indicator_candidate_ends_on_an_adverb_or_a_quantity_or_starts_a_rates_denominator(
+    indicator_parts, text, figure, never
+):
+    spans = indicator_candidates(indicator_parts, text, figure)
+    assert spans and not any(span.split()[-1] == never or span.split()[0] == never for span in spans), spans
+
+
 def test_no_indicator_candidate_is_only_words_the_guide_leaves_out(indicator_parts):
     spans = indicator_candidates(
         indicator_parts, "Tổng thu NSNN đạt 83 tỷ đồng; Ước tính đến hết năm 2024 đạt 113 tỷ đồng", "113"

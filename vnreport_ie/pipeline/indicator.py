@@ -113,6 +113,11 @@ CANNOT_END |= {"này", "đó", "trên đây"}
 # ... nor with a word that introduces what follows: a list ("Cơ cấu [gồm]: ..."), a finding ("điều tra [cho thấy]"),
 # a rank ("đứng [thứ] 29")
 CANNOT_END |= {"gồm", "bao gồm", "như sau", "cho thấy", "thấy", "thứ"}
+# ... nor with an adverb, which comes before the verb it qualifies ("khoản thu này [cũng] hơn 2,5 tỉ đồng")
+CANNOT_END |= {"cũng", "rồi", "nữa", "đều"}
+# a number with a decimal or thousands mark is a quantity, which ends no name ("Bố Trạch [4.714,7] ha (tăng 5,2%)");
+# a name may end on a plain number ("mũi 02", "QĐ 1800")
+QUANTITY = re.compile(r"\d[.,]\d")
 # barrier phrases the word segmenter may split across tokens ("Lũy" + "kế tiêm"): found in the text, every token
 # of a phrase that is split is a barrier (a phrase inside one token is judged by INSIDE_BARRIERS as before)
 SPLIT_BARRIERS = re.compile(
@@ -277,6 +282,8 @@ class IndicatorFinder(LinearModelFiles):
         for b in range(figure_start, max(0, figure_start - self.cfg["max_gap"]) - 1, -1):
             if b < 1 or view.blocked[b - 1] or view.words[b - 1] in CANNOT_END:
                 continue
+            if view.has_digit[b - 1] and QUANTITY.search(view.words[b - 1]):
+                continue
             # a clause that is only a place ends no indicator ("cụ thể, Kỳ Sơn 5,8 tỷ đồng, Tương Dương 11 tỷ")
             if view.place_tokens(view.clause_first[b - 1], b):
                 continue
@@ -307,7 +314,9 @@ class IndicatorFinder(LinearModelFiles):
                 break
             # a place alone (the province or commune that reports, "toàn tỉnh") names no indicator: the gazetteer
             # tells ("Ba Đồn 2.555,3 ha (tăng 10,2%)" takes the name of the list, not the town)
-            if view.can_edge[a] and a <= name and view.words[a] not in CANNOT_START and not view.place_tokens(a, end):
+            # the denominator of a rate is no name ("6,5 triệu đồng/[người]/tháng")
+            rate = a > 0 and view.words[a - 1] == "/"
+            if view.can_edge[a] and a <= name and view.words[a] not in CANNOT_START and not rate and not view.place_tokens(a, end):
                 result.append(a)
         return result
 
