@@ -314,3 +314,21 @@ def test_a_work_noun_with_a_name_after_it_is_an_anchor_unless_another_anchor_pre
     assert component.may_anchor(doc) or not anchored  # the cheap test before reading the Doc misses none
     kinds = [anchors[i] for i in sorted(anchors)]
     assert all(k == {"work"} for k in kinds) or "Dự án" in text
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("gồm gần 35 tỷ đồng vốn Chương trình 30a, hơn 17,8 tỷ đồng", "Chương trình 30a"),
+        ("thực hiện Chương trình 167 giai đoạn hai với 5 tỷ đồng", "Chương trình 167"),
+        ("theo Chương trình số 15/CTr-UBND của tỉnh", None),  # a document, not a programme
+    ],
+)
+def test_a_programme_known_by_its_number_is_named_by_the_number(finder, text, name):
+    nlp, component = finder
+    doc = doc_with_hints(nlp, text)
+    view = component._view(doc)
+    anchors = component.anchors(doc, view)
+    ends = [component.numbered_programme_end(view, a) for a in sorted(anchors) if "programme" in anchors[a]]
+    named = [doc[a:e].text for a, e in zip(sorted(a for a in anchors if "programme" in anchors[a]), ends) if e]
+    assert named == ([name] if name else [])

@@ -46,6 +46,7 @@ DOCUMENT_AFTER_PROGRAMME = r"\s+(?:(?:hành\s+động|công\s+tác)\b|số\s+\d)
 PROGRAMME = re.compile(
     rf"{NOT_LETTER_BEFORE}(?:[Cc]hương\s+trình|CTMTQG|CT\s+MTQG)(?![^\W\d_])(?!{DOCUMENT_AFTER_PROGRAMME})"
 )
+PROGRAMME_NUMBER = re.compile(r"\d{2,4}")  # "Chương trình 135", "30a", "167" (not a dated "số 15/CTr")
 PROGRAMME_DOCUMENT = re.compile(rf"[Cc]hương\s+trình{DOCUMENT_AFTER_PROGRAMME}")  # the NER's are dropped too
 # where a list of projects goes on after a name: "...; Next name" / "..., next name"
 LIST_SEPARATORS = (";", ",")
@@ -311,6 +312,22 @@ class ProjectFinder(AnchoredSpanFinder):
         if end == ent.end:
             return ent
         return Span(ent.doc, ent.start, end, label=ent.label_) if end > ent.start else None
+
+    def _best_end(self, view: dict, anchors: dict[int, set[str]], start: int) -> int:
+        """A programme known by its number is named by "Chương trình" and the number alone ("Chương trình 135",
+        "Chương trình 30a"); elsewhere the ranker chooses."""
+        numbered = self.numbered_programme_end(view, start) if "programme" in anchors[start] else None
+        return numbered if numbered is not None else super()._best_end(view, anchors, start)
+
+    def numbered_programme_end(self, view: dict, start: int) -> int | None:
+        """The end of "Chương trình N" at ``start``: N a whole number, with the letters glued to it ("30a")."""
+        words, texts, starts = view["words"], view["texts"], view["starts"]
+        number = start + 1
+        if words[start] != "chương trình" or number >= len(words) or not PROGRAMME_NUMBER.fullmatch(texts[number]):
+            return None
+        end = number + 1
+        glued = end < len(words) and starts[end] == starts[number] + len(texts[number]) and texts[end].isalpha()
+        return end + 1 if glued else end
 
     def no_span_features(self, view: dict, start: int, kind: str) -> dict[str, float]:
         """For the "no project" choice: the word before the anchor's trigger ("các [dự án]" is generic,
