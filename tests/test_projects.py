@@ -332,3 +332,23 @@ def test_a_programme_known_by_its_number_is_named_by_the_number(finder, text, na
     ends = [component.numbered_programme_end(view, a) for a in sorted(anchors) if "programme" in anchors[a]]
     named = [doc[a:e].text for a, e in zip(sorted(a for a in anchors if "programme" in anchors[a]), ends) if e]
     assert named == ([name] if name else [])
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        ("nhà văn hóa thôn Bản Chắt", True),  # a work noun
+        ("Chương trình MTQG xây dựng NTM", True),  # a programme
+        ("Khu Hội trường Tân Hiệp", True),  # a proper name after the first word
+        ("GRDP 6 tháng", False),
+        ("Tổng thu nội địa ước", False),
+        ("cung cấp nước, xử lý rác thải", False),
+        ("Chương trình hành động số 74-CTr/TU", False),  # a document
+    ],
+)
+def test_an_ner_project_away_from_the_anchors_stays_only_when_it_names_a_work_or_programme(finder, name, kept):
+    nlp, component = finder
+    doc = nlp.make_doc(f"Năm nay {name} được chú ý.")
+    start = len("Năm nay ")
+    ent = doc.char_span(start, start + len(name), label="PROJECT")
+    assert component.keeps_ner_span(ent) is kept

@@ -68,6 +68,12 @@ NAMED_WORK_NOUNS = frozenset({
     "kênh", "kè", "bệnh viện", "nhà lớp học", "khu nhà", "mầm non", "tiểu học", "thcs", "thpt", "hồ chứa",
     "tượng đài", "nhà máy", "khu di tích", "sân vận động", "nhà thi đấu", "nhà rông", "nhà sinh hoạt", "bến nước",
 })
+# any work noun in a name (the test of an NER name away from the anchors)
+ANY_WORK_NOUN = re.compile(
+    r"(?i)(?<![^\W\d_])(?:"
+    + "|".join(sorted((re.escape(n).replace("\\ ", r"\s+") for n in NAMED_WORK_NOUNS | WORK_NOUNS), key=len, reverse=True))
+    + r")(?![^\W\d_])"
+)
 WORK_NAME_REACH = 3  # tokens after a work noun within which its proper name starts
 # the same in the text: a work noun and the few words after it (the test before reading a Doc)
 NAMED_WORK = re.compile(
@@ -284,8 +290,17 @@ class ProjectFinder(AnchoredSpanFinder):
 
     def keeps_ner_span(self, ent: Span) -> bool:
         """NER projects away from every anchor stay (named works without "dự án" are projects:
-        "[nhà văn hóa thôn Bản Chắt]"), except programme documents ("Chương trình hành động số ...")."""
-        return not PROGRAMME_DOCUMENT.match(ent.text)
+        "[nhà văn hóa thôn Bản Chắt]") when they hold what names a project: a work noun, a programme or a
+        proper name after the first word; not a programme document ("Chương trình hành động số ..."), nor
+        words that name none ("GRDP 6 tháng", "Tổng thu nội địa ước", "cung cấp nước, xử lý rác thải": every
+        project of the annotations without those follows a trigger)."""
+        text = ent.text
+        if PROGRAMME_DOCUMENT.match(text):
+            return False
+        return bool(
+            ANY_WORK_NOUN.search(text) or PROGRAMME.search(text) or NATIONAL_PROGRAMME.search(text)
+            or any(word[:1].isupper() for word in text.split()[1:])
+        )
 
     def trim_ner_span(self, view: dict, ent: Span) -> Span | None:
         """An NER name cut where a name found from an anchor would end: before a sentence end or semicolon,
