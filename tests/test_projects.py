@@ -352,3 +352,12 @@ def test_an_ner_project_away_from_the_anchors_stays_only_when_it_names_a_work_or
     start = len("Năm nay ")
     ent = doc.char_span(start, start + len(name), label="PROJECT")
     assert component.keeps_ner_span(ent) is kept
+
+
+def test_an_ner_project_cut_by_the_rules_must_still_name_a_work(finder):
+    nlp, component = finder
+    text = "Cơ cấu GRDP 6 tháng năm 2022 của tỉnh Thái Bình ước tính như sau"
+    doc = doc_with_hints(nlp, text)
+    ent = doc.char_span(text.index("GRDP"), text.index(" ước"), label="PROJECT")  # the NER's name, to "Thái Bình"
+    assert component.keeps_ner_span(ent)  # whole, it holds a proper name
+    assert component.trim_ner_span(component._view(doc), ent) is None  # cut at "năm 2022", "GRDP 6 tháng" names none

@@ -326,7 +326,10 @@ class ProjectFinder(AnchoredSpanFinder):
             return Span(ent.doc, ent.start, end, label=ent.label_)
         if end == ent.end:
             return ent
-        return Span(ent.doc, ent.start, end, label=ent.label_) if end > ent.start else None
+        if end <= ent.start:
+            return None
+        cut = Span(ent.doc, ent.start, end, label=ent.label_)
+        return cut if self.keeps_ner_span(cut) else None  # what is left must still name a work ("GRDP 6 tháng")
 
     def _best_end(self, view: dict, anchors: dict[int, set[str]], start: int) -> int:
         """A programme known by its number is named by "Chương trình" and the number alone ("Chương trình 135",

@@ -145,7 +145,12 @@ def place_and_work_features(candidate: Candidate, entities: "DocEntities", direc
     per_unit = entities.per_unit(figure)
     # the one commune (project) the paragraph names, maybe more than once: what the paragraph is about (the guide)
     sole = len({e.text.lower() for e in same_label}) == 1
+    # a nearer one of its kind on the figure's other side ("x tỷ đồng vốn [Chương trình 30a], y tỷ đồng vốn
+    # [Chương trình 135]": y is stated for the programme after it, not for the one before)
+    nearest = entities.nearest(figure, other.label_)
+    other_side = nearest is not None and nearest != other and (nearest.start < figure.start) != (other.start < figure.start)
     return {
+        f"{other.label_}|nearer_on_other_side={other_side}": 1.0,
         f"{other.label_}|sole_name={sole}|same_sentence={same_sentence}": 1.0,
         f"{other.label_}|in_list={in_list}|per_unit={per_unit}": 1.0,
         f"{other.label_}|in_list={in_list}|per_unit={per_unit}|same_sentence={same_sentence}": 1.0,
