@@ -45,6 +45,8 @@ def test_same_tags_as_underthesea_on_every_annotated_paragraph(corpus_examples, 
         ["ß", "İstanbul", "ǅ", "Σ", "ς"],
         ["Tổng", "\x00BOS"],  # a syllable spelled like the decoder's padding once took its place
         ["\x00EOS", "thu"],
+        # underthesea_core's isdigit is Rust's parse::<i32>: a sign counts, a number beyond i32 does not
+        ["Tổng", "-0"], ["thu", "+1", "2147483647"], ["thu", "2147483648", "-2147483649", "00"],
     ],
 )
 def test_same_tags_as_underthesea_at_edges(underthesea_tagger, syllables):

@@ -20,8 +20,9 @@ against it on every paragraph of the corpus, tests/test_word_segmenter.py):
 * an n-gram that reaches before the sentence gives ``BOS``, else one that
   reaches past it gives ``EOS``;
 * ``lower`` is ``str.lower``; ``is_in_dict`` looks the lower-cased n-gram up
-  in underthesea's dictionary; ``isdigit`` holds when every character is an
-  ASCII digit; ``istitle`` holds when every syllable's first character is
+  in underthesea's dictionary; ``isdigit`` holds when the syllable parses as a
+  32-bit integer (Rust's ``parse::<i32>``: an optional sign and ASCII digits, "-0" and "+1" too, not
+  "2147483648"); ``istitle`` holds when every syllable's first character is
   unchanged by upper-casing.
 """
 
@@ -221,9 +222,19 @@ class CRFWordSegmenter:
             elif function == "istitle":
                 value = "True" if all(s[:1] == s[:1].upper() for s in ngram) else "False"
             else:  # isdigit
-                value = "True" if text.isascii() and text.isdigit() else "False"
+                value = "True" if _parses_as_i32(text) else "False"
             ids.append(self._value_ids[length, function].get(value, 0))
         return tuple(ids)
+
+
+I32_TEXT = re.compile(r"[+-]?[0-9]+")
+I32_MIN, I32_MAX = -(2**31), 2**31 - 1
+
+
+def _parses_as_i32(text: str) -> bool:
+    """underthesea_core's ``isdigit``: Rust's ``text.parse::<i32>().is_ok()`` (an optional sign, ASCII digits, a
+    value within i32: "-0" and "+1" are, "2147483648" and "1.5" are not)."""
+    return I32_TEXT.fullmatch(text) is not None and I32_MIN <= int(text) <= I32_MAX
 
 
 def _viterbi(scores: list[list[float]], transitions: list[list[float]]) -> list[int]:
