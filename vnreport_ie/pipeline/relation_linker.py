@@ -139,12 +139,12 @@ def place_and_work_features(candidate: Candidate, entities: "DocEntities", direc
     figure, other = candidate.figure, candidate.other
     _, _, _, sentence = entities.clauses()
     same_label = entities.by_label.get(other.label_, [])
-    in_sentence = sum(1 for e in same_label if sentence[e.start] == sentence[figure.start])
+    in_sentence = entities.count_in_sentence(other.label_, sentence[figure.start])
     in_list = entities.in_list(other)
     same_sentence = sentence[other.start] == sentence[figure.start]
     per_unit = entities.per_unit(figure)
     # the one commune (project) the paragraph names, maybe more than once: what the paragraph is about (the guide)
-    sole = len({e.text.lower() for e in same_label}) == 1
+    sole = entities.distinct_names(other.label_) == 1
     # a nearer one of its kind on the figure's other side ("x tỷ đồng vốn [Chương trình 30a], y tỷ đồng vốn
     # [Chương trình 135]": y is stated for the programme after it, not for the one before)
     nearest = entities.nearest(figure, other.label_)
@@ -202,9 +202,7 @@ def target_scope_features(
     )
     same_sentence = not SENTENCE_END.search(between_text)
     own_clause = clause[figure.start] == clause[other.start]
-    other_in_clause = any(
-        t.start != other.start and clause[t.start] == clause[figure.start] for t in entities.by_label.get("TARGET", [])
-    )
+    other_in_clause = any(start != other.start for start in entities.starts_in_clause("TARGET", clause[figure.start]))
     scope = "own_clause" if own_clause else (
         "lead_in" if opens_list and direction == "before" else "closing" if closes_list and direction == "after" else "none"
     )
@@ -234,6 +232,9 @@ class DocEntities:
         self._label_starts = {label: [e.start for e in ents] for label, ents in self.by_label.items()}
         self._nearest: dict[tuple[int, str], Span | None] = {}
         self._per_unit: dict[int, bool] = {}
+        self._distinct: dict[str, int] = {}
+        self._per_sentence: dict[str, dict[int, int]] = {}
+        self._per_clause: dict[str, dict[int, list[int]]] = {}
         self._doc = doc
         self._clauses: tuple[list[str], list[bool], list[int], list[int]] | None = None
 
@@ -242,8 +243,8 @@ class DocEntities:
         ",", ";", "và" or a unit word between ("xã A, B và C", "xã A, xã B")."""
         words = self.clauses()[0]
         same = self.by_label.get(ent.label_, [])
-        index = next((i for i, e in enumerate(same) if e.start == ent.start), None)
-        if index is None:
+        index = bisect_left(self._label_starts.get(ent.label_, []), ent.start)
+        if index >= len(same) or same[index].start != ent.start:
             return False
         neighbours = [same[i] for i in (index - 1, index + 1) if 0 <= i < len(same)]
         for neighbour in neighbours:
@@ -251,6 +252,32 @@ class DocEntities:
             if 0 < len(gap) <= 3 and all(w in LIST_GAP_WORDS for w in gap):
                 return True
         return False
+
+    def starts_in_clause(self, label: str, number: int) -> list[int]:
+        """The starts of the entities of ``label`` in clause ``number`` (grouped once per label)."""
+        if label not in self._per_clause:
+            clause = self.clauses()[2]
+            groups: dict[int, list[int]] = {}
+            for ent in self.by_label.get(label, []):
+                groups.setdefault(clause[ent.start], []).append(ent.start)
+            self._per_clause[label] = groups
+        return self._per_clause[label].get(number, [])
+
+    def count_in_sentence(self, label: str, number: int) -> int:
+        """How many entities of ``label`` the sentence ``number`` holds (counted once per label)."""
+        if label not in self._per_sentence:
+            sentence = self.clauses()[3]
+            counts: dict[int, int] = {}
+            for ent in self.by_label.get(label, []):
+                counts[sentence[ent.start]] = counts.get(sentence[ent.start], 0) + 1
+            self._per_sentence[label] = counts
+        return self._per_sentence[label].get(number, 0)
+
+    def distinct_names(self, label: str) -> int:
+        """How many different names (lower-cased) the Doc's entities of ``label`` have."""
+        if label not in self._distinct:
+            self._distinct[label] = len({e.text.lower() for e in self.by_label.get(label, [])})
+        return self._distinct[label]
 
     def per_unit(self, figure: Span) -> bool:
         """Whether ``figure`` reads as an amount for each member of a group: "mỗi" next to it in its sentence
