@@ -264,6 +264,19 @@ def test_a_comparison_written_before_its_figures_anchors_a_target(text, anchored
     assert [doc[i].text for i, _ in finder.lead_anchors(finder._view(doc))] == anchored
 
 
+def targets_and_doc_before_them(text):
+    """The shipped pipeline's target component, and ``text`` run through every component before it."""
+    import vnreport_ie
+
+    nlp = vnreport_ie.load()
+    doc = nlp.make_doc(text)
+    for name, component in nlp.pipeline:
+        if name == "vnreport_targets":
+            break
+        doc = component(doc)
+    return nlp.get_pipe("vnreport_targets"), doc
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -272,15 +285,7 @@ def test_a_comparison_written_before_its_figures_anchors_a_target(text, anchored
     ],
 )
 def test_a_comparison_after_a_figures_bracket_ellipsis_or_deu_anchors_its_target(text):
-    import vnreport_ie
-
-    nlp = vnreport_ie.load()
-    finder = nlp.get_pipe("vnreport_targets")
-    doc = nlp.make_doc(text)
-    for name, component in nlp.pipeline:
-        if name == "vnreport_targets":
-            break
-        doc = component(doc)
+    finder, doc = targets_and_doc_before_them(text)
     assert ("cùng", {"after:so với"}) in [(doc[i].text, kinds) for i, kinds in finder.anchors(doc, finder._view(doc)).items()]
 
 
@@ -292,15 +297,7 @@ def test_a_comparison_after_a_figures_bracket_ellipsis_or_deu_anchors_its_target
     ],
 )
 def test_a_target_ends_where_the_sentence_goes_on_and_keeps_its_abbreviation(text, ends):
-    import vnreport_ie
-
-    nlp = vnreport_ie.load()
-    finder = nlp.get_pipe("vnreport_targets")
-    doc = nlp.make_doc(text)
-    for name, component in nlp.pipeline:
-        if name == "vnreport_targets":
-            break
-        doc = component(doc)
+    finder, doc = targets_and_doc_before_them(text)
     view = finder._view(doc)
     anchors = finder.anchors(doc, view)
     start = min(anchors)
