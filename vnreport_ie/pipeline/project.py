@@ -358,13 +358,7 @@ class ProjectFinder(AnchoredSpanFinder):
         built = any(w in BUILD_WORDS for w in words[max(0, start - BUILD_WINDOW) : start])
         # ... anywhere in the anchor's sentence ("Chợ Bình Ân [được] khởi công", "kinh phí 200 triệu đồng cho bến
         # nước buôn Sưk"), and with a figure in it
-        first, last = start, start
-        while first > 0 and not view["stop"][first - 1]:
-            first -= 1
-        while last < len(words) and not view["stop"][last]:
-            last += 1
-        built_in_sentence = any(w in BUILD_WORDS for w in words[first:last])
-        figure_in_sentence = any(view["figure"][first:last])
+        built_in_sentence, figure_in_sentence = _clause_facts(view)[start]
         return {
             f"none|built_in_sentence={built_in_sentence}|kind={kind}": 1.0,
             f"none|built_in_sentence={built_in_sentence}|figure_in_sentence={figure_in_sentence}|kind={kind}": 1.0,
@@ -375,6 +369,24 @@ class ProjectFinder(AnchoredSpanFinder):
             # the guide's test for a named work: reported as funded, built, started or opened
             f"none|built_before={built}|kind={kind}": 1.0,
         }
+
+
+def _clause_facts(view: dict) -> list[tuple[bool, bool]]:
+    """For each token: whether its clause (between ";" and sentence ends) holds a word that reports a work built
+    or funded, and whether it holds a figure (made once per Doc and kept in the view)."""
+    if "clause_facts" not in view:
+        words, stop, figure = view["words"], view["stop"], view["figure"]
+        facts: list[tuple[bool, bool]] = []
+        first = 0
+        for i in range(len(words) + 1):
+            if i == len(words) or stop[i]:  # the clause is words[first:i]
+                fact = (any(w in BUILD_WORDS for w in words[first:i]), any(figure[first:i]))
+                facts.extend([fact] * (i - first))
+                if i < len(words):
+                    facts.append(fact)  # the stop token itself (an anchor never starts there)
+                first = i + 1
+        view["clause_facts"] = facts
+    return view["clause_facts"]
 
 
 def _leaves_the_name(words: list[str], i: int) -> bool:
