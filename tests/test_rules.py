@@ -410,6 +410,18 @@ def test_a_comparison_said_of_a_whole_group_heads_its_list_across_a_semicolon(bl
     assert scopes[("8,79%", "quý cùng kỳ")] == "lead_in_of_all"
 
 
+def test_a_per_commune_amount_links_to_the_list_of_its_own_clause_not_to_the_next_clauses_list(blank_nlp):
+    from vnreport_ie.pipeline.relation_linker import DocEntities, candidate_pairs, group_rule
+
+    text = "các xã Tây Hồ, Hòa Tiến mỗi nơi nhận 2 tỷ đồng; các phường Lãnh Ngọc, Hải Vân được 1 tỷ đồng."
+    doc = blank_nlp.make_doc(text)
+    spans = [("2 tỷ đồng", "MONEY"), ("1 tỷ đồng", "MONEY")] + [(n, "COMMUNE") for n in ("Tây Hồ", "Hòa Tiến", "Lãnh Ngọc", "Hải Vân")]
+    doc.ents = sorted((doc.char_span(text.index(s), text.index(s) + len(s), label=lab) for s, lab in spans), key=lambda e: e.start)
+    entities = DocEntities(doc)
+    linked = {(c.figure.text, c.other.text) for c in candidate_pairs(doc, 80, ("location",)) if group_rule(c, entities) == 1.0}
+    assert linked == {("2 tỷ đồng", "Tây Hồ"), ("2 tỷ đồng", "Hòa Tiến")}
+
+
 @pytest.mark.parametrize(
     ("text", "figure", "linked"),
     [

@@ -168,9 +168,13 @@ def group_rule(candidate: Candidate, entities: "DocEntities") -> float | None:
     ("đầu tư 14 tỷ đồng ở các xã A, B", "4 xã A, B … bằng 100% kế hoạch") links to none of them."""
     if candidate.type != "location" or not entities.in_list(candidate.other):
         return None
-    sentence = entities.clauses()[3]
+    _, _, clause, sentence = entities.clauses()
     if sentence[candidate.other.start] != sentence[candidate.figure.start]:
         return None
+    if clause[candidate.other.start] != clause[candidate.figure.start] and entities.clause_has_figure(
+        clause[candidate.other.start]
+    ):
+        return 0.0  # "những xã A, B mỗi địa phương nhận 2 tỉ đồng; các phường C, D được 1 tỉ đồng": each list its own
     return 1.0 if entities.per_unit(candidate.figure) else 0.0
 
 
@@ -262,6 +266,10 @@ class DocEntities:
                 groups.setdefault(clause[ent.start], []).append(ent.start)
             self._per_clause[label] = groups
         return self._per_clause[label].get(number, [])
+
+    def clause_has_figure(self, number: int) -> bool:
+        """Whether clause ``number`` holds a figure."""
+        return any(self.starts_in_clause(label, number) for label in FIGURE_LABELS)
 
     def count_in_sentence(self, label: str, number: int) -> int:
         """How many entities of ``label`` the sentence ``number`` holds (counted once per label)."""
