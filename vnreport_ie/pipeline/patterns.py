@@ -206,8 +206,6 @@ BELONGS_TO_DISTRICT = re.compile(rf"\s+thuộc\s+(?:huyện\s+|thị\s+xã\s+|th
 
 
 def _is_province(name: str) -> bool:
-    from vnreport_ie.text.communes import shared_linker
-
     return shared_linker().province_name(name) is not None
 
 
@@ -215,8 +213,6 @@ def communes_by_context(text: str) -> list[tuple[int, int]]:
     """(start, end) of known commune names written without a unit word where the text says they are communes:
     names before a bracket naming their own district or before "thuộc" and it, and names as the subject of a commune's predicate
     (not when the name is also a district's)."""
-    from vnreport_ie.text.communes import shared_linker
-
     linker = shared_linker()
     names = find_gazetteer_names(text)
     result: list[tuple[int, int]] = []
@@ -266,8 +262,6 @@ def commune_name_lists(text: str) -> list[tuple[int, int]]:
 def _all_districts(text: str, names: list[tuple[int, int]]) -> bool:
     """Whether every name of a list is a district's too: a list of districts ("Quỳ Hợp 11 tỷ, Nghĩa Đàn 7,6 tỷ,
     Quỳnh Lưu 1,003 tỷ đồng"), unless a unit word says otherwise."""
-    from vnreport_ie.text.communes import shared_linker
-
     linker = shared_linker()
     return all(linker.is_district_name(text[a:b]) for a, b in names)
 
@@ -549,7 +543,5 @@ class PatternMerge:
 def _names_a_district(text: str, ent: Span) -> bool:
     """Whether a name the NER alone took for a commune is a district's, with no unit word before it ("Kỳ Sơn 5,8
     tỷ đồng cho 20 xã, Tương Dương 11 tỷ, ...": districts; "thị trấn Bình Gia" is one, "Bình Gia" the district)."""
-    from vnreport_ie.text.communes import shared_linker
-
     before = text[max(0, ent.start_char - CONTEXT_CHARS) : ent.start_char]
     return UNIT_WORD_BEFORE.search(before) is None and shared_linker().is_district_name(ent.text)

@@ -68,18 +68,18 @@ NAMED_WORK_NOUNS = frozenset({
     "kênh", "kè", "bệnh viện", "nhà lớp học", "khu nhà", "mầm non", "tiểu học", "thcs", "thpt", "hồ chứa",
     "tượng đài", "nhà máy", "khu di tích", "sân vận động", "nhà thi đấu", "nhà rông", "nhà sinh hoạt", "bến nước",
 })
+
+
+def _any_of(words: frozenset[str]) -> str:
+    """A pattern for any of ``words`` as whole words, longest first, spaces matching any white space."""
+    return "|".join(sorted((re.escape(w).replace("\\ ", r"\s+") for w in words), key=len, reverse=True))
+
+
 # any work noun in a name (the test of an NER name away from the anchors)
-ANY_WORK_NOUN = re.compile(
-    r"(?i)(?<![^\W\d_])(?:"
-    + "|".join(sorted((re.escape(n).replace("\\ ", r"\s+") for n in NAMED_WORK_NOUNS | WORK_NOUNS), key=len, reverse=True))
-    + r")(?![^\W\d_])"
-)
+ANY_WORK_NOUN = re.compile(rf"(?i)(?<![^\W\d_])(?:{_any_of(NAMED_WORK_NOUNS | WORK_NOUNS)})(?![^\W\d_])")
 WORK_NAME_REACH = 3  # tokens after a work noun within which its proper name starts
 # the same in the text: a work noun and the few words after it (the test before reading a Doc)
-NAMED_WORK = re.compile(
-    r"(?<![^\W\d_])(?i:" + "|".join(sorted((re.escape(n).replace("\\ ", r"\s+") for n in NAMED_WORK_NOUNS), key=len, reverse=True))
-    + r")(?![^\W\d_])(?P<after>(?:\s+\S+){1,4})"
-)
+NAMED_WORK = re.compile(rf"(?<![^\W\d_])(?i:{_any_of(NAMED_WORK_NOUNS)})(?![^\W\d_])(?P<after>(?:\s+\S+){{1,4}})")
 # a work noun after these is plural or generic ("các trường", "những cây cầu", "mỗi xã một chợ")
 GENERIC_BEFORE = {"các", "những", "mỗi", "một số", "nhiều", "mọi", "từng"}
 # ... and after a place's unit word, part of the place's name ("huyện Chợ Mới", "xã Hồ Bốn")

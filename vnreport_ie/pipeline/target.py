@@ -64,8 +64,9 @@ class TargetFinder(AnchoredSpanFinder):
                 position += 1  # "(giảm 0,3%) so với năm học trước", "(tăng 4,8%)... so với cùng kỳ năm trước"
             # "tăng 7,81%, đều so với cùng kỳ năm trước": a closing comparison said of the figures before it
             for lead in ([",", "đều"], ["đều"]):
-                if words[position : position + len(lead)] == lead and words[position + len(lead) : position + len(lead) + 1] == ["so"]:
-                    position += len(lead)
+                after = position + len(lead)
+                if words[position:after] == lead and words[after : after + 1] == ["so"]:
+                    position = after
                     break
             kind = "figure"
             for phrase in COMPARISON_WORDS:

@@ -72,9 +72,9 @@ PROVINCE_UNIT_WORDS: dict[str, str] = {
     "tp.": "Thành phố",
     "tp": "Thành phố",
 }
-# Official prefixes as the mapping writes them, for splitting "Xã Hợp Thành".
 # a unit word before a place's name, any level ("tỉnh Bắc Kạn", "TP. Huế", "thị xã Ba Đồn")
 PLACE_UNIT = re.compile(r"^(?:tỉnh|thành phố|tp\.?|huyện|quận|thị xã|xã|phường|thị trấn)\s+", re.IGNORECASE)
+# Official prefixes as the mapping writes them, for splitting "Xã Hợp Thành".
 OFFICIAL_COMMUNE_PREFIXES = ("Thị trấn", "Phường", "Xã", "Đặc khu")
 OFFICIAL_DISTRICT_PREFIXES = ("Thành phố", "Thị xã", "Huyện", "Quận")
 OFFICIAL_PROVINCE_PREFIXES = ("Thành phố", "Tỉnh")
