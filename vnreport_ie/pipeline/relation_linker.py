@@ -199,6 +199,10 @@ def target_scope_features(
     compare = other.start - 2 if words[max(0, other.start - 2) : other.start] == ["so", "với"] else other.start - 1
     after_compare = compare >= 0 and words[compare] == "so"
     opens_list = after_compare and not (compare >= 1 and in_figure[compare - 1])
+    # "Trong [tổng giá trị sản xuất], A 23,4%, B 31,6%", "trong cơ cấu [GRDP], ...": the whole of the shares after it
+    whole = next((i for i in (other.start - 1, other.start - 2, other.start - 3) if i >= 0 and words[i] == "trong"), None)
+    if whole is not None and " ".join(words[whole + 1 : other.start]) in ("", "cơ cấu") and direction == "before":
+        opens_list = not (whole >= 1 and in_figure[whole - 1])
     # "mọi nhóm hàng đều tăng so với X; A 8,79%, B ...": said of a whole group, the comparison crosses ";"
     of_all = after_compare and "đều" in words[max(0, compare - 2) : compare]
     closes_list = after_compare and any(

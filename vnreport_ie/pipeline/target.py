@@ -23,7 +23,7 @@ from vnreport_ie.schema import FIGURE_LABELS
 
 NAME = "vnreport_targets"
 # words between a figure and its target, skipped to reach the anchor (longest first)
-COMPARISON_WORDS = (("so", "với"), ("so",), ("với",), ("trên",), ("so", "cùng"))
+COMPARISON_WORDS = (("so", "với"), ("so",), ("với",), ("trên",), ("so", "cùng"), ("trong",))
 TARGET_STOPS = {",", ";", "(", ")", ":", ".", "!", "?"}
 # words where the sentence goes on after a reference: no target holds them
 GOES_ON = {"thì", "nên", "vẫn", "sẽ", "là", "với", "tăng", "đang"}
@@ -38,6 +38,8 @@ LEAD_COMPARISONS = (
 LEAD_FIRST_WORDS = frozenset(p[0] for p in LEAD_COMPARISONS) | frozenset(" ".join(p) for p in LEAD_COMPARISONS)
 LEAD_REACH = 25  # tokens after the comparison within which a figure must come (the same sentence)
 LEAD_REACH_OPENING = 60  # ... when the comparison opens its sentence or clause
+# the whole that shares are taken of, written before them: "Trong [tổng giá trị sản xuất], nông, lâm nghiệp và
+# thủy sản ước có tỷ trọng 23,4%, ...", "trong cơ cấu [GRDP], tỷ trọng của khu vực ... là 18,98%"
 
 
 class TargetFinder(AnchoredSpanFinder):
@@ -53,6 +55,7 @@ class TargetFinder(AnchoredSpanFinder):
         """Token index -> kinds: the first word after each figure ("figure") or after its comparison words."""
         words = view["words"]
         result: dict[int, set[str]] = {}
+        view["said_with"] = said_with = {}  # anchor -> the word before its figure ("bằng", "tăng", "xuống")
         for ent in doc.ents:
             if ent.label_ not in FIGURE_LABELS:
                 continue
@@ -68,7 +71,9 @@ class TargetFinder(AnchoredSpanFinder):
                 if words[position:after] == lead and words[after : after + 1] == ["so"]:
                     position = after
                     break
-            kind = "figure"
+            # what follows a percentage is often the whole it is a share of ("100% [số xã]", "bằng 21% [tổng
+            # lượng tôm cả nước]"); what follows an amount seldom is: the two kinds are learned apart
+            kind = "figure%" if ent.label_ == "PERCENT" else "figure"
             for phrase in COMPARISON_WORDS:
                 if tuple(words[position : position + len(phrase)]) == phrase:
                     position += len(phrase)
@@ -76,9 +81,49 @@ class TargetFinder(AnchoredSpanFinder):
                     break
             if position < len(words) and view["texts"][position][:1].isalnum() and not view["figure"][position]:
                 result.setdefault(position, set()).add(kind)
+                said_with[position] = words[ent.start - 1] if ent.start else "<start>"
         for position, kind in self.lead_anchors(view):
             result.setdefault(position, set()).add(kind)
+        for position in self.whole_anchors(doc, view):
+            result.setdefault(position, set()).add("lead:trong")
         return result
+
+    def whole_anchors(self, doc: Doc, view: dict) -> list[int]:
+        """Tokens where a whole starts that a percentage of the same sentence is a share of, written before it
+        ("Trong [tổng ...]", "trong cơ cấu [GRDP]"); "tổng" is the whole's own word, "cơ cấu" is not."""
+        words, stop = view["words"], view["stop"]
+        percent = [False] * len(words)
+        for ent in doc.ents:
+            if ent.label_ == "PERCENT":
+                percent[ent.start : ent.end] = [True] * (ent.end - ent.start)
+        result = []
+        for i, word in enumerate(words):
+            if word != "trong":
+                continue
+            following = words[i + 1] if i + 1 < len(words) else ""
+            if following == "tổng":
+                position = i + 1
+            elif following == "cơ cấu":
+                position = i + 2
+            elif words[i + 1 : i + 3] == ["cơ", "cấu"]:
+                position = i + 3
+            else:
+                continue
+            if position >= len(words) or not view["texts"][position][:1].isalnum() or view["figure"][position]:
+                continue
+            for j in range(position, min(position + LEAD_REACH_OPENING, len(words))):
+                if percent[j]:
+                    result.append(position)
+                    break
+                if stop[j]:
+                    break
+        return result
+
+    def no_span_features(self, view: dict, start: int, kind: str) -> dict[str, float]:
+        """The word before the figure: a reference follows a figure said with "bằng", "đạt", "tăng"; a period
+        after a figure said plainly dates it ("từ 34,66% năm 2021 xuống 33,34% [năm 2022]": no target)."""
+        word = view.get("said_with", {}).get(start)
+        return {} if word is None else {f"none|said_with={word}": 1.0, f"none|said_with={word}|kind={kind}": 1.0}
 
     def lead_anchors(self, view: dict) -> list[tuple[int, str]]:
         """(token, kind) after each comparison that a figure of the same sentence follows ("so với [cùng kỳ]
