@@ -53,14 +53,44 @@ def candidate_pairs(doc: Doc, max_distance: int, types: tuple[str, ...] = RELATI
     figures = [e for e in ents if e.label_ in FIGURE_LABELS]
     others = [e for e in ents if e.label_ in labels]
     ends = [e.end for e in others]  # ents do not overlap: starts and ends are both sorted
+    chains = commune_lists(doc, others) if "location" in types else {}
     candidates = []
     for figure in figures:
         index = bisect_left(ends, figure.start - max_distance)
+        first = index
         while index < len(others) and others[index].start <= figure.end + max_distance:
             other = others[index]
             candidates.append(Candidate(LABEL_RELATION[other.label_], figure, other))
             index += 1
+        # a list of communes that reaches the figure's window is read whole ("Danh sách 43 xã hưởng mức hỗ trợ
+        # 4 tỷ đồng gồm A, B, ... Z": Z is as much one of the group as A), within the figure's sentence
+        reached = {chains[i] for i in range(first, index) if i in chains}
+        for i in sorted(i for i, chain in chains.items() if chain in reached and not first <= i < index):
+            if _same_sentence(doc, figure, others[i]):
+                candidates.append(Candidate("location", figure, others[i]))
     return candidates
+
+
+def commune_lists(doc: Doc, spans: list[Span]) -> dict[int, int]:
+    """Index in ``spans`` -> the list it belongs to, for each COMMUNE that is one item of a list (the next
+    COMMUNE after it with only ",", "và" or a unit word between, see :data:`LIST_GAP_WORDS`)."""
+    chains: dict[int, int] = {}
+    previous = None
+    for i, span in enumerate(spans):
+        if span.label_ != "COMMUNE":
+            continue
+        if previous is not None:
+            gap = [t.lower_ for t in doc[spans[previous].end : span.start] if not t.is_space]
+            if 0 < len(gap) <= 3 and all(w in LIST_GAP_WORDS for w in gap):
+                chains.setdefault(previous, previous)
+                chains[i] = chains[previous]
+        previous = i
+    return chains
+
+
+def _same_sentence(doc: Doc, a: Span, b: Span) -> bool:
+    left, right = (a, b) if a.start < b.start else (b, a)
+    return not SENTENCE_END.search(doc_text(doc)[left.end_char : right.start_char])
 
 
 DISTANCE_EDGES = (0, 1, 2, 3, 5, 8, 13, 21, 34)
