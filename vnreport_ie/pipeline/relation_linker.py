@@ -349,12 +349,15 @@ class DocEntities:
     def per_unit(self, figure: Span) -> bool:
         """Whether ``figure`` reads as an amount for each member of a group: "mỗi" next to it in its sentence
         ("4 tỷ đồng mỗi nơi", "mỗi công trình là 10 tỷ đồng"; not "diện tích mỗi công trình" further on), "mức"
-        just before it ("mức hỗ trợ 2 tỷ đồng", not "tổng mức đầu tư"), or a rate per place ("/xã")."""
+        before it in its sentence ("mức hỗ trợ 2 tỷ đồng", "chia mức hỗ trợ như sau: A, B được 1 tỉ đồng"; not
+        "tổng mức đầu tư" nor "mức tăng"), or a rate per place ("/xã")."""
         if figure.start not in self._per_unit:
             words, _, _, sentence = self.clauses()
             own = sentence[figure.start]
             start, end = bisect_left(sentence, own), bisect_left(sentence, own + 1)
-            levels = [i for i in range(max(start, figure.start - 5), figure.start) if words[i] == "mức"]
+            # "mức" before the figure in its sentence ("chia mức hỗ trợ như sau: các phường A, B được 1 tỉ đồng")
+            # (a level of change, "mức tăng 5,2%", is no amount per member)
+            levels = [i for i in range(start, figure.start) if words[i] == "mức" and words[i + 1] not in ("tăng", "giảm")]
             self._per_unit[figure.start] = (
                 "mỗi" in words[max(start, figure.start - 6) : min(end, figure.end + 3)]
                 or any(i == 0 or words[i - 1] != "tổng" for i in levels)
