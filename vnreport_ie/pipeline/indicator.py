@@ -55,7 +55,7 @@ NON_NAME_WORDS = frozenset(
     (
         # estimates and periods
         "ước tính", "ước", "tính", "ước thực hiện", "thực hiện", "dự kiến", "đến", "hết", "đến hết", "năm",
-        "quý", "tháng", "kỳ", "lũy kế", "luỹ kế", "i", "ii", "iii", "iv", "đề ra",
+        "quý", "quí", "tháng", "kỳ", "lũy kế", "luỹ kế", "i", "ii", "iii", "iv", "đề ra",
         # a period's position ("6 tháng đầu năm", "cuối năm 2024", "tính chung 9 tháng")
         "đầu", "cuối", "giữa", "đầu năm", "cuối năm", "giữa năm", "cả năm", "tính chung",
         # shares, links and plan words
@@ -63,6 +63,7 @@ NON_NAME_WORDS = frozenset(
         "cùng kỳ", "thời điểm", "ngày", "hiện nay", "nay", "đến nay",
         # verbs and comparisons
         "đạt", "là", "được", "bằng", "tăng", "giảm", "chiếm", "vượt", "trên", "tại", "của", "đã", "số",
+        "tương đương", "tương ứng",
         # prepositions and verbs of giving ("chuyển sang", "kế hoạch giao", "tặng cho")
         "từ", "sang", "giao", "tặng", "đối với", "cho", "về", "theo",
         # units
@@ -84,7 +85,7 @@ NON_NAME_WORDS = frozenset(
 INSIDE_BARRIERS = frozenset(
     (
         ":", "ước", "ước tính", "ước thực hiện", "lũy kế", "luỹ kế", "dự kiến", "so", "với", "kế hoạch", "dự toán",
-        "chỉ tiêu", "cùng kỳ", "quý", "tháng", "hết", "đến hết", "đến nay", "hiện nay", "trong đó", "riêng",
+        "chỉ tiêu", "cùng kỳ", "quý", "quí", "tháng", "hết", "đến hết", "đến nay", "hiện nay", "trong đó", "riêng",
         "chiếm", "vượt", "đầu năm", "cuối năm", "giữa năm", "cả năm", "tính chung",
         # where a sentence goes on after its subject ("kinh tế - xã hội [vẫn] ...", "dù ...", "... thì")
         "thì", "vẫn", "dù", "mặc dù", "nhưng",
