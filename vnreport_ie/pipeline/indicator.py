@@ -48,6 +48,10 @@ STOPWORDS = frozenset(w.strip() for w in underthesea_stopwords.words if w.strip(
 CLAUSE_BOUNDARIES = {",", ";", ":", ".", "(", ")", "-", "+", "•"}
 ALNUM = re.compile(r"[^\W_]")
 PUNCTUATION_EDGE = set(".,;:!?()[]{}\"'“”*-+/%…")
+# the words a place written in lower case starts with: a whole place ("toàn tỉnh") or a unit word ("tỉnh Cà Mau")
+PLACE_FIRST_WORDS = frozenset(
+    ("toàn", "cả", "trên", "địa bàn", "tỉnh", "huyện", "quận", "thị xã", "thành phố", "xã", "phường", "thị trấn")
+)
 # Words the guide leaves out of an indicator (estimates, periods, verbs, comparisons, plan words, units):
 # a span of these words alone ("Ước tính đến hết", "tỷ lệ", "so", "Kế hoạch", "ha") names nothing, so it is
 # no candidate, and a figure whose nearest clause is only such words takes its indicator from further back.
@@ -212,7 +216,7 @@ class _DocArrays:
         if key not in self._places:
             # only a capitalised word or a whole-place phrase can name one: skip the lookup for the rest
             first = self.words[a]
-            self._places[key] = (self.is_title[a] or first in ("toàn", "cả", "trên", "địa bàn")) and is_place(
+            self._places[key] = (self.is_title[a] or first in PLACE_FIRST_WORDS) and is_place(
                 self.text[self.token_start_char[a] : self.token_end_char[b - 1]]
             )
         return self._places[key]
