@@ -222,6 +222,8 @@ def group_rule(candidate: Candidate, entities: "DocEntities") -> float | None:
 LIST_GAP_WORDS = {",", ";", "và", "xã", "phường", "thị trấn"}
 COVERS_ALL_BEFORE = {"đều", "lần lượt", "tất cả"}
 UNIT_WORDS = {"xã", "phường", "thị trấn"}
+NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+DATE_WORDS = {"tháng", "năm", "quý", "ngày", "/", "giai đoạn", "đợt", "lần"}
 
 
 def target_scope_features(
@@ -259,6 +261,11 @@ def target_scope_features(
         scope = "lead_in_of_all"
     covers = scope.startswith("lead_in") or scope == "closing"
     covers = covers and same_sentence and not other_in_clause and not targets_between
+    # across ";" a lead-in covers the list only when it heads it ("So với cùng thời điểm năm trước, A giảm 0,6%;
+    # B tăng 0,4%"), not when it sits in the first item after its own measure ("lạc ước 37,35 tạ/ha, so với
+    # cùng kỳ tăng 0,43%; đậu tương 24,51 tạ/ha, tăng 1,28%": the guide's comparison of one item)
+    if covers and scope.startswith("lead_in") and clause[figure.start] != clause[other.start]:
+        covers = not entities.measured_before(compare)
     return {
         f"comparison_covers={covers}": RULE_FEATURE_SCALE,
         f"scope={scope}|same_sentence={same_sentence}": 1.0,
@@ -330,6 +337,16 @@ class DocEntities:
         if label not in self._distinct:
             self._distinct[label] = len({e.text.lower() for e in self.by_label.get(label, [])})
         return self._distinct[label]
+
+    def measured_before(self, position: int) -> bool:
+        """Whether a quantity (a number that is no date: "37,35 tạ/ha", "12,6 nghìn ha") comes before
+        ``position`` in its clause."""
+        words, _, clause, _ = self.clauses()
+        start = bisect_left(clause, clause[position])
+        for i in range(start, position):
+            if NUMBER.fullmatch(words[i]) and (i == 0 or words[i - 1] not in DATE_WORDS) and words[i + 1 : i + 2] != ["/"]:
+                return True
+        return False
 
     def refers_back(self, figure: Span) -> bool:
         """Whether the figure's sentence names a commune by its unit word alone ("thu ngân sách [xã] đạt ...",
