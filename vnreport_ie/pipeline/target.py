@@ -33,6 +33,8 @@ ABBREVIATION = re.compile(r"[A-ZĐ]{1,6}")  # KH, CK, NSNN
 LEAD_COMPARISONS = (
     ("so", "với"), ("so",), ("cao", "hơn"), ("thấp", "hơn"), ("nhiều", "hơn"), ("ít", "hơn"), ("lớn", "hơn"),
     ("nhỏ", "hơn"), ("tăng", "so", "với"), ("giảm", "so", "với"),
+    # "vượt [kế hoạch] 6%", "vượt [dự toán giao] tối thiểu 5%" (not "vượt mức tăng 6,5%": the ranker learns which)
+    ("vượt",),
 )
 # the first token of one: the phrase's first word, or the whole phrase as one token ("cao hơn")
 LEAD_FIRST_WORDS = frozenset(p[0] for p in LEAD_COMPARISONS) | frozenset(" ".join(p) for p in LEAD_COMPARISONS)
