@@ -266,7 +266,17 @@ def target_scope_features(
     # cùng kỳ tăng 0,43%; đậu tương 24,51 tạ/ha, tăng 1,28%": the guide's comparison of one item)
     if covers and scope.startswith("lead_in") and clause[figure.start] != clause[other.start]:
         covers = not entities.measured_before(compare)
+    # a reference that a later figure of its clause follows is that figure's lead-in ("giảm trên 2,5% và so với
+    # [năm 2015] giảm 13,1%": năm 2015 is the reference of 13,1%, not of 2,5%)
+    leads_next = False
+    for i in range(other.end, min(other.end + 5, len(words))):
+        if in_figure[i]:
+            leads_next = i != figure.start
+            break
+        if words[i] in (",", ";", ".", ":", "(", ")"):
+            break
     return {
+        f"leads_next_figure={leads_next}|dir={direction}": 1.0,
         f"comparison_covers={covers}": RULE_FEATURE_SCALE,
         f"scope={scope}|same_sentence={same_sentence}": 1.0,
         f"scope={scope}|other_target_in_figure_clause={other_in_clause}": 1.0,
