@@ -54,9 +54,13 @@ def candidate_pairs(doc: Doc, max_distance: int, types: tuple[str, ...] = RELATI
     others = [e for e in ents if e.label_ in labels]
     ends = [e.end for e in others]  # ents do not overlap: starts and ends are both sorted
     chains = commune_lists(doc, others) if "location" in types else {}
-    communes = [i for i, e in enumerate(others) if e.label_ == "COMMUNE"]
-    # the one commune a paragraph names (maybe more than once) may be what the whole paragraph is about (the guide)
-    sole = communes if len({others[i].text.lower() for i in communes}) == 1 else []
+    # the one commune (project) a paragraph names, maybe more than once, may be what the whole paragraph is about
+    # (the guide): its mentions, per label
+    soles = []
+    for label in ("COMMUNE", "PROJECT"):
+        mentions = [i for i, e in enumerate(others) if e.label_ == label]
+        if len({others[i].text.lower() for i in mentions}) == 1:
+            soles.append(mentions)
     candidates = []
     for figure in figures:
         index = bisect_left(ends, figure.start - max_distance)
@@ -67,9 +71,10 @@ def candidate_pairs(doc: Doc, max_distance: int, types: tuple[str, ...] = RELATI
             index += 1
         # a list of communes that reaches the figure's window is read whole ("Danh sách 43 xã hưởng mức hỗ trợ
         # 4 tỷ đồng gồm A, B, ... Z": Z is as much one of the group as A), within the figure's sentence
-        if sole and not any(first <= i < index for i in sole):  # beyond the window: its nearest mention
-            nearest = min(sole, key=lambda i: abs(others[i].start - figure.start))
-            candidates.append(Candidate("location", figure, others[nearest]))
+        for sole in soles:
+            if not any(first <= i < index for i in sole):  # beyond the window: its nearest mention
+                nearest = others[min(sole, key=lambda i: abs(others[i].start - figure.start))]
+                candidates.append(Candidate(LABEL_RELATION[nearest.label_], figure, nearest))
         reached = {chains[i] for i in range(first, index) if i in chains}
         for i in sorted(i for i, chain in chains.items() if chain in reached and not first <= i < index):
             if _same_sentence(doc, figure, others[i]):
@@ -185,7 +190,7 @@ def place_and_work_features(candidate: Candidate, entities: "DocEntities", direc
     # [Chương trình 135]": y is stated for the programme after it, not for the one before)
     nearest = entities.nearest(figure, other.label_)
     other_side = nearest is not None and nearest != other and (nearest.start < figure.start) != (other.start < figure.start)
-    refers_back = other.label_ == "COMMUNE" and sole and entities.refers_back(figure)
+    refers_back = sole and entities.refers_back(figure, other.label_)
     return {
         f"{other.label_}|refers_back={refers_back}|same_sentence={same_sentence}": 1.0,
         f"{other.label_}|nearer_on_other_side={other_side}": 1.0,
@@ -222,6 +227,7 @@ def group_rule(candidate: Candidate, entities: "DocEntities") -> float | None:
 LIST_GAP_WORDS = {",", ";", "và", "xã", "phường", "thị trấn"}
 COVERS_ALL_BEFORE = {"đều", "lần lượt", "tất cả"}
 UNIT_WORDS = {"xã", "phường", "thị trấn"}
+WORK_WORDS = {"dự án", "công trình", "chương trình"}
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 DATE_WORDS = {"tháng", "năm", "quý", "ngày", "/", "giai đoạn", "đợt", "lần"}
 
@@ -296,7 +302,7 @@ class DocEntities:
         self._label_starts = {label: [e.start for e in ents] for label, ents in self.by_label.items()}
         self._nearest: dict[tuple[int, str], Span | None] = {}
         self._per_unit: dict[int, bool] = {}
-        self._refers_back: dict[int, bool] = {}
+        self._refers_back: dict[tuple[int, str], bool] = {}
         self._distinct: dict[str, int] = {}
         self._per_sentence: dict[str, dict[int, int]] = {}
         self._per_clause: dict[str, dict[int, list[int]]] = {}
@@ -358,20 +364,24 @@ class DocEntities:
                 return True
         return False
 
-    def refers_back(self, figure: Span) -> bool:
-        """Whether the figure's sentence names a commune by its unit word alone ("thu ngân sách [xã] đạt ...",
-        "trên địa bàn [phường]"): a commune named before, referred back to (the guide)."""
+    def refers_back(self, figure: Span, label: str = "COMMUNE") -> bool:
+        """Whether the figure's sentence names a commune (a project) by its generic word alone ("thu ngân sách
+        [xã] đạt ...", "trên địa bàn [phường]", "[Chương trình] cần ...", "[công trình] có tổng mức đầu tư"): one
+        named before, referred back to (the guide)."""
         words, _, _, sentence = self.clauses()
         own = sentence[figure.start]
-        if own not in self._refers_back:
+        key = (own, label)
+        if key not in self._refers_back:
             doc = self._doc
             start, end = bisect_left(sentence, own), bisect_left(sentence, own + 1)
-            communes = {e.start for e in self.by_label.get("COMMUNE", [])}
-            self._refers_back[own] = any(
-                words[i] in UNIT_WORDS and i + 1 not in communes and (i + 1 == len(doc) or not doc[i + 1].text[:1].isupper())
+            named = {e.start for e in self.by_label.get(label, [])}
+            generic = UNIT_WORDS if label == "COMMUNE" else WORK_WORDS
+            self._refers_back[key] = any(
+                words[i] in generic and i + 1 not in named and i not in named
+                and (i + 1 == len(doc) or not doc[i + 1].text[:1].isupper())
                 for i in range(start, end)
             )
-        return self._refers_back[own]
+        return self._refers_back[key]
 
     def per_unit(self, figure: Span) -> bool:
         """Whether ``figure`` reads as an amount for each member of a group: "mỗi" next to it in its sentence
