@@ -28,6 +28,7 @@ TARGET_STOPS = {",", ";", "(", ")", ":", ".", "!", "?"}
 # words where the sentence goes on after a reference: no target holds them
 GOES_ON = {"thì", "nên", "vẫn", "sẽ", "là", "với", "tăng", "đang"}
 ABBREVIATION = re.compile(r"[A-ZĐ]{1,6}")  # KH, CK, NSNN
+QUANTITY = re.compile(r"\d+(?:[.,]\d+)*")  # a number alone: "0,3" (tạ/ha), "4.714,7" (ha)
 # a comparison written before its figures: "so với [cùng kỳ năm trước] tăng 0,11%", "cao hơn [cùng kỳ] 2,5%",
 # "So với [cùng kỳ năm trước], đàn trâu giảm 0,6%; đàn bò tăng 0,4%" (statistics bulletins write them so)
 LEAD_COMPARISONS = (
@@ -81,7 +82,7 @@ class TargetFinder(AnchoredSpanFinder):
                     position += len(phrase)
                     kind = "after:" + " ".join(phrase)
                     break
-            if position < len(words) and view["texts"][position][:1].isalnum() and not view["figure"][position]:
+            if position < len(words) and _may_start(view, position):
                 result.setdefault(position, set()).add(kind)
                 said_with[position] = words[ent.start - 1] if ent.start else "<start>"
         for position, kind in self.lead_anchors(view):
@@ -111,7 +112,7 @@ class TargetFinder(AnchoredSpanFinder):
                 position = i + 3
             else:
                 continue
-            if position >= len(words) or not view["texts"][position][:1].isalnum() or view["figure"][position]:
+            if position >= len(words) or not _may_start(view, position):
                 continue
             for j in range(position, min(position + LEAD_REACH_OPENING, len(words))):
                 if percent[j]:
@@ -142,7 +143,7 @@ class TargetFinder(AnchoredSpanFinder):
                     break
             else:
                 continue
-            if position >= len(words) or figure[position] or not view["texts"][position][:1].isalnum():
+            if position >= len(words) or not _may_start(view, position):
                 continue
             # a comparison that opens its sentence or clause ("So với tháng trước, 7 nhóm hàng ... gồm: A (1,3%)")
             # heads a list: its first figure may come further on
@@ -178,6 +179,17 @@ class TargetFinder(AnchoredSpanFinder):
                 result.append(b)
             b += 1
         return result
+
+
+def _may_start(view: dict, position: int) -> bool:
+    """Whether a target may start at token ``position``: a word, a date or a period, not a figure nor a bare
+    quantity ("thấp hơn 0,3 tạ/ha" compares by an amount, it names no reference; "so với [31/12/2021]" does)."""
+    text = view["texts"][position]
+    if not text[:1].isalnum() or view["figure"][position]:
+        return False
+    following = view["words"][position + 1] if position + 1 < len(view["words"]) else ""
+    # a number that opens a date or a period ("31/12/2021", "[4 tháng đầu năm 2023]") starts one
+    return not QUANTITY.fullmatch(text) or following in ("/", "tháng", "năm", "quý", "ngày")
 
 
 @Language.factory(NAME, requires=["doc.ents"], assigns=["doc.ents"], default_config={"max_length": 15})
