@@ -221,6 +221,14 @@ class _DocArrays:
             )
         return self._places[key]
 
+    def place_then_nothing(self, a: int, b: int) -> bool:
+        """Whether the span [a, b) is a place followed only by words that name nothing ("Thạch Long được
+        120 triệu": an item of a breakdown by place, which keeps its parent's indicator)."""
+        return any(
+            self.place_tokens(a, a + k) and all(self.words[i] in NON_NAME_WORDS for i in range(a + k, b))
+            for k in (1, 2, 3) if a + k < b
+        )
+
     def place_after(self, a: int, b: int) -> bool:
         """Whether the span [a, b) opens with a place name and goes on ("Gia Lai giải ngân")."""
         return any(self.place_tokens(a, a + k) for k in (1, 2, 3) if a + k < b)
@@ -321,7 +329,10 @@ class IndicatorFinder(LinearModelFiles):
             # tells ("Ba Đồn 2.555,3 ha (tăng 10,2%)" takes the name of the list, not the town)
             # the denominator of a rate is no name ("6,5 triệu đồng/[người]/tháng")
             rate = a > 0 and view.words[a - 1] == "/"
-            if view.can_edge[a] and a <= name and view.words[a] not in CANNOT_START and not rate and not view.place_tokens(a, end):
+            if (
+                view.can_edge[a] and a <= name and view.words[a] not in CANNOT_START and not rate
+                and not view.place_tokens(a, end) and not view.place_then_nothing(a, end)
+            ):
                 result.append(a)
         return result
 
