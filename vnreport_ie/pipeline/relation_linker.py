@@ -54,8 +54,11 @@ def candidate_pairs(doc: Doc, max_distance: int, types: tuple[str, ...] = RELATI
     others = [e for e in ents if e.label_ in labels]
     ends = [e.end for e in others]  # ents do not overlap: starts and ends are both sorted
     chains = commune_lists(doc, others) if "location" in types else {}
-    # the one commune (project) a paragraph names, maybe more than once, may be what the whole paragraph is about
-    # (the guide): its mentions, per label
+    members: dict[int, list[int]] = {}
+    for i, chain in chains.items():
+        members.setdefault(chain, []).append(i)
+    # the one commune (project) a paragraph names, maybe more than once, may be what the whole paragraph is
+    # about (the guide): its mentions, per label
     soles = []
     for label in ("COMMUNE", "PROJECT"):
         mentions = [i for i, e in enumerate(others) if e.label_ == label]
@@ -69,16 +72,18 @@ def candidate_pairs(doc: Doc, max_distance: int, types: tuple[str, ...] = RELATI
             other = others[index]
             candidates.append(Candidate(LABEL_RELATION[other.label_], figure, other))
             index += 1
+        for sole in soles:  # none of its mentions in the window: the nearest one beyond it
+            k = bisect_left(sole, first)
+            if k < len(sole) and sole[k] < index:
+                continue
+            nearest = others[min(sole[max(0, k - 1) : k + 1], key=lambda i: abs(others[i].start - figure.start))]
+            candidates.append(Candidate(LABEL_RELATION[nearest.label_], figure, nearest))
         # a list of communes that reaches the figure's window is read whole ("Danh sách 43 xã hưởng mức hỗ trợ
         # 4 tỷ đồng gồm A, B, ... Z": Z is as much one of the group as A), within the figure's sentence
-        for sole in soles:
-            if not any(first <= i < index for i in sole):  # beyond the window: its nearest mention
-                nearest = others[min(sole, key=lambda i: abs(others[i].start - figure.start))]
-                candidates.append(Candidate(LABEL_RELATION[nearest.label_], figure, nearest))
-        reached = {chains[i] for i in range(first, index) if i in chains}
-        for i in sorted(i for i, chain in chains.items() if chain in reached and not first <= i < index):
-            if _same_sentence(doc, figure, others[i]):
-                candidates.append(Candidate("location", figure, others[i]))
+        for chain in sorted({chains[i] for i in range(first, index) if i in chains}):
+            for i in members[chain]:
+                if not first <= i < index and _same_sentence(doc, figure, others[i]):
+                    candidates.append(Candidate("location", figure, others[i]))
     return candidates
 
 
