@@ -233,6 +233,7 @@ LIST_GAP_WORDS = {",", ";", "và", "xã", "phường", "thị trấn"}
 COVERS_ALL_BEFORE = {"đều", "lần lượt", "tất cả"}
 UNIT_WORDS = {"xã", "phường", "thị trấn"}
 WORK_WORDS = {"dự án", "công trình", "chương trình"}
+PLURAL_WORDS = {"các", "những", "mỗi", "một số", "nhiều", "mọi", "từng", "số"}  # "các dự án": no one named before
 NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 DATE_WORDS = {"tháng", "năm", "quý", "ngày", "/", "giai đoạn", "đợt", "lần"}
 
@@ -372,7 +373,7 @@ class DocEntities:
     def refers_back(self, figure: Span, label: str = "COMMUNE") -> bool:
         """Whether the figure's sentence names a commune (a project) by its generic word alone ("thu ngân sách
         [xã] đạt ...", "trên địa bàn [phường]", "[Chương trình] cần ...", "[công trình] có tổng mức đầu tư"): one
-        named before, referred back to (the guide)."""
+        named before, referred back to (the guide); not a plural or counted one ("các xã", "03 công trình")."""
         words, _, _, sentence = self.clauses()
         own = sentence[figure.start]
         key = (own, label)
@@ -384,6 +385,7 @@ class DocEntities:
             self._refers_back[key] = any(
                 words[i] in generic and i + 1 not in named and i not in named
                 and (i + 1 == len(doc) or not doc[i + 1].text[:1].isupper())
+                and not (i > 0 and (words[i - 1] in PLURAL_WORDS or words[i - 1][:1].isdigit()))
                 for i in range(start, end)
             )
         return self._refers_back[key]
