@@ -23,7 +23,8 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
-from vnreport_ie.pipeline.patterns import token_offsets_and_texts
+from vnreport_ie.pipeline.patterns import NUMBER as NUMBER_PATTERN, token_offsets_and_texts
+from vnreport_ie.pipeline.project import GENERIC_BEFORE
 from vnreport_ie.pipeline.linear import LinearModel, LinearModelFiles, bucket, fit_linear
 from vnreport_ie.schema import FIGURE_LABELS, RELATION_TARGET_LABEL, RELATION_TYPES, SINGLE_VALUED_RELATIONS
 from vnreport_ie.pipeline.relations import FigureRelation, get_relations, set_relations
@@ -233,8 +234,8 @@ LIST_GAP_WORDS = {",", ";", "và", "xã", "phường", "thị trấn"}
 COVERS_ALL_BEFORE = {"đều", "lần lượt", "tất cả"}
 UNIT_WORDS = {"xã", "phường", "thị trấn"}
 WORK_WORDS = {"dự án", "công trình", "chương trình"}
-PLURAL_WORDS = {"các", "những", "mỗi", "một số", "nhiều", "mọi", "từng", "số"}  # "các dự án": no one named before
-NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+PLURAL_WORDS = GENERIC_BEFORE | {"số"}  # "các dự án", "số xã": no one named before
+NUMBER = re.compile(NUMBER_PATTERN)
 DATE_WORDS = {"tháng", "năm", "quý", "ngày", "/", "giai đoạn", "đợt", "lần"}
 
 

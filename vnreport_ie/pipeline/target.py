@@ -19,6 +19,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from vnreport_ie.pipeline.anchored import AnchoredSpanFinder
+from vnreport_ie.pipeline.patterns import NUMBER
 from vnreport_ie.schema import FIGURE_LABELS
 
 NAME = "vnreport_targets"
@@ -28,7 +29,7 @@ TARGET_STOPS = {",", ";", "(", ")", ":", ".", "!", "?"}
 # words where the sentence goes on after a reference: no target holds them
 GOES_ON = {"thì", "nên", "vẫn", "sẽ", "là", "với", "tăng", "đang"}
 ABBREVIATION = re.compile(r"[A-ZĐ]{1,6}")  # KH, CK, NSNN
-QUANTITY = re.compile(r"\d+(?:[.,]\d+)*")  # a number alone: "0,3" (tạ/ha), "4.714,7" (ha)
+QUANTITY = re.compile(NUMBER)  # a number alone: "0,3" (tạ/ha), "4.714,7" (ha)
 # a comparison written before its figures: "so với [cùng kỳ năm trước] tăng 0,11%", "cao hơn [cùng kỳ] 2,5%",
 # "So với [cùng kỳ năm trước], đàn trâu giảm 0,6%; đàn bò tăng 0,4%" (statistics bulletins write them so)
 LEAD_COMPARISONS = (
@@ -41,8 +42,6 @@ LEAD_COMPARISONS = (
 LEAD_FIRST_WORDS = frozenset(p[0] for p in LEAD_COMPARISONS) | frozenset(" ".join(p) for p in LEAD_COMPARISONS)
 LEAD_REACH = 25  # tokens after the comparison within which a figure must come (the same sentence)
 LEAD_REACH_OPENING = 60  # ... when the comparison opens its sentence or clause
-# the whole that shares are taken of, written before them: "Trong [tổng giá trị sản xuất], nông, lâm nghiệp và
-# thủy sản ước có tỷ trọng 23,4%, ...", "trong cơ cấu [GRDP], tỷ trọng của khu vực ... là 18,98%"
 
 
 class TargetFinder(AnchoredSpanFinder):
@@ -93,7 +92,8 @@ class TargetFinder(AnchoredSpanFinder):
 
     def whole_anchors(self, doc: Doc, view: dict) -> list[int]:
         """Tokens where a whole starts that a percentage of the same sentence is a share of, written before it
-        ("Trong [tổng ...]", "trong cơ cấu [GRDP]"); "tổng" is the whole's own word, "cơ cấu" is not."""
+        ("Trong [tổng giá trị sản xuất], nông, lâm nghiệp và thủy sản ước có tỷ trọng 23,4%, ...", "trong cơ cấu
+        [GRDP], ..."); "tổng" is the whole's own word, "cơ cấu" is not."""
         words, stop = view["words"], view["stop"]
         percent = [False] * len(words)
         for ent in doc.ents:
