@@ -230,9 +230,9 @@ def group_rule(candidate: Candidate, entities: "DocEntities") -> float | None:
 # a comparison written once for a list of figures: before them ("So với cùng kỳ, A tăng x%; B tăng y%",
 # "So với vụ mùa năm 2017 thì A ...": "so với" not right after a figure) or after them ("A tăng x%; B tăng y%,
 # đều so với cùng kỳ năm trước")
-LIST_GAP_WORDS = {",", ";", "và", "xã", "phường", "thị trấn"}
-COVERS_ALL_BEFORE = {"đều", "lần lượt", "tất cả"}
 UNIT_WORDS = {"xã", "phường", "thị trấn"}
+LIST_GAP_WORDS = {",", ";", "và"} | UNIT_WORDS
+COVERS_ALL_BEFORE = {"đều", "lần lượt", "tất cả"}
 WORK_WORDS = {"dự án", "công trình", "chương trình"}
 PLURAL_WORDS = GENERIC_BEFORE | {"số"}  # "các dự án", "số xã": no one named before
 NUMBER = re.compile(NUMBER_PATTERN)
