@@ -197,7 +197,13 @@ def place_and_work_features(candidate: Candidate, entities: "DocEntities", direc
     nearest = entities.nearest(figure, other.label_)
     other_side = nearest is not None and nearest != other and (nearest.start < figure.start) != (other.start < figure.start)
     refers_back = sole and entities.refers_back(figure, other.label_)
-    return {
+    features = {}
+    if other.label_ == "PROJECT":
+        # "tổng kinh phí xây dựng bốn công trình này là 29,6 tỷ đồng": a total said of several works, or of one
+        total = entities.total_before(figure)
+        features[f"PROJECT|total={total}|in_paragraph={bucket(len(same_label), (1, 2, 4))}"] = 1.0
+        features[f"PROJECT|total={total}|sole_name={sole}|same_sentence={same_sentence}"] = 1.0
+    return features | {
         f"{other.label_}|refers_back={refers_back}|same_sentence={same_sentence}": 1.0,
         f"{other.label_}|nearer_on_other_side={other_side}": 1.0,
         f"{other.label_}|sole_name={sole}|same_sentence={same_sentence}": 1.0,
@@ -390,6 +396,13 @@ class DocEntities:
                 for i in range(start, end)
             )
         return self._refers_back[key]
+
+    def total_before(self, figure: Span) -> bool:
+        """Whether ``figure`` is stated as a total: "tổng" / "tổng cộng" before it in its clause ("tổng kinh phí
+        xây dựng bốn công trình này là 29,6 tỷ đồng", "Tổng giá trị thiệt hại ước khoảng 6 tỷ đồng")."""
+        words, _, clause, _ = self.clauses()
+        start = bisect_left(clause, clause[figure.start])
+        return any(w.startswith("tổng") for w in words[start : figure.start])
 
     def per_unit(self, figure: Span) -> bool:
         """Whether ``figure`` reads as an amount for each member of a group: "mỗi" next to it in its sentence
