@@ -38,6 +38,10 @@ def test_every_corpus_paragraph_keeps_its_text(blank_nlp):
         ("abbreviation-before-full-stop", "đạt 100% KH. Tiếp", "KH"),
         ("star-after-name", "Vũ Lăng*). Tổng", "Vũ Lăng"),
         ("normalised-spelling-kept", "hoá đơn qui định", "hoá"),
+        ("name-after-lower-case-word", "các xã Hòa Long và Công Liêm đạt", "Công Liêm"),
+        ("name-after-lower-case-verb", "đường nối Mỹ Hội Đông với", "Mỹ"),
+        ("name-after-glued-abbreviation", "phường P.An Bình, TP.Hồ Chí Minh", "An Bình"),
+        ("abbreviation-glued-to-name", "phường P.An Bình, TP.Hồ Chí Minh", "TP."),
     ],
 )
 def test_token_cases(blank_nlp, case, text, token):

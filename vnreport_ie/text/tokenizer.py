@@ -71,6 +71,8 @@ FIGURE_VERB_COMPOUNDS = {
 FIGURE_UNIT_WORDS = {"đồng", "đ", "tỷ", "tỉ", "triệu", "nghìn", "ngàn", "usd", "vnđ", "trđ", "%"}
 # a hyphen glued between two words ("Kỳ Cùng-Giai đoạn") is cut; it is rarely part of a name here
 GLUED_HYPHEN = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")
+# an abbreviated unit glued to the name after it ("P.An Bình", "TX.Phú Mỹ", "TP.HCM") is cut after its dot
+GLUED_ABBREVIATION = re.compile(r"([^\W\d_]{1,3})\.([^\W\d_]+)$")
 # underthesea's CRF tags the sequence at once; very long inputs are tagged in windows
 # of at most this many syllables, cut after a sentence-ending syllable when there is one.
 CRF_WINDOW = 2000
@@ -196,6 +198,12 @@ def _plain_syllables(text, start, end, patterns, token_normalize) -> Iterator[Sy
                 continue
             part_start = match.start() + piece.find(part, offset - match.start())
             offset = part_start + len(part)
+            abbreviation = GLUED_ABBREVIATION.match(part)
+            if abbreviation and abbreviation.group(1).isupper() and abbreviation.group(2)[:1].isupper():
+                cut = part_start + len(abbreviation.group(1)) + 1  # "P.An Bình", "TP.Hồ Chí Minh": "P." | "An"
+                yield Syllable(part_start, cut, token_normalize(part[: cut - part_start]), False)
+                yield Syllable(cut, offset, token_normalize(part[cut - part_start :]), False)
+                continue
             if GLUED_HYPHEN.search(part):
                 position = part_start
                 for piece_text in re.split(r"(-)", part):
@@ -248,12 +256,21 @@ def _split_word(word: list[Syllable], text: str) -> list[tuple[int, int]]:
                 parts[-1] = (parts[-1][0], syllable.end)
             previous_was_verb = is_verb
         return parts
+    # "và Công Liêm", "nối Mỹ Hội Đông", "cầu Tráng": a lower-case syllable never shares a word with a capitalised
+    # syllable after it (a name starts there)
+    cuts = [i for i in range(1, len(pieces)) if pieces[i - 1][:1].islower() and pieces[i][:1].isupper()]
+    bounds = list(zip([0, *cuts], [*cuts, len(word)]))
+    return [offsets for a, b in bounds for offsets in _split_name(word[a:b], pieces[a:b])]
+
+
+def _split_name(word: list[Syllable], pieces: list[str]) -> list[tuple[int, int]]:
+    """Offsets of ``word``: "Tân Thành đạt", a name of two or more capitalised syllables followed by lower-case
+    ones, is cut after the name."""
     capitals = [p[:1].isupper() for p in pieces]
-    # "Tân Thành đạt": a name of two or more capitalised syllables followed by lower-case ones
-    if capitals[0] and capitals[1] and not capitals[-1]:
+    if len(word) > 1 and capitals[0] and capitals[1] and not capitals[-1]:
         cut = capitals.index(False)
         return [(word[0].start, word[cut - 1].end), (word[cut].start, word[-1].end)]
-    return whole
+    return [(word[0].start, word[-1].end)]
 
 
 def _crf_windows(syllables: list[Syllable]) -> Iterator[list[Syllable]]:
