@@ -358,12 +358,11 @@ def test_cli_preannotate_doccano_is_the_shipped_models_prediction(tmp_path, ship
     assert sorted(spans.values()) == sorted((e.text, e.label_) for e in doc.ents)
 
 
-def test_cross_genre_folds_train_one_ner_and_reuse_it_from_the_cache(tmp_path, corpus_examples):
-    """The genre folds all train on the reports: with --ner-cache the first fold's NER serves the others."""
+def _write_genre_corpus(folder, corpus_examples):
+    """A small corpus of three genres (report, newspaper, statistics) made of corpus paragraphs."""
     import dataclasses
 
     from vnreport_ie.io.annotations import write_jsonl
-    from vnreport_ie.training.evaluation import cross_validate
 
     labels = lambda e: {ent.label for ent in e.entities}  # noqa: E731
     rich = [e for e in corpus_examples if {"TARGET", "PROJECT", "COMMUNE"} <= labels(e)][:2]
@@ -376,9 +375,32 @@ def test_cross_genre_folds_train_one_ner_and_reuse_it_from_the_cache(tmp_path, c
                                                                  "source": "restated"})
             for n, e in enumerate(part, start=1)
         ]
-        write_jsonl(examples, tmp_path / "ann" / f"{genre}.jsonl")
+        write_jsonl(examples, folder / f"{genre}.jsonl")
+
+
+def test_cross_genre_folds_train_one_ner_and_reuse_it_from_the_cache(tmp_path, corpus_examples):
+    """The genre folds all train on the reports: with --ner-cache the first fold's NER serves the others."""
+    from vnreport_ie.training.evaluation import cross_validate
+
+    _write_genre_corpus(tmp_path / "ann", corpus_examples)
     cache = tmp_path / "cache"
     result = cross_validate(tmp_path / "ann", "genre", max_steps=3, baselines=(), ner_cache=cache, stdout=io.StringIO())
     assert sorted(result.folds) == ["genre-newspaper", "genre-statistics"]
     kept = sorted(p.name for p in (cache / "genre").iterdir() if (p / "meta.json").exists())
     assert kept == ["genre-newspaper"]  # trained once, reused for genre-statistics
+
+
+def test_evaluate_split_trains_its_folds_with_the_seed_given(tmp_path, corpus_examples):
+    """`evaluate --split ... --seed N`: each fold's model is trained with that seed, and the JSON says which."""
+    _write_genre_corpus(tmp_path / "ann", corpus_examples)
+    out, cache = tmp_path / "scores.json", tmp_path / "cache"
+    result = CliRunner().invoke(
+        app,
+        ["evaluate", str(tmp_path / "ann"), "--split", "genre", "--fold", "genre-newspaper", "--max-steps", "3",
+         "--seed", "7", "--ner-cache", str(cache), "--no-baselines", "--json", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    scores = json.loads(out.read_text(encoding="utf-8"))
+    assert scores["split"] == "genre" and scores["seed"] == 7
+    meta = json.loads((cache / "genre" / "genre-newspaper" / "meta.json").read_text(encoding="utf-8"))
+    assert meta["vnreport_training"]["seed"] == 7

@@ -257,9 +257,11 @@ def evaluate(
     ),
     fold: list[str] = typer.Option([], "--fold", help="With --split: run only this fold (repeatable)."),
     max_steps: Optional[int] = typer.Option(None, help="With --split: NER training steps."),
+    seed: int = typer.Option(0, "--seed", help="With --split: the random seed of each fold's training."),
     ner_cache: Optional[Path] = typer.Option(
         None, "--ner-cache", help="With --split: keep each fold's model here and reuse its NER when trained on the "
-        "same documents (only the components after the NER are refitted)."
+        "same documents (only the components after the NER are refitted; a kept model does not record its seed: "
+        "give each seed its own folder)."
     ),
     json_path: Optional[Path] = typer.Option(None, "--json", help="Also write every score to this JSON file."),
     errors: bool = typer.Option(False, "--errors", help="List each mistake of the model with its paragraph."),
@@ -275,7 +277,7 @@ def evaluate(
     if cross_validate:
         try:
             result = evaluation.cross_validate(
-                annotations, split, max_steps=max_steps, baselines=systems, folds=fold, ner_cache=ner_cache
+                annotations, split, seed=seed, max_steps=max_steps, baselines=systems, folds=fold, ner_cache=ner_cache
             )
         except ValueError as error:
             fail(str(error))
@@ -295,7 +297,7 @@ def evaluate(
             "folds": {doc: {s: v.to_dict() for s, v in fold.items()} for doc, fold in folds.items()},
         }
         if cross_validate:
-            data["split"] = split
+            data["split"], data["seed"] = split, seed
             data["test_docs"], data["train_docs"] = result.test_docs, result.train_docs
         json_path.write_text(json.dumps(data, ensure_ascii=False, indent=2), encoding="utf-8")
 
