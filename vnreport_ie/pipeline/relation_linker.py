@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
-from vnreport_ie.pipeline.patterns import NUMBER as NUMBER_PATTERN, token_offsets_and_texts
+from vnreport_ie.pipeline.patterns import NUMBER as NUMBER_PATTERN, doc_hints, token_offsets_and_texts
 from vnreport_ie.pipeline.project import GENERIC_BEFORE
 from vnreport_ie.pipeline.linear import LinearModel, LinearModelFiles, bucket, fit_linear
 from vnreport_ie.schema import FIGURE_LABELS, RELATION_TARGET_LABEL, RELATION_TYPES, SINGLE_VALUED_RELATIONS
@@ -279,6 +279,14 @@ def target_scope_features(
     if scope == "lead_in" and of_all:
         scope = "lead_in_of_all"
     covers = scope.startswith("lead_in") or scope == "closing"
+    # ... and so does a lead-in of the figure's own clause, however far ("So với tháng 6/2024, ... 7 nhóm hàng tăng
+    # giá, gồm: A (4,54%), B (1,47%), ...")
+    # (not from inside the brackets of one item: "thịt trâu 0,1 nghìn tấn (so với cùng kỳ tăng 14,9%), thịt bò
+    # 4,4 nghìn tấn (tăng 12,5%)"; nor after the item's own measure: "A ước đạt 12.466 tỷ đồng, so với cùng kỳ
+    # tăng 13,84%, ..., trong đó riêng B tăng 16,63%")
+    if own_clause and opens_list and direction == "before" and not covers:
+        between = words[other.end : figure.start]
+        covers = between.count(")") <= between.count("(") and not entities.measured_before(compare)
     covers = covers and same_sentence and not other_in_clause and not targets_between
     # across ";" a lead-in covers the list only when it heads it ("So với cùng thời điểm năm trước, A giảm 0,6%;
     # B tăng 0,4%"), not when it sits in the first item after its own measure ("lạc ước 37,35 tạ/ha, so với
@@ -294,7 +302,13 @@ def target_scope_features(
             break
         if words[i] in (",", ";", ".", ":", "(", ")"):
             break
-    return {
+    features = {f"comparison_covers={covers}|figure={figure.label_}": 1.0}
+    # the figure is the reference's own value ("(kế hoạch 10,01%)", "(cùng kỳ 6,1%)", "KH là 4%"): a plan value
+    # gets no target (the guide), unless the reference is what it is compared with ("vượt [kế hoạch] 6%")
+    reference = entities.reference_before(figure)
+    if reference is not None:
+        features[f"reference_value|before={reference}|dir={direction}"] = 1.0
+    return features | {
         f"leads_next_figure={leads_next}|dir={direction}": 1.0,
         f"comparison_covers={covers}": RULE_FEATURE_SCALE,
         f"scope={scope}|same_sentence={same_sentence}": 1.0,
@@ -321,6 +335,7 @@ class DocEntities:
         self._per_clause: dict[str, dict[int, list[int]]] = {}
         self._doc = doc
         self._clauses: tuple[list[str], list[bool], list[int], list[int]] | None = None
+        self._hints: list[str] | None = None
 
     def in_list(self, ent: Span) -> bool:
         """Whether ``ent`` is one item of a list of its label: another one right before or after it, with only
@@ -396,6 +411,26 @@ class DocEntities:
                 for i in range(start, end)
             )
         return self._refers_back[key]
+
+    def reference_before(self, figure: Span) -> str | None:
+        """The word before a reference word ("kế hoạch", "KH", "cùng kỳ", "dự toán", ...) that ``figure``
+        follows with at most ":" / "là" between ("(kế hoạch 10,01%)", "(cùng kỳ: 6,1%)"), else None."""
+        words = self.clauses()[0]
+        hints = self.hints()
+        i = figure.start - 1
+        while i >= 0 and words[i] in (":", "là"):
+            i -= 1
+        if i < 0 or hints[i] != "TARGET_WORD":
+            return None
+        while i > 0 and hints[i - 1] == "TARGET_WORD":
+            i -= 1
+        return words[i - 1] if i > 0 else "<start>"
+
+    def hints(self) -> list[str]:
+        """The hint class of each token (see :func:`~vnreport_ie.pipeline.patterns.doc_hints`)."""
+        if self._hints is None:
+            self._hints = doc_hints(self._doc)
+        return self._hints
 
     def total_before(self, figure: Span) -> bool:
         """Whether ``figure`` is stated as a total: "tổng" / "tổng cộng" before it in its clause ("tổng kinh phí
