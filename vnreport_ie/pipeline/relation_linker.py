@@ -240,6 +240,7 @@ UNIT_WORDS = {"xã", "phường", "thị trấn"}
 LIST_GAP_WORDS = {",", ";", "và"} | UNIT_WORDS
 COVERS_ALL_BEFORE = {"đều", "lần lượt", "tất cả"}
 WORK_WORDS = {"dự án", "công trình", "chương trình"}
+EACH_UNIT_WORDS = UNIT_WORDS | {"địa phương", "nơi"}  # "mỗi xã ...", "mỗi địa phương ...": an amount per member
 PLURAL_WORDS = GENERIC_BEFORE | {"số"}  # "các dự án", "số xã": no one named before
 NUMBER = re.compile(NUMBER_PATTERN)
 DATE_WORDS = {"tháng", "năm", "quý", "ngày", "/", "giai đoạn", "đợt", "lần"}
@@ -451,8 +452,14 @@ class DocEntities:
             # "mức" before the figure in its sentence ("chia mức hỗ trợ như sau: các phường A, B được 1 tỉ đồng")
             # (a level of change, "mức tăng 5,2%", is no amount per member)
             levels = [i for i in range(start, figure.start) if words[i] == "mức" and words[i + 1] not in ("tăng", "giảm")]
+            # "mỗi xã đạt chuẩn NTM trước hạn 1 năm nhận 1 tỷ đồng": "mỗi" and a unit word open the figure's clause
+            clause = self.clauses()[2]
+            opening = bisect_left(clause, clause[figure.start], start, figure.start)
+            each_unit = any(
+                words[i] == "mỗi" and words[i + 1] in EACH_UNIT_WORDS for i in range(opening, figure.start - 1)
+            )
             self._per_unit[figure.start] = (
-                "mỗi" in words[max(start, figure.start - 6) : min(end, figure.end + 3)]
+                each_unit or "mỗi" in words[max(start, figure.start - 6) : min(end, figure.end + 3)]
                 or any(i == 0 or words[i - 1] != "tổng" for i in levels)
                 or words[figure.end : figure.end + 2] in (["/", "xã"], ["/", "nơi"], ["/", "công trình"])
             )
