@@ -40,6 +40,9 @@ LEAD_COMPARISONS = (
 )
 # the first token of one: the phrase's first word, or the whole phrase as one token ("cao hơn")
 LEAD_FIRST_WORDS = frozenset(p[0] for p in LEAD_COMPARISONS) | frozenset(" ".join(p) for p in LEAD_COMPARISONS)
+# a second reference joined to a lead-in's first ("so với tháng trước [và với] cùng kỳ"), within this many tokens
+SECOND_REFERENCE = (("và", "với"), ("và", "so", "với"), ("và", "so"))
+SECOND_REFERENCE_REACH = 8
 LEAD_REACH = 25  # tokens after the comparison within which a figure must come (the same sentence)
 LEAD_REACH_OPENING = 60  # ... when the comparison opens its sentence or clause
 
@@ -152,9 +155,23 @@ class TargetFinder(AnchoredSpanFinder):
             # group heads the list of its members, across ";"
             of_all = "đều" in words[max(0, i - 2) : i]
             reach = LEAD_REACH_OPENING if opening or of_all else LEAD_REACH
+            # "so với [tháng trước] và với [cùng kỳ] thì A lần lượt tăng 2,73% và 24,64%": a second reference
+            # joined to the first
+            second = None
+            for j in range(position + 1, min(position + SECOND_REFERENCE_REACH, len(words))):
+                if figure[j] or stop[j] or words[j] in (",", ":"):
+                    break
+                for joined in SECOND_REFERENCE:
+                    if tuple(words[j : j + len(joined)]) == joined and j + len(joined) < len(words):
+                        second = j + len(joined)
+                        break
+                if second is not None:
+                    break
             for j in range(position, min(position + reach, len(words))):
                 if figure[j]:
                     result.append((position, "lead:" + " ".join(phrase)))
+                    if second is not None and _may_start(view, second):
+                        result.append((second, "lead:và với"))
                     break
                 if stop[j] and not (of_all and words[j] == ";"):
                     break
