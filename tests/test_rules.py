@@ -404,6 +404,54 @@ def test_a_lead_in_comparison_covers_the_figures_after_it_and_a_figures_own_comp
     assert scopes[("3%", "cùng kỳ")] == "none"
 
 
+def _covers(blank_nlp, text, spans):
+    """The covering-rule feature of each (figure, TARGET) pair of ``text`` with the given entities."""
+    from vnreport_ie.pipeline.relation_linker import DocEntities, candidate_pairs, pair_features
+
+    doc = blank_nlp.make_doc(text)
+    doc.ents = sorted(
+        (doc.char_span(text.index(s), text.index(s) + len(s), label=label) for s, label in spans), key=lambda e: e.start
+    )
+    entities = DocEntities(doc)
+    return {
+        (c.figure.text, c.other.text): "comparison_covers=True" in pair_features(c, entities)
+        for c in candidate_pairs(doc, 80, ("target",))
+    }
+
+
+def test_a_lead_in_of_the_figures_own_clause_covers_it_however_far_but_not_from_one_items_brackets(blank_nlp):
+    text = ("So với tháng 6/2024, trong tháng 7/2024 có 7 nhóm hàng hóa, dịch vụ tiêu dùng tăng giá, gồm: hàng hóa "
+            "và dịch vụ khác (4,54%), giao thông (1,47%).")
+    covers = _covers(blank_nlp, text, [("tháng 6/2024", "TARGET"), ("4,54%", "PERCENT"), ("1,47%", "PERCENT")])
+    assert covers == {("4,54%", "tháng 6/2024"): True, ("1,47%", "tháng 6/2024"): True}
+    # a comparison inside the brackets of one item, or after the item's own measure, is that item's
+    text = "thịt trâu 0,1 nghìn tấn (so với cùng kỳ tăng 14,9%), thịt bò 4,4 nghìn tấn (tăng 12,5%)."
+    covers = _covers(blank_nlp, text, [("cùng kỳ", "TARGET"), ("14,9%", "PERCENT"), ("12,5%", "PERCENT")])
+    assert covers[("12,5%", "cùng kỳ")] is False
+    text = "khu vực II ước đạt 12.466 tỷ đồng, so với cùng kỳ tăng 13,84%, trong đó riêng công nghiệp tăng 16,63%."
+    spans = [("12.466 tỷ đồng", "MONEY"), ("cùng kỳ", "TARGET"), ("13,84%", "PERCENT"), ("16,63%", "PERCENT")]
+    assert _covers(blank_nlp, text, spans)[("16,63%", "cùng kỳ")] is False
+
+
+def test_figures_after_lan_luot_link_in_order_to_as_many_joined_references(blank_nlp):
+    from vnreport_ie.pipeline.relation_linker import DocEntities, candidate_pairs, respectively_rule
+
+    text = ("so với tháng trước và với cùng kỳ thì khai khoáng lần lượt tăng 2,73% và 24,64%; chế biến, chế tạo lần "
+            "lượt tăng 3,57% và 31,21%.")
+    spans = [("tháng trước", "TARGET"), ("cùng kỳ", "TARGET")] + [(f, "PERCENT") for f in ("2,73%", "24,64%", "3,57%", "31,21%")]
+    doc = blank_nlp.make_doc(text)
+    doc.ents = sorted((doc.char_span(text.index(s), text.index(s) + len(s), label=lab) for s, lab in spans), key=lambda e: e.start)
+    entities = DocEntities(doc)
+    linked = {(c.figure.text, c.other.text) for c in candidate_pairs(doc, 80, ("target",)) if respectively_rule(c, entities) == 1.0}
+    assert linked == {("2,73%", "tháng trước"), ("24,64%", "cùng kỳ"), ("3,57%", "tháng trước"), ("31,21%", "cùng kỳ")}
+    # without "lần lượt" the rule does not decide
+    text = "so với tháng trước và với cùng kỳ thì khai khoáng tăng 2,73% và 24,64%."
+    doc = blank_nlp.make_doc(text)
+    doc.ents = sorted((doc.char_span(text.index(s), text.index(s) + len(s), label=lab) for s, lab in spans[:4]), key=lambda e: e.start)
+    entities = DocEntities(doc)
+    assert {respectively_rule(c, entities) for c in candidate_pairs(doc, 80, ("target",))} == {None}
+
+
 def test_a_comparison_said_of_a_whole_group_heads_its_list_across_a_semicolon(blank_nlp):
     text = "mọi nhóm hàng đều tăng so với quý cùng kỳ; tăng mạnh nhất là nhóm giáo dục với 8,79%."
     scopes = _scopes(blank_nlp, text, [("quý cùng kỳ", "TARGET"), ("8,79%", "PERCENT")])
@@ -428,6 +476,9 @@ def test_a_per_commune_amount_links_to_the_list_of_its_own_clause_not_to_the_nex
         # an amount for each member of the group links to every commune of the list (the guide: "mỗi xã")
         ("Mức hỗ trợ 2 tỷ đồng được dành cho các xã Tây Hồ, Hòa Tiến và Lãnh Ngọc.", "2 tỷ đồng", True),
         ("Các xã Tây Hồ, Hòa Tiến và Lãnh Ngọc nhận 4 tỷ đồng mỗi nơi.", "4 tỷ đồng", True),
+        # "mỗi xã" opening the figure's clause, however far before it
+        ("Mỗi xã đạt chuẩn nông thôn mới trước hạn 1 năm nhận thưởng 1 tỷ đồng, gồm các xã Tây Hồ, Hòa Tiến và "
+         "Lãnh Ngọc.", "1 tỷ đồng", True),
         # a total for the list, or a rate of the group as a whole, links to none of them
         ("Huyện đầu tư 14 tỷ đồng xây nhà lớp học ở các xã Tây Hồ, Hòa Tiến và Lãnh Ngọc; diện tích mỗi công trình "
          "100 m2.", "14 tỷ đồng", False),
