@@ -538,3 +538,15 @@ def test_a_list_introduced_by_counted_communes_names_communes(text, communes):
     from vnreport_ie.pipeline.patterns import find_communes
 
     assert [text[a:b] for a, b in find_communes(text)] == communes
+
+
+def test_figures_read_lan_luot_after_a_demonstrative_take_the_earlier_figures_indicators_in_order(shipped_nlp):
+    """"năm 2021 ba tỷ trọng này lần lượt là 21,2%; 39,8%; 39,0%": the k-th restates the k-th share before it."""
+    from vnreport_ie.api import extract
+
+    text = ("Cơ cấu kinh tế năm 2022: khu vực nông nghiệp chiếm 20,5%, khu vực công nghiệp và xây dựng 40,1%, khu vực "
+            "dịch vụ 39,4%; năm 2021 ba tỷ trọng này lần lượt là 21,2%; 39,8%; 39,0%.")
+    indicators = {r.text: r.indicator for r in extract(text, nlp=shipped_nlp)}
+    assert [indicators[f] for f in ("21,2%", "39,8%", "39,0%")] == [indicators[f] for f in ("20,5%", "40,1%", "39,4%")]
+    assert len({indicators[f] for f in ("20,5%", "40,1%", "39,4%")}) == 3
+

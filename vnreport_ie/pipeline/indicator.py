@@ -545,6 +545,9 @@ class IndicatorFinder(LinearModelFiles):
             else:
                 chosen[key] = Span(doc, best_start, best_end, label="INDICATOR")
             links.append((figure, key))
+        links = _respectively(view, figures, links)
+        linked = {key for _, key in links}
+        chosen = {key: span for key, span in chosen.items() if key in linked}  # a span "lần lượt" took over names none
         if chosen:
             doc.ents = sorted(list(doc.ents) + list(chosen.values()), key=lambda s: s.start)
         relations = [r for r in get_relations(doc) if r.type != "indicator"]
@@ -610,6 +613,46 @@ class IndicatorFinder(LinearModelFiles):
     def models_from_data(self, data: dict) -> None:
         self.end_model = model_or_none(data.get("end"))
         self.start_model = model_or_none(data.get("start"))
+
+
+def _respectively(view: "_DocArrays", figures: list[Span], links: list[tuple[Span, tuple[int, int]]]):
+    """Figures that restate as many earlier ones in order ("A chiếm 27,31%, B 38,6%, C 29,03%; năm 2023 các tỷ
+    trọng này lần lượt là 28,34%; 35,92%; 30,31%"): a clause that refers back ("này") and reads its figures
+    "lần lượt" (respectively) gives the k-th of them the indicator of the k-th of the figures right before it."""
+    words = view.words
+    marks = [i for i, w in enumerate(words) if w == "lần lượt" or (w == "lần" and view.word(i + 1) == "lượt")]
+    if not marks:
+        return links
+    key_of = {figure.start: key for figure, key in links}
+    starts = [f.start for f in figures]
+    for mark in marks:
+        clause_start = view.clause_first[mark]
+        if "này" not in words[clause_start:mark]:
+            continue
+        # the run of figures after the mark: the first in its clause, the next ones with only separators between
+        end = next((i for i in range(mark, view.length) if view.stops[i]), view.length)
+        after = []
+        for figure in figures:
+            if figure.start <= mark:
+                continue
+            if not after:
+                if figure.start >= end:
+                    break
+            elif not all(w in (",", ";", "và") for w in words[previous_end : figure.start]):
+                break
+            after.append(figure.start)
+            previous_end = figure.end
+        before = [f for f in starts if f < clause_start][-len(after):] if after else []
+        if len(after) < 2 or len(before) != len(after) or not all(f in key_of for f in before):
+            continue
+        if len({key_of[f] for f in before}) != len(before):
+            continue  # the earlier figures share one indicator: nothing to read in order
+        for earlier, later in zip(before, after):
+            key_of[later] = key_of[earlier]
+    return [(figure, key_of.get(figure.start, key)) for figure, key in links] + [
+        (figure, key_of[figure.start]) for figure in figures
+        if figure.start in key_of and figure.start not in {f.start for f, _ in links}
+    ]
 
 
 @Language.factory(
