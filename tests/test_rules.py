@@ -532,6 +532,9 @@ def test_an_indicator_written_after_its_figure_is_a_candidate_within_the_clause(
          ["Hiệp Đức", "A Vương", "Tây Giang", "Trà My"]),
         ("Có 3 xã đạt chuẩn là Tân Lập, Hòa Bình và Yên Trạch.", ["Tân Lập", "Hòa Bình", "Yên Trạch"]),
         ("5 xã được hỗ trợ, gồm Ngân hàng Nông nghiệp tài trợ.", []),  # one name is no list
+        # communes taken each ("mỗi xã"), names merged before the gazetteer's date among them
+        ("Mỗi xã đạt chuẩn đúng thời hạn nhận 500 triệu đồng, gồm Xuân Đan, Thạch Vĩnh và Bùi Xá.",
+         ["Xuân Đan", "Thạch Vĩnh", "Bùi Xá"]),
     ],
 )
 def test_a_list_introduced_by_counted_communes_names_communes(text, communes):

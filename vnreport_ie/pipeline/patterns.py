@@ -156,9 +156,10 @@ def find_communes(text: str) -> tuple[tuple[int, int], ...]:
     return tuple(sorted(set(spans)))
 
 
-# "43 xã, phường hưởng mức hỗ trợ 4 tỷ đồng gồm có A, B, ... và C", "các xã được công nhận là: A, B":
-# communes counted or made plural, then a list the same sentence introduces
-COUNTED_COMMUNES = re.compile(rf"(?:\b\d+|\b[Cc]ác|\b[Nn]hững)\s+{UNIT_WORD}(?:\s*,\s*{UNIT_WORD})?\b")
+# "43 xã, phường hưởng mức hỗ trợ 4 tỷ đồng gồm có A, B, ... và C", "các xã được công nhận là: A, B", "mỗi xã đạt
+# chuẩn trước hạn nhận 1 tỷ đồng, gồm A, B": communes counted, made plural or taken each, then a list the same
+# sentence introduces
+COUNTED_COMMUNES = re.compile(rf"(?:\b\d+|\b[Cc]ác|\b[Nn]hững|\b[Mm]ỗi)\s+{UNIT_WORD}(?:\s*,\s*{UNIT_WORD})?\b")
 LIST_INTRODUCER = re.compile(r"\b(?:gồm(?:\s+có)?|bao\s+gồm|là|như)\s*:?\s*|:\s*")
 LIST_ITEM = re.compile(rf"(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{0,3}})(?=\s*(?:,|;|\bvà\b|\.|$))")
 COUNTED_LIST_REACH = 120  # characters between the counted communes and the list
