@@ -239,7 +239,7 @@ def respectively_rule(candidate: Candidate, entities: "DocEntities") -> float | 
     the k-th figure after "lần lượt" in its clause to the k-th reference, when there are as many of each."""
     if candidate.type != "target":
         return None
-    words, in_figure, clause, sentence = entities.clauses()
+    words, _, clause, sentence = entities.clauses()
     figure, other = candidate.figure, candidate.other
     start = bisect_left(clause, clause[figure.start])
     marks = [i for i in range(start, figure.start) if words[i] == "lần lượt" or words[i : i + 2] == ["lần", "lượt"]]
@@ -247,8 +247,14 @@ def respectively_rule(candidate: Candidate, entities: "DocEntities") -> float | 
         return None
     mark = marks[-1]
     end = bisect_left(clause, clause[figure.start] + 1)
-    after = [e.start for e in entities.ents if e.label_ in FIGURE_LABELS and mark < e.start < end]
-    targets = [e for e in entities.by_label.get("TARGET", []) if sentence[e.start] == sentence[figure.start] and e.end <= mark]
+    ents = entities.ents[bisect_left(entities.starts, mark + 1) : bisect_left(entities.starts, end)]
+    after = [e.start for e in ents if e.label_ in FIGURE_LABELS]
+    same_sentence = bisect_left(sentence, sentence[figure.start])
+    all_targets = entities.by_label.get("TARGET", [])
+    targets = [
+        e for e in all_targets[bisect_left(entities.label_starts("TARGET"), same_sentence) :]
+        if e.end <= mark
+    ]
     group = [other] if other in targets else []
     if not group or len(after) < 2 or figure.start not in after:
         return None
@@ -388,6 +394,10 @@ class DocEntities:
             if 0 < len(gap) <= 3 and all(w in LIST_GAP_WORDS for w in gap):
                 return True
         return False
+
+    def label_starts(self, label: str) -> list[int]:
+        """The starts of the entities of ``label``, in order."""
+        return self._label_starts.get(label, [])
 
     def starts_in_clause(self, label: str, number: int) -> list[int]:
         """The starts of the entities of ``label`` in clause ``number`` (grouped once per label)."""
