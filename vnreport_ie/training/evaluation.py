@@ -144,7 +144,7 @@ def cross_validate(
     baselines: Sequence[str] = (PATTERNS, UNDERTHESEA),
     folds: Sequence[str] = (),
     ner_cache: str | Path | None = None,
-    stdout: IO = sys.stdout,
+    stdout: IO | None = None,
 ) -> CrossValidation:
     """Train a model per fold of ``split`` (report, source or genre) on its training documents, score it on its
     held-out documents beside the baselines, and pool the counts over the folds (``folds``: only those).
@@ -155,6 +155,8 @@ def cross_validate(
     :func:`~vnreport_ie.training.train.train`'s ``ner_from``). The kept models record their documents, not
     the seed, the steps or the code that made them: use a new folder when those change."""
     from vnreport_ie.training.train import train
+
+    stdout = stdout or sys.stdout  # looked up now: the stream of the caller (a CLI runner's, pytest's)
 
     if split not in SPLITS:
         raise ValueError(f"unknown split {split!r} (known: {', '.join(SPLITS)})")
@@ -217,7 +219,7 @@ def leave_one_report_out(
     max_steps: int | None = None,
     baselines: Sequence[str] = (PATTERNS, UNDERTHESEA),
     reports: Sequence[str] = (),
-    stdout: IO = sys.stdout,
+    stdout: IO | None = None,
 ) -> CrossValidation:
     """Train on every document but one report, test on that report, for each of the five reports."""
     return cross_validate(

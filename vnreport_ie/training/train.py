@@ -92,7 +92,7 @@ def train(
     max_steps: int | None = None,
     config_path: str | Path = CONFIG_PATH,
     ner_from: str | Path | None = None,
-    stdout: IO = sys.stdout,
+    stdout: IO | None = None,
 ) -> tuple[Language, TrainingReport]:
     """Train NER and relations on the annotations (reports selected by id); save to ``output_dir``.
 
@@ -122,7 +122,7 @@ def train(
             nlp.remove_pipe(name)
     else:
         nlp = init_nlp(config)
-        nlp, _ = train_loop(nlp, None, stdout=stdout, stderr=io.StringIO())
+        nlp, _ = train_loop(nlp, None, stdout=stdout or sys.stdout, stderr=io.StringIO())
     spacy_data = to_spacy_examples(nlp, examples)
     nlp.add_pipe("vnreport_pattern_merge", after="ner")
     projects = nlp.add_pipe("vnreport_projects")
