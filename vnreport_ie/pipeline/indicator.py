@@ -649,9 +649,9 @@ def _respectively(view: "_DocArrays", figures: list[Span], links: list[tuple[Spa
             continue  # the earlier figures share one indicator: nothing to read in order
         for earlier, later in zip(before, after):
             key_of[later] = key_of[earlier]
+    linked = {figure.start for figure, _ in links}
     return [(figure, key_of.get(figure.start, key)) for figure, key in links] + [
-        (figure, key_of[figure.start]) for figure in figures
-        if figure.start in key_of and figure.start not in {f.start for f, _ in links}
+        (figure, key_of[figure.start]) for figure in figures if figure.start in key_of and figure.start not in linked
     ]
 
 

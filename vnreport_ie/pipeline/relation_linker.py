@@ -249,12 +249,9 @@ def respectively_rule(candidate: Candidate, entities: "DocEntities") -> float | 
     end = bisect_left(clause, clause[figure.start] + 1)
     ents = entities.ents[bisect_left(entities.starts, mark + 1) : bisect_left(entities.starts, end)]
     after = [e.start for e in ents if e.label_ in FIGURE_LABELS]
-    same_sentence = bisect_left(sentence, sentence[figure.start])
+    sentence_start = bisect_left(sentence, sentence[figure.start])
     all_targets = entities.by_label.get("TARGET", [])
-    targets = [
-        e for e in all_targets[bisect_left(entities.label_starts("TARGET"), same_sentence) :]
-        if e.end <= mark
-    ]
+    targets = [e for e in all_targets[bisect_left(entities.label_starts("TARGET"), sentence_start) :] if e.end <= mark]
     group = [other] if other in targets else []
     if not group or len(after) < 2 or figure.start not in after:
         return None
