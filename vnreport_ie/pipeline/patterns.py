@@ -136,8 +136,8 @@ def find_communes(text: str) -> tuple[tuple[int, int], ...]:
         name = _commune_name(match.group("name"), names, after_unit_word=True)
         if name is None:
             continue
-        spans.append((match.start("name"), match.start("name") + len(name)))
-        position = match.start("name") + len(name)
+        position = _with_number(text, match.start("name"), match.start("name") + len(name), names, name[-1:].isalpha())
+        spans.append((match.start("name"), position))
         # a list goes on with names of known communes only: "xã A, B và C"; after a plural "các xã" every name of
         # the list is a commune's, known or not (communes merged before the gazetteer's date: "các xã Phúc Đồng,
         # Phương Điền, Phương Mỹ, Hà Linh")
@@ -148,12 +148,36 @@ def find_communes(text: str) -> tuple[tuple[int, int], ...]:
             name = _commune_name(more.group("name"), names, after_unit_word=plural is not None, whole=plural is not None)
             if name is None:
                 break
-            spans.append((more.start("name"), more.start("name") + len(name)))
-            position = more.start("name") + len(name)
+            unit_word = re.search(UNIT_WORD, text[more.start() : more.start("name")]) is not None
+            position = _with_number(text, more.start("name"), more.start("name") + len(name), names, unit_word)
+            spans.append((more.start("name"), position))
+    spans.extend(_miscased_communes(text, names, spans))
     spans.extend(commune_name_lists(text))
     spans.extend(communes_by_context(text))
     spans.extend(counted_commune_lists(text))
     return tuple(sorted(set(spans)))
+
+
+# two or three words after a unit word, one capitalised at least: "thị trấn Hưng hà", "phường cao Lãnh"
+MISCASED_COMMUNE = re.compile(rf"(?<!thị\s)(?<!Thị\s)(?<!tác\s){UNIT_WORD}\s+(?P<name>{LETTER}+(?:[ \t]+{LETTER}+){{1,2}})")
+
+
+def _miscased_communes(text: str, names: frozenset[str], found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(start, end) of commune names written with a syllable in the wrong case right after their unit word ("thị
+    trấn Hưng hà", "xã Long thành"), where the gazetteer knows the name; a name written all in lower case is not
+    taken ("các xã biên giới": a commune is named so, the phrase is not one)."""
+    result = []
+    taken = {start for start, _ in found}
+    for match in MISCASED_COMMUNE.finditer(text):
+        if match.start("name") in taken:
+            continue
+        words = match.group("name").split()
+        for length in range(len(words), 1, -1):
+            name = words[:length]
+            if any(w[:1].isupper() for w in name) and gazetteer_key(" ".join(name)) in names:
+                result.append((match.start("name"), match.start("name") + _offset_after_words(match.group("name"), length)))
+                break
+    return result
 
 
 # "43 xã, phường hưởng mức hỗ trợ 4 tỷ đồng gồm có A, B, ... và C", "các xã được công nhận là: A, B", "mỗi xã đạt
@@ -233,9 +257,10 @@ def communes_by_context(text: str) -> list[tuple[int, int]]:
 
 # what may stand between two names of a list of communes: ", " / " và " / ": 44 nhà, "
 # (a count after each name: "xã Khao Mang 7 nhà, Kim Nọi 6 nhà, Mồ Dề 2 nhà")
-# (a count in brackets: "Hồ Bốn (27 nhà), Lao Chải (18 nhà)")
+# (a count in brackets: "Hồ Bốn (27 nhà), Lao Chải (18 nhà)"; an amount each: "Khánh Lộc được 120 triệu, Tiến Lộc
+# được 120 triệu")
 NAME_LIST_SEPARATOR = re.compile(
-    r"\s*(?:,|;|và|:?\s*\(?\d[\d.,]*\s*[^\W\d_]*(?:\s+[^\W\d_]+)?\)?\s*(?:,|;|và))\s*"
+    r"\s*(?:,|;|và|(?::|\s(?:được|với|nhận))?\s*\(?\d[\d.,]*\s*[^\W\d_]*(?:\s+[^\W\d_]+)?\)?\s*(?:,|;|và))\s*"
 )
 # a list right after "huyện" / "khu vực" names districts ("khu vực Chi Lăng, Bình Gia, Bắc Sơn")
 DISTRICT_CONTEXT = re.compile(r"(?i)(?:huyện|khu\s+vực|tỉnh|thành\s+phố|quận)\s*$")
@@ -255,9 +280,17 @@ def commune_name_lists(text: str) -> list[tuple[int, int]]:
             result.extend(
                 span for span in run
                 if not _is_province(text[span[0] : span[1]]) and is_commune_context(text, span[0], text[span[0] : span[1]])
+                and not _heads_its_communes(text, span)
             )
         run = [span] if span is not None else []
     return result
+
+
+def _heads_its_communes(text: str, name: tuple[int, int]) -> bool:
+    """Whether a district's name opens a bracket of its communes: "Can Lộc (xã Khánh Lộc được 120 triệu, ...);
+    Thạch Hà (xã Tượng Sơn ...)"."""
+    opens = re.match(r"\s*\(", text[name[1] : name[1] + 3]) is not None
+    return opens and shared_linker().is_district_name(text[name[0] : name[1]])
 
 
 def _all_districts(text: str, names: list[tuple[int, int]]) -> bool:
@@ -292,11 +325,35 @@ def find_gazetteer_names(text: str) -> tuple[tuple[int, int], ...]:
         words = match.group().split()
         # the longest run of words (from the left) that is a commune name
         for length in range(min(len(words), 4), 0, -1):
-            candidate = " ".join(words[:length])
-            if gazetteer_key(candidate) in names:
-                spans.append((match.start(), match.start() + _offset_after_words(match.group(), length)))
+            end = match.start() + _offset_after_words(match.group(), length)
+            numbered = _with_number(text, match.start(), end, names)
+            if numbered > end or gazetteer_key(" ".join(words[:length])) in names:
+                spans.append((match.start(), numbered))
                 break
     return tuple(spans)
+
+
+# a number after a name: "xã Sơn Kim 1", "Thường Phước 1" (not "xã Tân Lập 2 thôn", "Hợp Thành 3,5 tỷ")
+NAME_NUMBER = re.compile(
+    r"[ \t]+\d{1,2}\b(?![.,/]\d)(?!\s*(?:thôn|bản|xóm|ấp|tổ|hộ|nhà|căn|người|khẩu|km|ha|m|tấn|con|chiếc|cái|lượt"
+    r"|điểm|phòng|lớp|trường|cơ\s+sở|công\s+trình|dự\s+án|tiêu\s+chí|xã|năm|tháng|ngày)\b)"
+)
+
+
+# a one-digit number that ends a list item: "xã Phước Cát 1 (Cát Tiên)", "xã Phú Thuận 2, ..."
+NUMBER_ENDS_ITEM = re.compile(r"[ \t]+\d\b(?![.,]\d)(?=\s*(?:[,;(]|\.(?:\s|$)|\s+và\b|$))")
+
+
+def _with_number(text: str, start: int, end: int, names: frozenset[str], after_unit_word: bool = False) -> int:
+    """The end of the commune name ``text[start:end]``, with the number written after it where the gazetteer
+    knows the numbered name ("Sơn Kim 1", "Thường Phước 1": communes split in two and numbered) or, after a unit
+    word, where a one-digit number ends the item ("xã Phước Cát 1 (Cát Tiên)"; not "xã Tân Lập 2 thôn")."""
+    number = NAME_NUMBER.match(text, end)
+    if number is not None and gazetteer_key(f"{text[start:end]} {number.group().strip()}") in names:
+        return number.end()
+    if after_unit_word and (number := NUMBER_ENDS_ITEM.match(text, end)) is not None:
+        return number.end()
+    return end
 
 
 def _offset_after_words(text: str, count: int) -> int:
