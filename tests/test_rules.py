@@ -31,6 +31,18 @@ def test_dong_that_starts_a_word_is_no_currency(text, expected):
 @pytest.mark.parametrize(
     "text, expected",
     [
+        ("còn từ 22%-48%/xã", [("22%-48%", "PERCENT")]),  # a band with the sign on both ends is one figure
+        ("đạt 44-45% kế hoạch", [("44-45%", "PERCENT")]),
+        ("tăng 3%, -2% và 5%", [("3%", "PERCENT"), ("-2%", "PERCENT"), ("5%", "PERCENT")]),  # a list is not a band
+    ],
+)
+def test_a_percentage_band_is_one_figure(text, expected):
+    assert figure_texts(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
         ("giải ngân 60.746/135.188 triệu đồng", [("60.746", "MONEY"), ("135.188 triệu đồng", "MONEY")]),
         ("thu 220 triệu/254 triệu đồng", [("220 triệu", "MONEY"), ("254 triệu đồng", "MONEY")]),
         ("đến ngày 30/6/2024 là 5 tỷ đồng", [("5 tỷ đồng", "MONEY")]),  # a date is no amount
@@ -218,6 +230,20 @@ def test_an_indicator_may_end_with_a_bracket_closed_after_its_name(indicator_par
         ("xã Phúc Đồng, Phương Điền", ["Phúc Đồng"]),
         # "các xã, phường A, B" is plural too, and a plural list's item is its whole name (not a known prefix)
         ("cho các xã, phường Tây Hồ, Sơn Cẩm Hà, Phước Trà và Lãnh Ngọc.", ["Tây Hồ", "Sơn Cẩm Hà", "Phước Trà", "Lãnh Ngọc"]),
+        # an amount after each name ("A được 120 triệu, B được ..."); the district that heads a bracket of its
+        # communes is not one of them
+        (
+            "Can Lộc (xã Khánh Lộc được 120 triệu, Tiến Lộc được 120 triệu, Thượng Lộc được 300 triệu); Thạch Hà (xã Tượng Sơn được 300 triệu)",
+            ["Khánh Lộc", "Tiến Lộc", "Thượng Lộc", "Tượng Sơn"],
+        ),
+        # a numbered commune: known to the gazetteer, or a one-digit number that ends the item after a unit word
+        ("hỗ trợ xã Sơn Kim 1 và xã Phước Cát 1 (Cát Tiên)", ["Sơn Kim 1", "Phước Cát 1"]),
+        ("tại các xã Long Thuận, Thường Phước 1 và Phú Thuận B", ["Long Thuận", "Thường Phước 1", "Phú Thuận B"]),
+        # ... not a count or an amount after the name
+        ("xã Hợp Thành 3 thôn, xã Tân Lập 2,5 tỷ đồng", ["Hợp Thành", "Tân Lập"]),
+        # a syllable in the wrong case after the unit word, where the gazetteer knows the name; never all lower case
+        ("năm 2020 thị trấn Hưng hà đặt mục tiêu, xã Long thành cũng vậy", ["Hưng hà", "Long thành"]),
+        ("hỗ trợ các xã biên giới và xã hội hóa giáo dục", []),
     ],
 )
 def test_communes_without_a_unit_word_where_the_text_says_they_are_communes(text, communes):
@@ -287,6 +313,13 @@ def targets_and_doc_before_them(text):
 def test_a_comparison_after_a_figures_bracket_ellipsis_or_deu_anchors_its_target(text):
     finder, doc = targets_and_doc_before_them(text)
     assert ("cùng", {"after:so với"}) in [(doc[i].text, kinds) for i, kinds in finder.anchors(doc, finder._view(doc)).items()]
+
+
+def test_the_whole_a_share_is_taken_of_is_anchored_after_a_plural_word_and_at_so():
+    # "các" stays outside the whole ("50% các [tiêu chí]"); "số" is its first word ("100% [số xã]")
+    finder, doc = targets_and_doc_before_them("hoàn thành 50% các tiêu chí, 100% số xã có đường nhựa")
+    anchors = [(doc[i].text, kinds) for i, kinds in finder.anchors(doc, finder._view(doc)).items()]
+    assert ("tiêu chí", {"after:các"}) in anchors and ("số", {"figure%"}) in anchors, anchors
 
 
 @pytest.mark.parametrize(

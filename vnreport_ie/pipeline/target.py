@@ -23,8 +23,9 @@ from vnreport_ie.pipeline.patterns import NUMBER
 from vnreport_ie.schema import FIGURE_LABELS
 
 NAME = "vnreport_targets"
-# words between a figure and its target, skipped to reach the anchor (longest first)
-COMPARISON_WORDS = (("so", "với"), ("so",), ("với",), ("trên",), ("so", "cùng"), ("trong",))
+# words between a figure and its target, skipped to reach the anchor (longest first); a plural word before the
+# whole a share is taken of stays outside it ("hoàn thành 50% các [tiêu chí]", "100% những [xã] ...")
+COMPARISON_WORDS = (("so", "với"), ("so",), ("với",), ("trên",), ("so", "cùng"), ("trong",), ("các",), ("những",))
 TARGET_STOPS = {",", ";", "(", ")", ":", ".", "!", "?"}
 # words where the sentence goes on after a reference: no target holds them
 GOES_ON = {"thì", "nên", "vẫn", "sẽ", "là", "với", "tăng", "đang"}
