@@ -304,6 +304,11 @@ def test_a_list_of_communes_after_a_project_name_is_no_list_of_projects(finder):
         ("Ban liên lạc Bộ đội Trường Sơn giúp sức.", []),
         ("Khánh thành nhà tặng ông Hồ Lào ở thôn Cợp.", []),
         ("Tiếp nhận 1.085 hồ sơ Căn cước công dân.", []),
+        # dikes, sluices, expressways, commune clinics written "TYT"
+        ("Gia cố, sửa chữa gần 2.000m đê Tân Bắc.", ["đê"]),
+        ("Bồi thường giải phóng mặt bằng tuyến cao tốc Tuyên Quang - Hà Giang.", ["cao tốc"]),
+        ("Xây mới TYT Tân Lập với kinh phí 5 tỷ đồng.", ["tyt"]),
+        ("Những cống hiến Lớn lao của ông.", []),  # "cống hiến": to contribute
     ],
 )
 def test_a_work_noun_with_a_name_after_it_is_an_anchor_unless_another_anchor_precedes(finder, text, anchored):

@@ -63,9 +63,9 @@ MONEY = re.compile(
 # (or its scale: "[220 triệu]/[254 triệu đồng]")
 SHARES_THE_UNIT = re.compile(rf"(?<![\w.,/])(?P<number>[-+]?(?:{AMOUNT}|{NUMBER}))[ \t]*/[ \t]*$")
 SHARED_UNIT_LOOKBACK = 40  # characters
-# A percentage, e.g. "26,15%", "32,8 %", "-0,3%", "44-45%", "50 phần trăm", "10,6,0%"
+# A percentage, e.g. "26,15%", "32,8 %", "-0,3%", "44-45%", "22%-48%" (a band is one), "50 phần trăm", "10,6,0%"
 PERCENT = re.compile(
-    rf"(?<![\w.,])[-+]?(?:{NUMBER}\s*[-–]\s*)?{NUMBER}\s*(?:%|phần\s+trăm)",
+    rf"(?<![\w.,])[-+]?(?:{NUMBER}\s*%?\s*[-–]\s*)?{NUMBER}\s*(?:%|phần\s+trăm)",
 )
 UNIT_WORD = r"(?:xã|phường|thị\s+trấn|Xã|Phường|Thị\s+trấn)"
 # A proper name: capitalised syllables, e.g. "Hợp Thành", "Yên Trạch", or a number "Phường 3"

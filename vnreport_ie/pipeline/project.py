@@ -67,6 +67,7 @@ NAMED_WORK_NOUNS = frozenset({
     "khu tái định cư", "cụm công nghiệp", "công viên", "nghĩa trang", "trụ sở", "nút giao thông", "hồ", "đập",
     "kênh", "kè", "bệnh viện", "nhà lớp học", "khu nhà", "mầm non", "tiểu học", "thcs", "thpt", "hồ chứa",
     "tượng đài", "nhà máy", "khu di tích", "sân vận động", "nhà thi đấu", "nhà rông", "nhà sinh hoạt", "bến nước",
+    "đê", "cống", "tyt", "cao tốc", "quảng trường", "nhà thiếu nhi", "nhà bán trú", "ký túc xá", "nhà đa năng",
 })
 
 
@@ -88,7 +89,7 @@ PLACE_BEFORE |= {"ông", "bà", "anh", "chị", "cụ"}  # ... and after a perso
 # words that start with a work noun's syllable and name no work ("hồ sơ", "trường hợp", "đường lối")
 NOT_A_WORK = re.compile(
     r"(?i)(?:hồ\s+sơ|trường\s+hợp|đường\s+lối|đường\s+[sx]á|kênh\s+rạch|chợ\s+búa|cầu\s+thủ|cầu\s+nối|"
-    r"trạm\s+trộn|khu\s+vực|cụm\s+từ)(?![^\W\d_])"
+    r"trạm\s+trộn|khu\s+vực|cụm\s+từ|cống\s+hiến|đê\s+điều)(?![^\W\d_])"
 )
 # the national target programmes and the recovery programme, as reports name them (any province)
 NATIONAL_PROGRAMME = re.compile(
@@ -197,9 +198,9 @@ class ProjectFinder(AnchoredSpanFinder):
                 continue  # no proper name follows: a generic mention ("đường giao thông nông thôn")
             before = text[: match.start()].split()[-2:]
             if (before and before[-1].lower() in GENERIC_BEFORE) or " ".join(before).lower() in GENERIC_BEFORE or (
-                before and any(c.isdigit() for c in before[-1])
+                before and re.fullmatch(r"[\d.,]+", before[-1])
             ):
-                continue  # plural or counted: "các trường", "một số chợ", "03 cầu"
+                continue  # plural or counted: "các trường", "một số chợ", "03 cầu" (not a length: "2.000m đê Tân Bắc")
             if NOT_A_WORK.match(text, match.start()):
                 continue  # "hồ sơ", "trường hợp"
             in_name = index > 0 and match.group(0)[:1].isupper() and view["title"][index - 1]
