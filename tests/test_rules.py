@@ -224,6 +224,8 @@ def test_an_indicator_may_end_with_a_bracket_closed_after_its_name(indicator_par
         ("trong đó Hà Giang 38 nhà, Lai Châu 55 nhà, Điện Biên 7 nhà", []),
         # nor a list of names that are all districts' too
         ("cụ thể, Quỳ Hợp 11 tỷ, Nghĩa Đàn 7,6 tỷ, Quỳnh Lưu 1,003 tỷ đồng.", []),
+        # ... nor a commune name that starts a district's name written in full ("Thanh" of "Thanh Chương")
+        ("gồm: Yên Thành 2,2 tỷ đồng, Tân Kỳ 1,6 tỷ đồng, Thanh Chương 0,98 tỷ đồng, Nam Đàn 0,6 tỷ đồng.", []),
         # after a plural "các xã" every name of the list is a commune's, in the gazetteer or not (merged earlier)
         ("ở các xã Phúc Đồng, Phương Điền, Phương Mỹ, Hà Linh vẫn ngập", ["Phúc Đồng", "Phương Điền", "Phương Mỹ", "Hà Linh"]),
         # ... and not after a singular "xã": an unknown name ends the list

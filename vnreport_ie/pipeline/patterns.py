@@ -328,9 +328,17 @@ def find_gazetteer_names(text: str) -> tuple[tuple[int, int], ...]:
             end = match.start() + _offset_after_words(match.group(), length)
             numbered = _with_number(text, match.start(), end, names)
             if numbered > end or gazetteer_key(" ".join(words[:length])) in names:
-                spans.append((match.start(), numbered))
+                if not _starts_a_district_name(words, length):
+                    spans.append((match.start(), numbered))
                 break
     return tuple(spans)
+
+
+def _starts_a_district_name(words: list[str], length: int) -> bool:
+    """Whether the commune name ``words[:length]`` is the start of a district's name the text writes in full
+    ("Thanh" of "Thanh Chương", "Nam" of "Nam Đàn": the district, not a commune named "Thanh")."""
+    linker = shared_linker()
+    return any(linker.is_district_name(" ".join(words[:k])) for k in range(length + 1, min(len(words), 4) + 1))
 
 
 # a number after a name: "xã Sơn Kim 1", "Thường Phước 1" (not "xã Tân Lập 2 thôn", "Hợp Thành 3,5 tỷ")

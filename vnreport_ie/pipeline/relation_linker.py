@@ -111,6 +111,7 @@ def _same_sentence(doc: Doc, a: Span, b: Span) -> bool:
 
 
 DISTANCE_EDGES = (0, 1, 2, 3, 5, 8, 13, 21, 34)
+RELATION_C = 0.5  # inverse regularisation of the relation classifiers (see fit)
 RULE_FEATURE_SCALE = 5.0
 
 
@@ -596,7 +597,8 @@ class RelationLinker(LinearModelFiles):
             counts[relation_type] = sum(labels[relation_type])
             # every location / project pair above the threshold is kept: weigh the rare positives as much as the rest
             weight = "balanced" if relation_type not in SINGLE_VALUED_RELATIONS else None
-            model = fit_linear(features, labels[relation_type], seed, class_weight=weight)
+            # (C = 0.5: on by-source development folds 2 to 5, project relation 0.630 at C=1, 0.635 at 0.5, 0.627 at 2)
+            model = fit_linear(features, labels[relation_type], seed, c=RELATION_C, class_weight=weight)
             if model is not None:  # None: no positive (or no negative) pair of this type to learn from
                 self.models[relation_type] = model
         return counts
