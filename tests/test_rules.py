@@ -317,6 +317,11 @@ def test_a_comparison_after_a_figures_bracket_ellipsis_or_deu_anchors_its_target
     assert ("cùng", {"after:so với"}) in [(doc[i].text, kinds) for i, kinds in finder.anchors(doc, finder._view(doc)).items()]
 
 
+def test_the_whole_named_after_ty_trong_trong_anchors_the_shares_that_follow():
+    finder, doc = targets_and_doc_before_them("Xét tỷ trọng trong GRDP: nông nghiệp chiếm 16,18%; dịch vụ chiếm 40,09%.")
+    assert [doc[i].text for i in finder.whole_anchors(doc, finder._view(doc))] == ["GRDP"]
+
+
 def test_the_whole_a_share_is_taken_of_is_anchored_after_a_plural_word_and_at_so():
     # "các" stays outside the whole ("50% các [tiêu chí]"); "số" is its first word ("100% [số xã]")
     finder, doc = targets_and_doc_before_them("hoàn thành 50% các tiêu chí, 100% số xã có đường nhựa")

@@ -97,7 +97,7 @@ class TargetFinder(AnchoredSpanFinder):
     def whole_anchors(self, doc: Doc, view: dict) -> list[int]:
         """Tokens where a whole starts that a percentage of the same sentence is a share of, written before it
         ("Trong [tổng giá trị sản xuất], nông, lâm nghiệp và thủy sản ước có tỷ trọng 23,4%, ...", "trong cơ cấu
-        [GRDP], ..."); "tổng" is the whole's own word, "cơ cấu" is not."""
+        [GRDP], ...", "tỷ trọng trong [GRDP]: ..."); "tổng" is the whole's own word, "cơ cấu" is not."""
         words, stop = view["words"], view["stop"]
         percent = [False] * len(words)
         for ent in doc.ents:
@@ -114,6 +114,8 @@ class TargetFinder(AnchoredSpanFinder):
                 position = i + 2
             elif words[i + 1 : i + 3] == ["cơ", "cấu"]:
                 position = i + 3
+            elif words[max(0, i - 1) : i] == ["tỷ trọng"] or words[max(0, i - 2) : i] == ["tỷ", "trọng"]:
+                position = i + 1  # "Xét tỷ trọng trong [GRDP]: khu vực nông, lâm nghiệp, thủy sản chiếm 16,18%"
             else:
                 continue
             if position >= len(words) or not _may_start(view, position):
