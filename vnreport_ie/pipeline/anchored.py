@@ -40,6 +40,7 @@ class AnchoredSpanFinder(LinearModelFiles):
     """
 
     label = ""
+    ranker_c = 5.0  # inverse regularisation of the ranker
 
     def __init__(self, nlp: Language, name: str, max_length: int):
         self.name = name
@@ -272,7 +273,7 @@ class AnchoredSpanFinder(LinearModelFiles):
                 ordered = sorted(anchors)
                 features = {b: self.features(view, kinds, start, b, ordered) for b in candidates}
                 groups.append((features.pop(positive), list(features.values())))
-        self.model = fit_ranker(groups, seed)
+        self.model = fit_ranker(groups, seed, c=self.ranker_c)
         if self.model is None:
             raise ValueError(f"[{self.name}] cannot train: no anchor of the examples starts a {self.label} span")
         return counts

@@ -114,7 +114,7 @@ class TargetFinder(AnchoredSpanFinder):
                 position = i + 2
             elif words[i + 1 : i + 3] == ["cơ", "cấu"]:
                 position = i + 3
-            elif words[max(0, i - 1) : i] == ["tỷ trọng"] or words[max(0, i - 2) : i] == ["tỷ", "trọng"]:
+            elif " ".join(words[max(0, i - 2) : i]).endswith(("tỷ trọng", "tỉ trọng")):
                 position = i + 1  # "Xét tỷ trọng trong [GRDP]: khu vực nông, lâm nghiệp, thủy sản chiếm 16,18%"
             else:
                 continue
