@@ -136,7 +136,7 @@ def find_communes(text: str) -> tuple[tuple[int, int], ...]:
         name = _commune_name(match.group("name"), names, after_unit_word=True)
         if name is None:
             continue
-        position = _with_number(text, match.start("name"), match.start("name") + len(name), names, name[-1:].isalpha())
+        position = _with_number(text, match.start("name"), match.start("name") + len(name), names, after_unit_word=True)
         spans.append((match.start("name"), position))
         # a list goes on with names of known communes only: "xã A, B và C"; after a plural "các xã" every name of
         # the list is a commune's, known or not (communes merged before the gazetteer's date: "các xã Phúc Đồng,
@@ -149,7 +149,7 @@ def find_communes(text: str) -> tuple[tuple[int, int], ...]:
             if name is None:
                 break
             unit_word = re.search(UNIT_WORD, text[more.start() : more.start("name")]) is not None
-            position = _with_number(text, more.start("name"), more.start("name") + len(name), names, unit_word)
+            position = _with_number(text, more.start("name"), more.start("name") + len(name), names, after_unit_word=unit_word)
             spans.append((more.start("name"), position))
     spans.extend(_miscased_communes(text, names, spans))
     spans.extend(commune_name_lists(text))
@@ -359,8 +359,8 @@ def _with_number(text: str, start: int, end: int, names: frozenset[str], after_u
     number = NAME_NUMBER.match(text, end)
     if number is not None and gazetteer_key(f"{text[start:end]} {number.group().strip()}") in names:
         return number.end()
-    if after_unit_word and (number := NUMBER_ENDS_ITEM.match(text, end)) is not None:
-        return number.end()
+    if after_unit_word and text[end - 1 : end].isalpha() and (number := NUMBER_ENDS_ITEM.match(text, end)) is not None:
+        return number.end()  # (not after a name that is a number itself: "Phường 3")
     return end
 
 
