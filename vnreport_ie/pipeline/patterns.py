@@ -74,7 +74,8 @@ NAME_WORD = rf"[{UPPER}]{LETTER}*(?:[’'ʼ]{LETTER}+)?"
 NAME = rf"(?:{NAME_WORD}(?:\s+{NAME_WORD})*|\d+\b)"
 APOSTROPHES = str.maketrans("", "", "’'ʼ‘")
 # "xã Hợp Thành", "thị trấn Cao Lộc", but not "thị xã" (a district-level town) nor "hợp tác xã" (a cooperative)
-COMMUNE = re.compile(rf"(?<!thị\s)(?<!Thị\s)(?<!tác\s){UNIT_WORD}\s+(?P<name>{NAME})")
+COMMUNE_UNIT = rf"(?<!thị\s)(?<!Thị\s)(?<!tác\s){UNIT_WORD}\s+"
+COMMUNE = re.compile(rf"{COMMUNE_UNIT}(?P<name>{NAME})")
 # "các" / "những" right before the unit word: the list that follows names communes only
 PLURAL_BEFORE = re.compile(rf"(?:\b[Cc]ác|\b[Nn]hững)\s+(?:{UNIT_WORD}\s*,\s*)?$")  # "các xã, phường A, B"
 # further names of a list: ", Xuất Lễ", " và Yên Trạch"
@@ -159,7 +160,7 @@ def find_communes(text: str) -> tuple[tuple[int, int], ...]:
 
 
 # two or three words after a unit word, one capitalised at least: "thị trấn Hưng hà", "phường cao Lãnh"
-MISCASED_COMMUNE = re.compile(rf"(?<!thị\s)(?<!Thị\s)(?<!tác\s){UNIT_WORD}\s+(?P<name>{LETTER}+(?:[ \t]+{LETTER}+){{1,2}})")
+MISCASED_COMMUNE = re.compile(rf"{COMMUNE_UNIT}(?P<name>{LETTER}+(?:[ \t]+{LETTER}+){{1,2}})")
 
 
 def _miscased_communes(text: str, names: frozenset[str], found: list[tuple[int, int]]) -> list[tuple[int, int]]:
