@@ -271,6 +271,7 @@ def respectively_rule(candidate: Candidate, entities: "DocEntities") -> float | 
 
 
 JOINING_WORDS = {"và", "với", "so", "so với", ",", "cũng như"}  # between references joined in one lead-in
+COMPARE_WORDS = {"so", "so sánh", "đối chiếu"}  # what opens a comparison: "so (với)", "so sánh với", "đối chiếu với"
 
 
 # a comparison written once for a list of figures: before them ("So với cùng kỳ, A tăng x%; B tăng y%",
@@ -296,9 +297,10 @@ def target_scope_features(
     (between ";" / sentence ends) is the figure's own comparison and takes precedence."""
     figure, other = candidate.figure, candidate.other
     words, in_figure, clause, _ = entities.clauses()
-    # "so với X" or "so X" ("đều tăng so tháng trước"): where the comparison words start
-    compare = other.start - 2 if words[max(0, other.start - 2) : other.start] == ["so", "với"] else other.start - 1
-    after_compare = compare >= 0 and words[compare] == "so"
+    # "so với X", "so X" ("đều tăng so tháng trước"), "so sánh với X", "đối chiếu với X": where the comparison starts
+    joined = other.start >= 2 and words[other.start - 1] == "với" and words[other.start - 2] in COMPARE_WORDS
+    compare = other.start - 2 if joined else other.start - 1
+    after_compare = compare >= 0 and words[compare] in COMPARE_WORDS
     opens_list = after_compare and not (compare >= 1 and in_figure[compare - 1])
     # "Trong [tổng giá trị sản xuất], A 23,4%, B 31,6%", "trong cơ cấu [GRDP], ...": the whole of the shares after it
     whole = next((i for i in (other.start - 1, other.start - 2, other.start - 3) if i >= 0 and words[i] == "trong"), None)

@@ -36,12 +36,18 @@ QUANTITY = re.compile(NUMBER)  # a number alone: "0,3" (tạ/ha), "4.714,7" (ha)
 LEAD_COMPARISONS = (
     ("so", "với"), ("so",), ("cao", "hơn"), ("thấp", "hơn"), ("nhiều", "hơn"), ("ít", "hơn"), ("lớn", "hơn"),
     ("nhỏ", "hơn"), ("tăng", "so", "với"), ("giảm", "so", "với"),
+    # "So sánh với [năm trước], thu ngân sách tăng 5%", "Đối chiếu với [cùng kỳ năm trước] và với [kế hoạch năm]: ..."
+    ("so sánh", "với"), ("đối chiếu", "với"),
     # "vượt [kế hoạch] 6%", "vượt [dự toán giao] tối thiểu 5%" (not "vượt mức tăng 6,5%": the ranker learns which)
     ("vượt",),
 )
 # the first token of one: the phrase's first word, or the whole phrase as one token ("cao hơn")
 LEAD_FIRST_WORDS = frozenset(p[0] for p in LEAD_COMPARISONS) | frozenset(" ".join(p) for p in LEAD_COMPARISONS)
 # a second reference joined to a lead-in's first ("so với tháng trước [và với] cùng kỳ"), within this many tokens
+# a comparison said after a figure, with or without a comma ("ước tăng trưởng 2,22%, cao hơn so với [cùng kỳ]",
+# "ước thu trên 29 tỷ đồng, cao hơn [chỉ tiêu đề ra]", "chiếm tỷ lệ 1,32%, vượt [chỉ tiêu đề ra]", "34 triệu
+# đồng/người/năm, bằng [chỉ tiêu đã đặt]"); a figure right after it ("tăng 28,19%, bằng 142,36% ...") is no target
+CLOSING_COMPARISONS = (("cao", "hơn"), ("thấp", "hơn"), ("vượt",), ("bằng",), ("ngang",), ("ngang", "bằng"))
 SECOND_REFERENCE = (("và", "với"), ("và", "so", "với"), ("và", "so"))
 SECOND_REFERENCE_REACH = 8
 LEAD_REACH = 25  # tokens after the comparison within which a figure must come (the same sentence)
@@ -80,6 +86,9 @@ class TargetFinder(AnchoredSpanFinder):
             # what follows a percentage is often the whole it is a share of ("100% [số xã]", "bằng 21% [tổng
             # lượng tôm cả nước]"); what follows an amount seldom is: the two kinds are learned apart
             kind = "figure%" if ent.label_ == "PERCENT" else "figure"
+            closing = _closing_comparison(words, position)
+            if closing is not None:
+                position, kind = closing, "after:closing"
             for phrase in COMPARISON_WORDS:
                 if tuple(words[position : position + len(phrase)]) == phrase:
                     position += len(phrase)
@@ -199,6 +208,24 @@ class TargetFinder(AnchoredSpanFinder):
                 result.append(b)
             b += 1
         return result
+
+
+def _closing_comparison(words: list[str], position: int) -> int | None:
+    """The token after a comparison said right after a figure (``position``, a comma allowed before it), and after
+    the "so với" that may follow it ("2,22%, cao hơn so với [cùng kỳ]"), or None where none is said."""
+    if words[position : position + 1] == [","]:
+        position += 1
+    for phrase in sorted(CLOSING_COMPARISONS, key=len, reverse=True):
+        size = len(phrase)
+        if tuple(words[position : position + size]) == phrase or (size > 1 and words[position : position + 1] == [" ".join(phrase)]):
+            position += size if tuple(words[position : position + size]) == phrase else 1
+            break
+    else:
+        return None
+    for phrase in COMPARISON_WORDS[:3]:  # "so với", "so", "với"
+        if tuple(words[position : position + len(phrase)]) == phrase:
+            return position + len(phrase)
+    return position
 
 
 def _may_start(view: dict, position: int) -> bool:
