@@ -28,7 +28,7 @@ from functools import cache
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from vnreport_ie.pipeline.anchored import AnchoredSpanFinder
+from vnreport_ie.pipeline.anchored import NONE, AnchoredSpanFinder
 from vnreport_ie.pipeline.linear import bucket
 from vnreport_ie.text.numbers import FOOTNOTE_MARKERS
 from vnreport_ie.text.tokenizer import doc_text
@@ -97,6 +97,7 @@ NATIONAL_PROGRAMME = re.compile(
     r"phục\s+hồi|đồng\s+bào\s+dân\s+tộc|ĐBDTTS|PTKTXH|"
     r"(?<![\w.,])(?:135|134|30a|229)(?![\w.,])"  # the national programmes known by their number
 )
+NAME_JOINERS = {"-", "–", "với", "và"}  # between two capitalised parts of a name, or between two names
 COMMUNE_UNIT_WORDS = frozenset(("xã", "phường", "thị trấn"))
 COMMUNE_HINTS = {"B-COMMUNE", "I-COMMUNE", "GAZETTEER"}  # lexical hints of a commune name
 PLACE_WORDS = COMMUNE_UNIT_WORDS | {"huyện", "tỉnh", "thành phố", "quận", "thị xã"}
@@ -287,6 +288,18 @@ class ProjectFinder(AnchoredSpanFinder):
                 result.append(b)
         return result
 
+    def features(
+        self, view: dict, kinds: set[str], start: int, end: int, anchors: list[int] = ()
+    ) -> dict[str, float]:
+        """The shared features, and whether a dash or a joining word before a capitalised word follows the span:
+        a name of two places goes on there ("đường liên xã Hưng Lễ [-] Tân Hưng", "cao tốc Tuyên Quang [–] Hà
+        Giang", "đường bộ ven biển nối Hòn Đất [với] Kiên Lương"), a list of works may ("Trường A [và] Trường B")."""
+        features = super().features(view, kinds, start, end, anchors)
+        words = view["words"]
+        if end != NONE and end + 1 < len(words) and words[end] in NAME_JOINERS and view["title"][end + 1]:
+            features[f"joins_title={words[end]}"] = 1.0
+        return features
+
     def length_bucket(self, joined: str, tokens: int) -> str:
         """The length feature of a span (its tokens ``joined`` by spaces): in syllables, since the word
         segmenter joins some names into one token ("Cầu Nà Ké") and not others ("Cầu Lũng Na" is two)."""
@@ -368,7 +381,7 @@ class ProjectFinder(AnchoredSpanFinder):
             f"none|built_in_sentence={built_in_sentence}|figure_in_sentence={figure_in_sentence}|kind={kind}": 1.0,
             f"none|lead={words[position - 1] if position >= 1 else '<start>'}": 1.0,
             f"none|lead_hint={hints[position - 1] if position >= 1 else '<start>'}": 1.0,
-            f"none|work_noun={_starts_with_any(words[start], WORK_NOUNS)}|kind={kind}": 1.0,
+            f"none|work_noun={_starts_with_any(words[start], WORK_NOUNS | NAMED_WORK_NOUNS)}|kind={kind}": 1.0,
             f"none|national_programme={_names_a_national_programme(view['texts'][start : start + 8])}": 1.0,
             # the guide's test for a named work: reported as funded, built, started or opened
             f"none|built_before={built}|kind={kind}": 1.0,
