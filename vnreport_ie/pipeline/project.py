@@ -104,6 +104,7 @@ PLACE_WORDS = COMMUNE_UNIT_WORDS | {"huyện", "tỉnh", "thành phố", "quận
 # what the guide leaves after a name: a place after "tại", "ở", "thuộc", "trên địa bàn"; phases and periods
 # ("giai đoạn 2021-2025", "năm 2024"); and "với" (what follows is the project's figures or partners)
 AFTER_NAME_WORDS = {"tại", "ở", "thuộc", "trên địa bàn", "giai đoạn", "với"}
+AFTER_NAME_WORDS |= {"theo"}  # ... and the standard or way it follows ("Chương trình xây dựng NTM [theo] chuẩn nâng cao")
 # where the sentence goes on after a name that is its subject ("Kè chống sạt lở chợ Rạch Cam [vẫn] đang ...",
 # "Văn phòng Điều phối Chương trình MTQG xây dựng NTM tỉnh [cho biết]"): no gold name holds them
 PREDICATE_WORDS = {"mà", "vẫn", "đang", "đã", "sẽ", "cho biết", "từng bước", "nhưng", "nên", "hiện nay", "bị"}
@@ -113,6 +114,9 @@ PREDICATE_WORDS |= {"được", "mang lại", "dài", "rộng", "có quy mô", "
 # ... nor a purpose, an opening or a comparison ("Trường Mầm non Sơn Ca [để] đáp ứng ...", "Chợ Mai Phụ [khai
 # trương]", "... [so] với cùng kỳ")
 PREDICATE_WORDS |= {"để", "nhằm", "khai trương", "khánh thành", "so", "so với"}
+# ... nor where it lies, its roll-out or its aim ("Nhà thiếu nhi thị xã Dĩ An [nằm] trên khu đất 14.151m2",
+# "Chương trình Giảm nghèo khu vực Tây Nguyên [triển khai] ...", "Chương trình MTQG ... [nhắm tới] ...")
+PREDICATE_WORDS |= {"nằm", "triển khai", "nhắm tới", "hướng tới"}
 # words that report a work funded, built, started or opened, looked for in the BUILD_WINDOW tokens before an anchor
 BUILD_WORDS = frozenset({
     "xây dựng", "xây", "xây mới", "khởi công", "khánh thành", "đầu tư", "nâng cấp", "sửa chữa", "cải tạo",
@@ -293,11 +297,15 @@ class ProjectFinder(AnchoredSpanFinder):
     ) -> dict[str, float]:
         """The shared features, and whether a dash or a joining word before a capitalised word follows the span:
         a name of two places goes on there ("đường liên xã Hưng Lễ [-] Tân Hưng", "cao tốc Tuyên Quang [–] Hà
-        Giang", "đường bộ ven biển nối Hòn Đất [với] Kiên Lương"), a list of works may ("Trường A [và] Trường B")."""
+        Giang", "đường bộ ven biển nối Hòn Đất [với] Kiên Lương"), a list of works may ("Trường A [và] Trường B");
+        and whether a work noun follows "và" or a comma after it (the next work of a list)."""
         features = super().features(view, kinds, start, end, anchors)
         words = view["words"]
         if end != NONE and end + 1 < len(words) and words[end] in NAME_JOINERS and view["title"][end + 1]:
             features[f"joins_title={words[end]}"] = 1.0
+        # a work noun after "và" or a comma opens the next work ("Trung tâm văn hóa huyện [và tuyến đường] ...")
+        if end != NONE and end + 1 < len(words) and words[end] in ("và", ",", ";"):
+            features[f"next_work={words[end]}|{_starts_with_any(words[end + 1], WORK_NOUNS | NAMED_WORK_NOUNS)}"] = 1.0
         return features
 
     def length_bucket(self, joined: str, tokens: int) -> str:
