@@ -97,6 +97,7 @@ NATIONAL_PROGRAMME = re.compile(
     r"phục\s+hồi|đồng\s+bào\s+dân\s+tộc|ĐBDTTS|PTKTXH|"
     r"(?<![\w.,])(?:135|134|30a|229)(?![\w.,])"  # the national programmes known by their number
 )
+OPENING_QUOTES, CLOSING_QUOTES = {"“", '"'}, {"”", '"'}
 NAME_JOINERS = {"-", "–", "với", "và"}  # between two capitalised parts of a name, or between two names
 COMMUNE_UNIT_WORDS = frozenset(("xã", "phường", "thị trấn"))
 COMMUNE_HINTS = {"B-COMMUNE", "I-COMMUNE", "GAZETTEER"}  # lexical hints of a commune name
@@ -117,6 +118,7 @@ PREDICATE_WORDS |= {"để", "nhằm", "khai trương", "khánh thành", "so", "
 # ... nor where it lies, its roll-out or its aim ("Nhà thiếu nhi thị xã Dĩ An [nằm] trên khu đất 14.151m2",
 # "Chương trình Giảm nghèo khu vực Tây Nguyên [triển khai] ...", "Chương trình MTQG ... [nhắm tới] ...")
 PREDICATE_WORDS |= {"nằm", "triển khai", "nhắm tới", "hướng tới"}
+PREDICATE_WORDS |= {"do"}  # ... nor who carries it out ("“Thắp sáng đường quê”, [do] Huyện đoàn ...")
 # words that report a work funded, built, started or opened, looked for in the BUILD_WINDOW tokens before an anchor
 BUILD_WORDS = frozenset({
     "xây dựng", "xây", "xây mới", "khởi công", "khánh thành", "đầu tư", "nâng cấp", "sửa chữa", "cải tạo",
@@ -277,8 +279,11 @@ class ProjectFinder(AnchoredSpanFinder):
         result = []
         anchors = set(anchors)
         depth = 0
+        quoted = start > 0 and view["texts"][start - 1] in OPENING_QUOTES
         for b in range(start + 1, min(start + self.cfg["max_length"], len(view["words"])) + 1):
             token = view["texts"][b - 1]
+            if quoted and token in CLOSING_QUOTES:
+                break  # a name opened by a quote ends at the closing quote ("“Thắp sáng đường quê”, do ...")
             if view["figure"][b - 1] or view["stop"][b - 1] or (b - 1 in anchors and b - 1 > start and depth <= 0):
                 break
             if _leaves_the_name(view["words"], b - 1):
