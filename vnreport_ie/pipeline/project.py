@@ -97,6 +97,11 @@ NATIONAL_PROGRAMME = re.compile(
     r"phục\s+hồi|đồng\s+bào\s+dân\s+tộc|ĐBDTTS|PTKTXH|"
     r"(?<![\w.,])(?:135|134|30a|229)(?![\w.,])"  # the national programmes known by their number
 )
+# words no name ends with ("cầu giao thông nông thôn số 65 [của]"): none of the annotated names does
+NEVER_LAST = {"của", "và", "cho", "với", "là", "các", "những", "để", "tại"}
+# a time after "vào" is when something happened, not where a work goes ("Trường Mẫu giáo Xà Phiên 2 [vào] sáng
+# ngày 6-8"; "đường vào nghĩa trang thôn 3" is a name)
+TIME_AFTER_VAO = {"sáng", "chiều", "tối", "trưa", "ngày", "tháng", "năm", "quý", "dịp", "cuối", "đầu", "giữa", "lúc"}
 OPENING_QUOTES, CLOSING_QUOTES = {"“", '"'}, {"”", '"'}
 NAME_JOINERS = {"-", "–", "với", "và"}  # between two capitalised parts of a name, or between two names
 COMMUNE_UNIT_WORDS = frozenset(("xã", "phường", "thị trấn"))
@@ -118,6 +123,7 @@ PREDICATE_WORDS |= {"để", "nhằm", "khai trương", "khánh thành", "so", "
 # ... nor where it lies, its roll-out or its aim ("Nhà thiếu nhi thị xã Dĩ An [nằm] trên khu đất 14.151m2",
 # "Chương trình Giảm nghèo khu vực Tây Nguyên [triển khai] ...", "Chương trình MTQG ... [nhắm tới] ...")
 PREDICATE_WORDS |= {"nằm", "triển khai", "nhắm tới", "hướng tới"}
+PREDICATE_WORDS |= {"có", "là"}  # ... nor what it has or is ("Nhà văn hóa [có] diện tích xây dựng 380m2")
 PREDICATE_WORDS |= {"do"}  # ... nor who carries it out ("“Thắp sáng đường quê”, [do] Huyện đoàn ...")
 # words that report a work funded, built, started or opened, looked for in the BUILD_WINDOW tokens before an anchor
 BUILD_WORDS = frozenset({
@@ -293,7 +299,7 @@ class ProjectFinder(AnchoredSpanFinder):
             if _ends_with_any(view["words"][b - 1], PLACE_WORDS) and b < len(view["words"]) and view["title"][b]:
                 continue  # a name does not end between "thị trấn" and the town's name ("Đông thị trấn" is one token)
             depth += (token == "(") - (token == ")")
-            if token[:1].isalnum() or token == ")":
+            if (token[:1].isalnum() or token == ")") and view["words"][b - 1] not in NEVER_LAST:
                 result.append(b)
         return result
 
@@ -311,6 +317,13 @@ class ProjectFinder(AnchoredSpanFinder):
         # a work noun after "và" or a comma opens the next work ("Trung tâm văn hóa huyện [và tuyến đường] ...")
         if end != NONE and end + 1 < len(words) and words[end] in ("và", ",", ";"):
             features[f"next_work={words[end]}|{_starts_with_any(words[end + 1], WORK_NOUNS | NAMED_WORK_NOUNS)}"] = 1.0
+        # ... and the span holds one ("cầu Cửa Lục 1[, đường cao tốc] Vân Đồn - Móng Cái")
+        if end != NONE:
+            inside = [
+                words[i] for i in range(start + 1, end - 1)
+                if _starts_with_any(words[i + 1], WORK_NOUNS | NAMED_WORK_NOUNS) and words[i] in ("và", ",")
+            ]
+            features[f"work_after_joiner_inside={bucket(len(inside), (0, 1))}"] = 1.0
         return features
 
     def length_bucket(self, joined: str, tokens: int) -> str:
@@ -429,6 +442,7 @@ def _leaves_the_name(words: list[str], i: int) -> bool:
         or f"{word} {following}" in PREDICATE_WORDS  # the segmenter may split them: "mang" + "lại"
         or (word == "trên" and following == "địa bàn")
         or (word == "năm" and YEAR.fullmatch(following) is not None)
+        or (word == "vào" and following in TIME_AFTER_VAO)
     )
 
 
