@@ -18,7 +18,7 @@ README_COUNTS = {
     "chilang-2024-07": (115, {"MONEY": 50, "PERCENT": 19, "COMMUNE": 31, "PROJECT": 27, "INDICATOR": 43, "TARGET": 17}),
     "langson-city-2024-q1": (169, {"MONEY": 32, "PERCENT": 20, "COMMUNE": 25, "PROJECT": 38, "INDICATOR": 42, "TARGET": 17}),
 }
-README_RELATIONS = {"indicator": 414, "target": 141, "location": 20, "project": 31}
+README_RELATIONS = {"indicator": 414, "target": 141, "location": 10, "project": 31}
 
 GOOD = {
     "id": "demo:1",
