@@ -287,6 +287,17 @@ NUMBER = re.compile(NUMBER_PATTERN)
 DATE_WORDS = {"tháng", "năm", "quý", "ngày", "/", "giai đoạn", "đợt", "lần"}
 
 
+def _figure_led(words: list[str], in_figure: list[bool], end: int) -> int | None:
+    """The token of the figure a reference ending at ``end`` leads ("so với [năm 2015] giảm 13,1%"): the first
+    figure token within five tokens after it with no punctuation between, or None."""
+    for i in range(end, min(end + 5, len(words))):
+        if in_figure[i]:
+            return i
+        if words[i] in (",", ";", ".", ":", "(", ")"):
+            return None
+    return None
+
+
 def target_scope_features(
     candidate: Candidate, entities: "DocEntities", direction: str, between_text: str, targets_between: int
 ) -> dict[str, float]:
@@ -313,7 +324,12 @@ def target_scope_features(
     )
     same_sentence = not SENTENCE_END.search(between_text)
     own_clause = clause[figure.start] == clause[other.start]
-    other_in_clause = any(start != other.start for start in entities.starts_in_clause("TARGET", clause[figure.start]))
+    # another comparison of the figure's clause takes precedence, unless it is the lead-in of a later figure
+    # ("So với [tháng 3/2023], IIP giảm 5,71%, nhưng so với [cùng kỳ năm 2021] lại tăng 16,14%")
+    other_in_clause = any(
+        target.start != other.start and _figure_led(words, in_figure, target.end) in (None, figure.start)
+        for target in entities.in_clause("TARGET", clause[figure.start])
+    )
     scope = "own_clause" if own_clause else (
         "lead_in" if opens_list and direction == "before" else "closing" if closes_list and direction == "after" else "none"
     )
@@ -338,13 +354,8 @@ def target_scope_features(
         covers = not entities.measured_before(compare)
     # a reference that a later figure of its clause follows is that figure's lead-in ("giảm trên 2,5% và so với
     # [năm 2015] giảm 13,1%": năm 2015 is the reference of 13,1%, not of 2,5%)
-    leads_next = False
-    for i in range(other.end, min(other.end + 5, len(words))):
-        if in_figure[i]:
-            leads_next = i != figure.start
-            break
-        if words[i] in (",", ";", ".", ":", "(", ")"):
-            break
+    led = _figure_led(words, in_figure, other.end)
+    leads_next = led is not None and led != figure.start
     features = {f"comparison_covers={covers}|figure={figure.label_}": 1.0}
     # the figure is the reference's own value ("(kế hoạch 10,01%)", "(cùng kỳ 6,1%)", "KH là 4%"): a plan value
     # gets no target (the guide), unless the reference is what it is compared with ("vượt [kế hoạch] 6%")
@@ -408,6 +419,11 @@ class DocEntities:
                 groups.setdefault(clause[ent.start], []).append(ent.start)
             self._per_clause[label] = groups
         return self._per_clause[label].get(number, [])
+
+    def in_clause(self, label: str, number: int) -> list[Span]:
+        """The entities of ``label`` in clause ``number``."""
+        starts = set(self.starts_in_clause(label, number))
+        return [ent for ent in self.by_label.get(label, []) if ent.start in starts]
 
     def clause_has_figure(self, number: int) -> bool:
         """Whether clause ``number`` holds a figure."""
