@@ -61,7 +61,8 @@ def test_candidate_ends_stop_at_figures_sentence_ends_and_other_anchors(finder):
     first = min(anchors)
     ends = component.end_candidates(view, first, anchors)
     last_text = doc[first : max(ends)].text
-    assert last_text == "Chương trình MTQG giảm nghèo và"  # the next programme ("CT MTQG") is its own name
+    # the next programme ("CT MTQG") is its own name, and no name ends with "và"
+    assert last_text == "Chương trình MTQG giảm nghèo"
     second = sorted(anchors)[1]
     names = [doc[second:b].text for b in component.end_candidates(view, second, anchors)]
     assert "CT MTQG vùng đồng bào (CTMTQG)" in names  # an anchor in brackets opened inside the name is part of it
@@ -366,3 +367,25 @@ def test_an_ner_project_cut_by_the_rules_must_still_name_a_work(finder):
     ent = doc.char_span(text.index("GRDP"), text.index(" ước"), label="PROJECT")  # the NER's name, to "Thái Bình"
     assert component.keeps_ner_span(ent)  # whole, it holds a proper name
     assert component.trim_ner_span(component._view(doc), ent) is None  # cut at "năm 2022", "GRDP 6 tháng" names none
+
+
+@pytest.mark.parametrize(
+    "text, longest",
+    [
+        # a name ends before a time after "vào", before "có", "là", "do", "nằm", "triển khai" and "theo"
+        ("khánh thành dự án Trường Mẫu giáo Xà Phiên 2 vào sáng ngày 6-8.", "Trường Mẫu giáo Xà Phiên 2"),
+        ("Dự án Nhà văn hóa thôn 2 có diện tích 380m2.", "Nhà văn hóa thôn 2"),
+        ("dự án Nhà thiếu nhi thị xã Dĩ An nằm trên khu đất rộng.", "Nhà thiếu nhi thị xã Dĩ An"),
+        ("Chương trình xây dựng nông thôn mới theo chuẩn nâng cao được triển khai.", "Chương trình xây dựng nông thôn mới"),
+        # a name opened by a quote ends at the closing quote
+        ("Dự án “Thắp sáng đường quê”, do Huyện đoàn thực hiện.", "Thắp sáng đường quê"),
+    ],
+)
+def test_a_name_ends_before_function_words_predicates_and_its_closing_quote(finder, text, longest):
+    assert names_at_first_anchor(finder, text)[-1] == longest
+
+
+def test_no_candidate_name_ends_with_a_function_word(finder):
+    names = names_at_first_anchor(finder, "Dự án cầu giao thông nông thôn số 65 của xã Ngãi Xuyên và đường nội đồng")
+    assert "cầu giao thông nông thôn số 65" in names
+    assert not any(name.endswith((" của", " và")) for name in names), names

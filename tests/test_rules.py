@@ -317,6 +317,53 @@ def test_a_comparison_after_a_figures_bracket_ellipsis_or_deu_anchors_its_target
     assert ("cùng", {"after:so với"}) in [(doc[i].text, kinds) for i, kinds in finder.anchors(doc, finder._view(doc)).items()]
 
 
+@pytest.mark.parametrize(
+    "text, anchored",
+    [
+        ("Khu vực này ước tăng trưởng 2,22%, cao hơn so với cùng kỳ.", "cùng"),
+        ("cả năm ước thu trên 29 tỷ đồng, cao hơn chỉ tiêu đề ra.", "chỉ"),
+        ("chiếm tỷ lệ 1,32%, vượt chỉ tiêu đề ra.", "chỉ"),
+    ],
+)
+def test_a_comparison_said_right_after_a_figure_anchors_its_target(text, anchored):
+    finder, doc = targets_and_doc_before_them(text)
+    anchors = [(doc[i].text, kinds) for i, kinds in finder.anchors(doc, finder._view(doc)).items()]
+    assert (anchored, {"after:closing"}) in anchors, anchors
+
+
+def test_a_closing_comparison_never_anchors_at_a_figure():
+    finder, doc = targets_and_doc_before_them("tăng 28,19%, bằng 142,36% kế hoạch.")
+    anchors = finder.anchors(doc, finder._view(doc))
+    assert all("after:closing" not in kinds for kinds in anchors.values())
+
+
+@pytest.mark.parametrize(
+    "text, anchored",
+    [
+        ("So sánh với năm trước, thu ngân sách tăng 5%.", ["năm"]),
+        ("Đối chiếu với cùng kỳ năm trước và với kế hoạch năm: vốn cấp tỉnh bằng 113,37% và 90,07%.", ["cùng", "kế hoạch"]),
+        # a bare "và" joins a second reference only before a period or plan word
+        ("So với tháng trước và cùng kỳ năm trước, CPI tăng 0,5% và 3,2%.", ["tháng", "cùng"]),
+        ("So với tháng trước và các nhóm khác, CPI tăng 0,5%.", ["tháng"]),
+    ],
+)
+def test_comparisons_opened_by_so_sanh_or_doi_chieu_and_second_references_after_va(text, anchored):
+    import vnreport_ie
+
+    nlp = vnreport_ie.load()
+    finder = nlp.get_pipe("vnreport_targets")
+    doc = nlp(text)
+    assert [doc[i].text for i, _ in finder.lead_anchors(finder._view(doc))] == anchored
+
+
+def test_the_first_of_two_references_joined_by_va_ends_before_the_joining_word():
+    finder, doc = targets_and_doc_before_them("So với tháng trước và cùng kỳ năm trước, CPI tăng 0,5% và 3,2%.")
+    view = finder._view(doc)
+    anchors = finder.anchors(doc, view)
+    start = min(anchors)
+    assert [doc[start:end].text for end in finder.end_candidates(view, start, anchors)][-1] == "tháng trước"
+
+
 def test_the_whole_named_after_ty_trong_trong_anchors_the_shares_that_follow():
     finder, doc = targets_and_doc_before_them("Xét tỷ trọng trong GRDP: nông nghiệp chiếm 16,18%; dịch vụ chiếm 40,09%.")
     assert [doc[i].text for i in finder.whole_anchors(doc, finder._view(doc))] == ["GRDP"]
@@ -484,12 +531,28 @@ def test_figures_after_lan_luot_link_in_order_to_as_many_joined_references(blank
     entities = DocEntities(doc)
     linked = {(c.figure.text, c.other.text) for c in candidate_pairs(doc, 80, ("target",)) if respectively_rule(c, entities) == 1.0}
     assert linked == {("2,73%", "tháng trước"), ("24,64%", "cùng kỳ"), ("3,57%", "tháng trước"), ("31,21%", "cùng kỳ")}
-    # without "lần lượt" the rule does not decide
-    text = "so với tháng trước và với cùng kỳ thì khai khoáng tăng 2,73% và 24,64%."
-    doc = blank_nlp.make_doc(text)
-    doc.ents = sorted((doc.char_span(text.index(s), text.index(s) + len(s), label=lab) for s, lab in spans[:4]), key=lambda e: e.start)
-    entities = DocEntities(doc)
-    assert {respectively_rule(c, entities) for c in candidate_pairs(doc, 80, ("target",))} == {None}
+    # without "lần lượt", joined references heading the figures are read the same way when there are as many of each
+    def decided(text, spans):
+        doc = blank_nlp.make_doc(text)
+        doc.ents = sorted((doc.char_span(text.index(s), text.index(s) + len(s), label=lab) for s, lab in spans), key=lambda e: e.start)
+        entities = DocEntities(doc)
+        return {(c.figure.text, c.other.text): respectively_rule(c, entities) for c in candidate_pairs(doc, 80, ("target",))}
+
+    text = "so với tháng trước và với cùng tháng năm trước: cấp huyện được 46,7 tỷ đồng, giảm 0,3%, tăng 5,4%."
+    spans = [("tháng trước", "TARGET"), ("cùng tháng năm trước", "TARGET"), ("46,7 tỷ đồng", "MONEY")] + [
+        (f, "PERCENT") for f in ("0,3%", "5,4%")
+    ]
+    assert decided(text, spans) == {
+        ("46,7 tỷ đồng", "tháng trước"): None, ("46,7 tỷ đồng", "cùng tháng năm trước"): None,  # the level: no pair
+        ("0,3%", "tháng trước"): 1.0, ("0,3%", "cùng tháng năm trước"): 0.0,
+        ("5,4%", "tháng trước"): 0.0, ("5,4%", "cùng tháng năm trước"): 1.0,
+    }
+    # ... not with one figure for two references, nor with another reference written between
+    text = "so với tháng trước và với cùng kỳ thì khai khoáng tăng 2,73%."
+    assert set(decided(text, [("tháng trước", "TARGET"), ("cùng kỳ", "TARGET"), ("2,73%", "PERCENT")]).values()) == {None}
+    text = "so với tháng trước và với cùng kỳ, A tăng 2,73%, so với năm 2020 thì B tăng 1% và 2%."
+    spans = [("tháng trước", "TARGET"), ("cùng kỳ", "TARGET"), ("năm 2020", "TARGET")] + [(f, "PERCENT") for f in ("2,73%", "1%", "2%")]
+    assert {v for (figure, _), v in decided(text, spans).items() if figure in ("1%", "2%")} == {None}
 
 
 def test_a_comparison_said_of_a_whole_group_heads_its_list_across_a_semicolon(blank_nlp):

@@ -237,25 +237,24 @@ def group_rule(candidate: Candidate, entities: "DocEntities") -> float | None:
 def respectively_rule(candidate: Candidate, entities: "DocEntities") -> float | None:
     """The reading of "lần lượt" (respectively) against references joined before it, as a probability, or None
     where it does not decide: "so với [tháng trước] và với [cùng kỳ] thì A lần lượt tăng 2,73% và 24,64%" links
-    the k-th figure after "lần lượt" in its clause to the k-th reference, when there are as many of each."""
+    the k-th figure after "lần lượt" in its clause to the k-th reference, when there are as many of each.
+
+    Without "lần lượt", joined references that head the figures ("so với [tháng trước] và với [cùng tháng năm
+    trước]: ...; A được 46,7 tỷ đồng, giảm 0,3%, tăng 5,4%") are read the same way by the figures of the figure's
+    kind that its clause holds after them, when there are as many of each and no other reference between."""
     if candidate.type != "target":
         return None
     words, _, clause, sentence = entities.clauses()
     figure, other = candidate.figure, candidate.other
     start = bisect_left(clause, clause[figure.start])
     marks = [i for i in range(start, figure.start) if words[i] == "lần lượt" or words[i : i + 2] == ["lần", "lượt"]]
-    if not marks:
-        return None
-    mark = marks[-1]
-    end = bisect_left(clause, clause[figure.start] + 1)
-    ents = entities.ents[bisect_left(entities.starts, mark + 1) : bisect_left(entities.starts, end)]
-    after = [e.start for e in ents if e.label_ in FIGURE_LABELS]
+    limit = marks[-1] if marks else figure.start
     sentence_start = bisect_left(sentence, sentence[figure.start])
     all_targets = entities.by_label.get("TARGET", [])
-    targets = [e for e in all_targets[bisect_left(entities.label_starts("TARGET"), sentence_start) :] if e.end <= mark]
-    group = [other] if other in targets else []
-    if not group or len(after) < 2 or figure.start not in after:
+    targets = [e for e in all_targets[bisect_left(entities.label_starts("TARGET"), sentence_start) :] if e.end <= limit]
+    if other not in targets:
         return None
+    group = [other]
     k = targets.index(other)
     for i in range(k, 0, -1):  # the references joined to it before ...
         if not all(w in JOINING_WORDS for w in words[targets[i - 1].end : targets[i].start]):
@@ -265,9 +264,30 @@ def respectively_rule(candidate: Candidate, entities: "DocEntities") -> float | 
         if not all(w in JOINING_WORDS for w in words[targets[i].end : targets[i + 1].start]):
             break
         group.append(targets[i + 1])
-    if len(group) != len(after):
+    if not marks and not _heads_figures(group, targets, entities, clause[figure.start]):
+        return None
+    mark = marks[-1] if marks else max(start, group[-1].end)
+    end = bisect_left(clause, clause[figure.start] + 1)
+    ents = entities.ents[bisect_left(entities.starts, mark + 1) : bisect_left(entities.starts, end)]
+    after = [e.start for e in ents if e.label_ in FIGURE_LABELS and (marks or e.label_ == figure.label_)]
+    if len(after) < 2 or figure.start not in after or len(group) != len(after):
         return None
     return 1.0 if group.index(other) == after.index(figure.start) else 0.0
+
+
+def _heads_figures(group: list[Span], targets: list[Span], entities: "DocEntities", clause_number: int) -> bool:
+    """Whether joined references are a lead-in that heads the figures of a clause without "lần lượt": two or more
+    joined by "và", opened by comparison words not said of a figure before them ("so với [A] và với [B]: ..."),
+    the last reference before the clause, and no reference of the clause's own."""
+    words, in_figure, _, _ = entities.clauses()
+    if len(group) < 2 or targets[-1] != group[-1]:
+        return False
+    if any("và" not in words[a.end : b.start] for a, b in zip(group, group[1:])):
+        return False
+    compare = group[0].start - (2 if words[max(0, group[0].start - 1)] == "với" else 1)
+    if compare < 0 or words[compare] not in COMPARE_WORDS or (compare >= 1 and in_figure[compare - 1]):
+        return False
+    return all(target in group for target in entities.in_clause("TARGET", clause_number))
 
 
 JOINING_WORDS = {"và", "với", "so", "so với", ",", "cũng như"}  # between references joined in one lead-in

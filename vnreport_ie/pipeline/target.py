@@ -48,7 +48,12 @@ LEAD_FIRST_WORDS = frozenset(p[0] for p in LEAD_COMPARISONS) | frozenset(" ".joi
 # "ước thu trên 29 tỷ đồng, cao hơn [chỉ tiêu đề ra]", "chiếm tỷ lệ 1,32%, vượt [chỉ tiêu đề ra]", "34 triệu
 # đồng/người/năm, bằng [chỉ tiêu đã đặt]"); a figure right after it ("tăng 28,19%, bằng 142,36% ...") is no target
 CLOSING_COMPARISONS = (("cao", "hơn"), ("thấp", "hơn"), ("vượt",), ("bằng",), ("ngang",), ("ngang", "bằng"))
-SECOND_REFERENCE = (("và", "với"), ("và", "so", "với"), ("và", "so"))
+SECOND_REFERENCE = (("và", "với"), ("và", "so", "với"), ("và", "so"), ("và",))
+# ... and after a bare "và", only a word that starts a period or a plan ("so với tháng trước [và] cùng kỳ năm trước")
+REFERENCE_START_WORDS = {
+    "cùng", "cùng kỳ", "tháng", "năm", "quý", "kỳ", "vụ", "kế hoạch", "dự toán", "chỉ tiêu", "mục tiêu", "đầu năm",
+    "cuối năm", "giữa năm",
+}
 SECOND_REFERENCE_REACH = 8
 LEAD_REACH = 25  # tokens after the comparison within which a figure must come (the same sentence)
 LEAD_REACH_OPENING = 60  # ... when the comparison opens its sentence or clause
@@ -174,8 +179,11 @@ class TargetFinder(AnchoredSpanFinder):
                 if figure[j] or stop[j] or words[j] in (",", ":"):
                     break
                 for joined in SECOND_REFERENCE:
-                    if tuple(words[j : j + len(joined)]) == joined and j + len(joined) < len(words):
-                        second = j + len(joined)
+                    after = j + len(joined)
+                    if tuple(words[j:after]) == joined and after < len(words) and (
+                        len(joined) > 1 or words[after] in REFERENCE_START_WORDS
+                    ):
+                        second, joined_at = after, j
                         break
                 if second is not None:
                     break
@@ -184,6 +192,8 @@ class TargetFinder(AnchoredSpanFinder):
                     result.append((position, "lead:" + " ".join(phrase)))
                     if second is not None and _may_start(view, second):
                         result.append((second, "lead:và với"))
+                        # the first reference ends before the words that join the second to it
+                        view.setdefault("reference_joiners", set()).update(range(joined_at, second))
                     break
                 if stop[j] and not (of_all and words[j] == ";"):
                     break
@@ -204,6 +214,8 @@ class TargetFinder(AnchoredSpanFinder):
                 break
             if view["figure"][b - 1] or view["stop"][b - 1] or token in TARGET_STOPS or words[b - 1] in GOES_ON:
                 break
+            if b - 1 in view.get("reference_joiners", ()):
+                break  # "so với [tháng trước] và [cùng kỳ năm trước]": two references
             if token[:1].isalnum():
                 result.append(b)
             b += 1
