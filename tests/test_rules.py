@@ -656,3 +656,23 @@ def test_figures_read_lan_luot_after_a_demonstrative_take_the_earlier_figures_in
     assert [indicators[f] for f in ("21,2%", "39,8%", "39,0%")] == [indicators[f] for f in ("20,5%", "40,1%", "39,4%")]
     assert len({indicators[f] for f in ("20,5%", "40,1%", "39,4%")}) == 3
 
+
+
+def test_an_amount_for_each_member_links_to_the_communes_listed_in_the_sentences_after_it(blank_nlp):
+    from vnreport_ie.pipeline.relation_linker import DocEntities, candidate_pairs, group_rule
+
+    def ruled(text, spans):
+        doc = blank_nlp.make_doc(text)
+        doc.ents = sorted((doc.char_span(text.index(s), text.index(s) + len(s), label=lab) for s, lab in spans), key=lambda e: e.start)
+        entities = DocEntities(doc)
+        return {c.other.text: group_rule(c, entities) for c in candidate_pairs(doc, 5, ("location",)) if c.figure.text == "500 triệu đồng"}
+
+    communes = [(n, "COMMUNE") for n in ("Gung Ré", "Hòa Ninh", "Tân Văn")]
+    text = "thưởng 500 triệu đồng cho mỗi xã. Hai huyện có xã được thưởng: huyện Di Linh với các xã Gung Ré, Hòa Ninh; huyện Lâm Hà với xã Tân Văn."
+    # however far the list goes on, each member is a candidate and the rule links it
+    assert ruled(text, [("500 triệu đồng", "MONEY")] + communes) == {"Gung Ré": 1.0, "Hòa Ninh": 1.0, "Tân Văn": 1.0}
+    # a total (no "mỗi") is left to the classifier; a sentence stating a figure of its own ends the members
+    text = "thưởng 500 triệu đồng cho 3 xã. Các xã được thưởng là Gung Ré, Hòa Ninh và Tân Văn."
+    assert set(ruled(text, [("500 triệu đồng", "MONEY")] + communes).values()) == {None}
+    text = "thưởng 500 triệu đồng cho mỗi xã. Xã Gung Ré nhận thêm 1 tỷ đồng, còn Hòa Ninh và Tân Văn thì không."
+    assert set(ruled(text, [("500 triệu đồng", "MONEY"), ("1 tỷ đồng", "MONEY")] + communes).values()) <= {None}

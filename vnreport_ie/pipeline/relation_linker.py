@@ -66,6 +66,7 @@ def candidate_pairs(doc: Doc, max_distance: int, types: tuple[str, ...] = RELATI
         if len({others[i].text.lower() for i in mentions}) == 1:
             soles.append(mentions)
     candidates = []
+    entities = None
     for figure in figures:
         index = bisect_left(ends, figure.start - max_distance)
         first = index
@@ -85,6 +86,14 @@ def candidate_pairs(doc: Doc, max_distance: int, types: tuple[str, ...] = RELATI
             for i in members[chain]:
                 if not first <= i < index and _same_sentence(doc, figure, others[i]):
                     candidates.append(Candidate("location", figure, others[i]))
+        # the members of a group listed in the sentences after the figure, however far
+        if "location" in types and any(e.label_ == "COMMUNE" for e in others):
+            entities = entities or DocEntities(doc)
+            taken = {c.other.start for c in candidates if c.figure is figure}
+            candidates.extend(
+                Candidate("location", figure, member) for member in entities.members_named_after(figure)
+                if member.start not in taken
+            )
     return candidates
 
 
@@ -221,8 +230,15 @@ def group_rule(candidate: Candidate, entities: "DocEntities") -> float | None:
     """The guide's reading of a figure against a list of communes in its sentence ("các xã A, B và C"), as a
     probability, or None where it does not decide: an amount for each member of the group ("mức hỗ trợ 2 tỷ
     đồng", "4 tỷ đồng mỗi nơi") links to every commune of the list; a total or a rate of the group as a whole
-    ("đầu tư 14 tỷ đồng ở các xã A, B", "4 xã A, B … bằng 100% kế hoạch") links to none of them."""
-    if candidate.type != "location" or not entities.in_list(candidate.other):
+    ("đầu tư 14 tỷ đồng ở các xã A, B", "4 xã A, B … bằng 100% kế hoạch") links to none of them. An amount for
+    each member whose sentence names no commune links to every commune listed in the figure-free sentences
+    after it."""
+    if candidate.type != "location":
+        return None
+    # members listed in the sentences after an amount for each of them (see DocEntities.members_named_after)
+    if candidate.other.start > candidate.figure.end and candidate.other in entities.members_named_after(candidate.figure):
+        return 1.0 if entities.per_unit(candidate.figure) else None
+    if not entities.in_list(candidate.other):
         return None
     _, _, clause, sentence = entities.clauses()
     if sentence[candidate.other.start] != sentence[candidate.figure.start]:
@@ -410,6 +426,22 @@ class DocEntities:
         self._doc = doc
         self._clauses: tuple[list[str], list[bool], list[int], list[int]] | None = None
         self._hints: list[str] | None = None
+
+    def members_named_after(self, figure: Span) -> list[Span]:
+        """The communes named in the sentences after ``figure``'s, up to the next sentence that states a figure,
+        when its own sentence names none and they are two or more: the members of a group an amount "mỗi xã"
+        is stated for, listed after it ("... trị giá 500 triệu đồng cho mỗi xã. Hai huyện có tới 4 xã cùng được
+        thưởng: huyện Di Linh với các xã A, B, ..."; "mỗi nhà được 40 triệu đồng. ... (thôn 1, xã C), ...")."""
+        _, in_figure, _, sentence = self.clauses()
+        communes = self.by_label.get("COMMUNE", [])
+        own = sentence[figure.start]
+        if not communes or any(sentence[c.start] == own for c in communes):
+            return []
+        following = bisect_left(sentence, own + 1)
+        stop = next((i for i in range(following, len(sentence)) if in_figure[i]), len(sentence))
+        stop = bisect_left(sentence, sentence[stop]) if stop < len(sentence) else stop  # the whole sentence out
+        members = [c for c in communes if following <= c.start and c.end <= stop]
+        return members if len(members) >= 2 else []
 
     def in_list(self, ent: Span) -> bool:
         """Whether ``ent`` is one item of a list of its label: another one right before or after it, with only
