@@ -47,6 +47,10 @@ def test_a_percentage_band_is_one_figure(text, expected):
         ("thu 220 triệu/254 triệu đồng", [("220 triệu", "MONEY"), ("254 triệu đồng", "MONEY")]),
         ("đến ngày 30/6/2024 là 5 tỷ đồng", [("5 tỷ đồng", "MONEY")]),  # a date is no amount
         ("giá 46 triệu đồng/năm, hỗ trợ 5 triệu/ha", [("46 triệu đồng", "MONEY")]),  # rates
+        # the first number of a range "từ X đến Y <money>"
+        ("hỗ trợ từ 5 đến 9 triệu đồng", [("5", "MONEY"), ("9 triệu đồng", "MONEY")]),
+        ("dao động từ 400 đến hơn 500 triệu đồng", [("400", "MONEY"), ("500 triệu đồng", "MONEY")]),
+        ("kéo dài từ 5 đến 9 tháng, với 3 tỷ đồng", [("3 tỷ đồng", "MONEY")]),
     ],
 )
 def test_a_number_before_a_slash_and_money_shares_its_unit(text, expected):
@@ -60,6 +64,7 @@ def test_a_number_before_a_slash_and_money_shares_its_unit(text, expected):
         ("thu 220 triệu/254 triệu đồng.", [220_000_000, 254_000_000]),
         ("đạt 12/15 tỷ đồng.", [12_000_000_000, 15_000_000_000]),
         ("đạt 5/3 tỷ 200 triệu đồng.", [5, 3_200_000_000]),  # no single unit to share: read as written
+        ("hỗ trợ từ 1,5 đến 3 triệu đồng.", [1_500_000, 3_000_000]),
     ],
 )
 def test_records_read_a_shared_unit(text, values):

@@ -62,6 +62,11 @@ MONEY = re.compile(
 # a number right before "/" and a money amount shares its unit: "[60.746]/[135.188 triệu đồng]"
 # (or its scale: "[220 triệu]/[254 triệu đồng]")
 SHARES_THE_UNIT = re.compile(rf"(?<![\w.,/])(?P<number>[-+]?(?:{AMOUNT}|{NUMBER}))[ \t]*/[ \t]*$")
+# ... and so does the first number of a range "từ X đến Y <money>": "từ [5] đến [9 triệu đồng]", "từ [400] đến hơn
+# [500 triệu đồng]" (a number with its own scale, "từ 5 tỷ đến 9 tỷ đồng", is an amount already)
+RANGE_SHARES_THE_UNIT = re.compile(
+    rf"(?<![\w.,])[Tt]ừ[ \t]+(?P<number>{NUMBER})[ \t]+đến[ \t]+(?:(?:hơn|trên|gần|khoảng)[ \t]+)?$"
+)
 SHARED_UNIT_LOOKBACK = 40  # characters
 # A percentage, e.g. "26,15%", "32,8 %", "-0,3%", "44-45%", "22%-48%" (a band is one), "50 phần trăm", "10,6,0%"
 PERCENT = re.compile(
@@ -123,6 +128,8 @@ def find_figures(text: str) -> tuple[tuple[int, int, str], ...]:
         spans.append((money.start(), money.end(), "MONEY"))
         # "60.746/135.188 triệu đồng": the number before the slash is money in the unit written once
         shared = SHARES_THE_UNIT.search(text, max(0, money.start() - SHARED_UNIT_LOOKBACK), money.start())
+        if shared is None or shared.end() != money.start():
+            shared = RANGE_SHARES_THE_UNIT.search(text, max(0, money.start() - SHARED_UNIT_LOOKBACK), money.start())
         if shared is not None and shared.end() == money.start():
             spans.append((shared.start("number"), shared.end("number"), "MONEY"))
     return tuple(_without_overlaps(spans))

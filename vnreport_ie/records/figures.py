@@ -129,6 +129,8 @@ def sentence_around(text: str, start: int, end: int, ends: list[int] | None = No
 
 
 SLASH = re.compile(r"[ \t]*/[ \t]*")
+RANGE_GAP = re.compile(r"[ \t]+đến[ \t]+(?:(?:hơn|trên|gần|khoảng)[ \t]+)?")  # "từ 5 [đến] 9 triệu đồng"
+RANGE_OPENING = re.compile(r"(?<![\w.,])[Tt]ừ[ \t]+$")
 LEADING_NUMBER = re.compile(rf"^[-+]?{NUMBER}\s*")
 LEADING_SCALES = re.compile(rf"^(?:{SCALE}\s*)+")
 ENDS_WITH_SCALE = re.compile(rf"{SCALE}$")
@@ -138,13 +140,13 @@ HAS_CURRENCY = re.compile(CURRENCY)
 def _with_shared_unit(text: str, figure: Span, following: Span | None) -> str:
     """The figure as it reads when it shares the unit written once after the next figure:
     "60.746" in "60.746/135.188 triệu đồng" reads "60.746 triệu đồng", "220 triệu" in
-    "220 triệu/254 triệu đồng" reads "220 triệu đồng"; any other figure as written."""
-    if (
-        following is None
-        or following.label_ != "MONEY"
-        or HAS_CURRENCY.search(figure.text)
-        or not SLASH.fullmatch(text[figure.end_char : following.start_char])
-    ):
+    "220 triệu/254 triệu đồng" reads "220 triệu đồng", "5" in "từ 5 đến 9 triệu đồng" reads "5 triệu đồng";
+    any other figure as written."""
+    if following is None or following.label_ != "MONEY" or HAS_CURRENCY.search(figure.text):
+        return figure.text
+    gap = text[figure.end_char : following.start_char]
+    ranged = RANGE_GAP.fullmatch(gap) is not None and RANGE_OPENING.search(text, 0, figure.start_char) is not None
+    if not SLASH.fullmatch(gap) and not ranged:
         return figure.text
     unit = LEADING_NUMBER.sub("", following.text, count=1)  # "triệu đồng"
     if ENDS_WITH_SCALE.search(figure.text):
