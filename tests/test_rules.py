@@ -643,6 +643,12 @@ def test_an_indicator_written_after_its_figure_is_a_candidate_within_the_clause(
         # communes taken each ("mỗi xã"), names merged before the gazetteer's date among them
         ("Mỗi xã đạt chuẩn đúng thời hạn nhận 500 triệu đồng, gồm Xuân Đan, Thạch Vĩnh và Bùi Xá.",
          ["Xuân Đan", "Thạch Vĩnh", "Bùi Xá"]),
+        # a count in words; items with their unit word or their district in brackets
+        ("Bốn xã mới đạt chuẩn là Thanh Tùng, Thanh Khê và Thanh Đức, đều thuộc huyện Thanh Chương.",
+         ["Thanh Tùng", "Thanh Khê", "Thanh Đức"]),
+        ("sáu xã đạt chuẩn là xã Hưng Thông (Hưng Nguyên), Hưng Nam và Xuân Hoà (Nam Đàn).",
+         ["Hưng Thông", "Hưng Nam", "Xuân Hoà"]),
+        ("Cuối năm xã đạt 19 tiêu chí, là Tân Lập và Hòa Bình.", []),  # "năm" is the year here
     ],
 )
 def test_a_list_introduced_by_counted_communes_names_communes(text, communes):

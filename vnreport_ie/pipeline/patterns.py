@@ -191,9 +191,17 @@ def _miscased_communes(text: str, names: frozenset[str], found: list[tuple[int, 
 # "43 xã, phường hưởng mức hỗ trợ 4 tỷ đồng gồm có A, B, ... và C", "các xã được công nhận là: A, B", "mỗi xã đạt
 # chuẩn trước hạn nhận 1 tỷ đồng, gồm A, B": communes counted, made plural or taken each, then a list the same
 # sentence introduces
-COUNTED_COMMUNES = re.compile(rf"(?:\b\d+|\b[Cc]ác|\b[Nn]hững|\b[Mm]ỗi)\s+{UNIT_WORD}(?:\s*,\s*{UNIT_WORD})?\b")
+# a count written in words: "Bốn xã ... là A, B, C và D" ("năm" is left out: "cuối năm xã ..." is "the year")
+COUNT_WORD = r"(?:[Hh]ai|[Bb]a|[Bb]ốn|[Ss]áu|[Bb]ảy|[Tt]ám|[Cc]hín|[Mm]ười(?:\s+(?:một|hai|ba|bốn|lăm|sáu|bảy|tám|chín))?)"
+COUNTED_COMMUNES = re.compile(
+    rf"(?:\b\d+|\b[Cc]ác|\b[Nn]hững|\b[Mm]ỗi|\b{COUNT_WORD})\s+{UNIT_WORD}(?:\s*,\s*{UNIT_WORD})?\b"
+)
 LIST_INTRODUCER = re.compile(r"\b(?:gồm(?:\s+có)?|bao\s+gồm|là|như)\s*:?\s*|:\s*")
-LIST_ITEM = re.compile(rf"(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{0,3}})(?=\s*(?:,|;|\bvà\b|\.|$))")
+# an item: a name of one to four words, its unit word written or not, its district in brackets or not ("xã Hưng
+# Thông (Hưng Nguyên), Hưng Nam và Xuân Hoà (Nam Đàn)")
+LIST_ITEM = re.compile(
+    rf"(?:{UNIT_WORD}\s+)?(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{0,3}})(?:\s*\([^()]{{1,40}}\))?(?=\s*(?:,|;|\bvà\b|\bcùng\b|\.|$))"
+)
 COUNTED_LIST_REACH = 120  # characters between the counted communes and the list
 
 
@@ -214,7 +222,7 @@ def counted_commune_lists(text: str) -> list[tuple[int, int]]:
             if item.group("name").isupper():
                 break  # an acronym ends the list
             items.append((item.start("name"), item.end("name")))
-            separator = re.match(r"\s*(?:,|\bvà\b)\s*", text[item.end() :])
+            separator = re.match(r"\s*(?:,|\bvà\b|\bcùng\b)\s*", text[item.end() :])
             if separator is None:
                 break
             position = item.end() + separator.end()
