@@ -649,6 +649,10 @@ def test_an_indicator_written_after_its_figure_is_a_candidate_within_the_clause(
         ("sáu xã đạt chuẩn là xã Hưng Thông (Hưng Nguyên), Hưng Nam và Xuân Hoà (Nam Đàn).",
          ["Hưng Thông", "Hưng Nam", "Xuân Hoà"]),
         ("Cuối năm xã đạt 19 tiêu chí, là Tân Lập và Hòa Bình.", []),  # "năm" is the year here
+        # items with their district after "thuộc", or with their own figure
+        ("5 xã còn lại là Tùng Ảnh thuộc huyện Đức Thọ, Thạch Châu thuộc huyện Lộc Hà và Thạch Hạ thuộc TP.Hà Tĩnh.",
+         ["Tùng Ảnh", "Thạch Châu", "Thạch Hạ"]),
+        ("chỉ hai xã còn chưa đạt, là Hiệp Thạnh với 83% và Tân Thành với 92%.", ["Hiệp Thạnh", "Tân Thành"]),
     ],
 )
 def test_a_list_introduced_by_counted_communes_names_communes(text, communes):

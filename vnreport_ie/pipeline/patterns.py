@@ -197,10 +197,14 @@ COUNTED_COMMUNES = re.compile(
     rf"(?:\b\d+|\b[Cc]ác|\b[Nn]hững|\b[Mm]ỗi|\b{COUNT_WORD})\s+{UNIT_WORD}(?:\s*,\s*{UNIT_WORD})?\b"
 )
 LIST_INTRODUCER = re.compile(r"\b(?:gồm(?:\s+có)?|bao\s+gồm|là|như)\s*:?\s*|:\s*")
-# an item: a name of one to four words, its unit word written or not, its district in brackets or not ("xã Hưng
-# Thông (Hưng Nguyên), Hưng Nam và Xuân Hoà (Nam Đàn)")
+# an item: a name of one to four words, its unit word written or not, its district in brackets or after "thuộc"
+# or not, its own figure after it or not ("xã Hưng Thông (Hưng Nguyên), Hưng Nam và Xuân Hoà (Nam Đàn)"; "Tùng Ảnh
+# thuộc huyện Đức Thọ, Thạch Châu thuộc huyện Lộc Hà"; "là Hiệp Thạnh với 83% và Tân Thành với 92%")
+ITEM_DISTRICT = rf"(?:\s*\([^()]{{1,40}}\)|\s+thuộc\s+(?:huyện|thị\s+xã|thành\s+phố|TX\.|TP\.)\s*{NAME})"
+ITEM_FIGURE = rf"(?:\s+(?:với|được|nhận)\s+{NUMBER}\s*(?:%|{SCALE}(?:\s*{CURRENCY})?|{CURRENCY}))"
 LIST_ITEM = re.compile(
-    rf"(?:{UNIT_WORD}\s+)?(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{0,3}})(?:\s*\([^()]{{1,40}}\))?(?=\s*(?:,|;|\bvà\b|\bcùng\b|\.|$))"
+    rf"(?:{UNIT_WORD}\s+)?(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{0,3}}){ITEM_DISTRICT}?{ITEM_FIGURE}?"
+    rf"(?=\s*(?:,|;|\bvà\b|\bcùng\b|\.|$))"
 )
 COUNTED_LIST_REACH = 120  # characters between the counted communes and the list
 
