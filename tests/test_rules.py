@@ -179,6 +179,18 @@ def test_no_indicator_candidate_ends_on_an_adverb_or_a_quantity_or_starts_a_rate
     assert spans and not any(span.split()[-1] == never or span.split()[0] == never for span in spans), spans
 
 
+@pytest.mark.parametrize(
+    ("text", "figure", "never"),
+    [
+        ("thưởng công trình phúc lợi, mỗi nơi 4 tỷ đồng", "4 tỷ", "mỗi"),  # the members, not the measure
+        ("hỗ trợ sửa nhà, hai huyện được 150 triệu đồng", "150", "hai"),
+    ],
+)
+def test_no_indicator_candidate_starts_with_a_count_or_each(indicator_parts, text, figure, never):
+    spans = indicator_candidates(indicator_parts, text, figure)
+    assert spans and not any(span.split()[0].lower() == never for span in spans), spans
+
+
 def test_no_indicator_candidate_is_only_words_the_guide_leaves_out(indicator_parts):
     spans = indicator_candidates(
         indicator_parts, "Tổng thu NSNN đạt 83 tỷ đồng; Ước tính đến hết năm 2024 đạt 113 tỷ đồng", "113"

@@ -108,6 +108,9 @@ CANNOT_START = frozenset(
         "này", "đó",
         # the giver or the purpose of an amount starts after "do" / "nhằm" ("1,3 tỷ đồng do [tỉnh hỗ trợ]")
         "do", "nhằm",
+        # a count or "each" before the members a figure is stated for ("[mỗi nơi] 4 tỷ đồng", "[hai huyện] ...",
+        # "Hai nhà văn hóa ..."): the members, not what is measured; nor an order ("lần lượt là ...")
+        "mỗi", "hai", "ba", "bốn", "sáu", "bảy", "tám", "chín", "mười", "lần lượt",
     )
 )
 # ... nor does an indicator end with one, except the few that close names ("[Số tiền thu được]", "[Trẻ nhà trẻ đạt]")
