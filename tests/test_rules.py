@@ -47,6 +47,9 @@ def test_a_percentage_band_is_one_figure(text, expected):
         ("thu 220 triệu/254 triệu đồng", [("220 triệu", "MONEY"), ("254 triệu đồng", "MONEY")]),
         ("đến ngày 30/6/2024 là 5 tỷ đồng", [("5 tỷ đồng", "MONEY")]),  # a date is no amount
         ("giá 46 triệu đồng/năm, hỗ trợ 5 triệu/ha", [("46 triệu đồng", "MONEY")]),  # rates
+        # a scale word ends a word ("24 ngàn" is no amount in "24 ngành"), or a currency is glued to it
+        ("Có 16/24 ngành có chỉ số giảm", []),
+        ("được 5 tỷđồng", [("5 tỷđồng", "MONEY")]),
         # the first number of a range "từ X đến Y <money>"
         ("hỗ trợ từ 5 đến 9 triệu đồng", [("5", "MONEY"), ("9 triệu đồng", "MONEY")]),
         ("dao động từ 400 đến hơn 500 triệu đồng", [("400", "MONEY"), ("500 triệu đồng", "MONEY")]),

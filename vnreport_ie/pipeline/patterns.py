@@ -46,7 +46,9 @@ CURRENCY = rf"(?:đồng{NOT_CURRENCY_DONG}|(?i:{_alternation(set(CURRENCY_WORDS
 NOT_A_SCALE = r"(?!\s*(?:lệ|trọng|chứng)\b)"
 # what a scaled number counts when it is not money: "1,5 triệu lượt khách"
 COUNTED_NOUN = r"(?!\s*(?:người|lượt|con|cây|tấn|ha|hộ|khách|lao\s+động|m|km|kg|lít|kWh|sản\s+phẩm|USD))"
-AMOUNT = rf"{NUMBER}\s*{SCALE}{NOT_A_SCALE}(?:\s+{NUMBER}\s*{SCALE}{NOT_A_SCALE})*"
+# (a scale word ends a word, or a currency is glued to it: "24 ngàn" is no amount in "24 ngành"; "5 tỷđồng" is)
+SCALE_END = rf"(?:(?={CURRENCY})|(?!{LETTER}))"
+AMOUNT = rf"{NUMBER}\s*{SCALE}{SCALE_END}{NOT_A_SCALE}(?:\s+{NUMBER}\s*{SCALE}{SCALE_END}{NOT_A_SCALE})*"
 # A money amount, e.g. "58.829 triệu đồng", "3 tỷ 200 triệu đồng", "7.000.000đ", "2-3 tỷ đồng", "45 tỷ", "470 triệu USD"
 MONEY = re.compile(
     rf"""
