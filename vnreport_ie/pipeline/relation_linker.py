@@ -67,6 +67,7 @@ def candidate_pairs(doc: Doc, max_distance: int, types: tuple[str, ...] = RELATI
             soles.append(mentions)
     candidates = []
     entities = None
+    with_communes = "location" in types and any(e.label_ == "COMMUNE" for e in others)
     for figure in figures:
         index = bisect_left(ends, figure.start - max_distance)
         first = index
@@ -87,7 +88,7 @@ def candidate_pairs(doc: Doc, max_distance: int, types: tuple[str, ...] = RELATI
                 if not first <= i < index and _same_sentence(doc, figure, others[i]):
                     candidates.append(Candidate("location", figure, others[i]))
         # the members of a group listed in the sentences after the figure, however far
-        if "location" in types and any(e.label_ == "COMMUNE" for e in others):
+        if with_communes:
             entities = entities or DocEntities(doc)
             taken = {c.other.start for c in candidates if c.figure is figure}
             candidates.extend(
@@ -264,10 +265,13 @@ def respectively_rule(candidate: Candidate, entities: "DocEntities") -> float | 
     figure, other = candidate.figure, candidate.other
     start = bisect_left(clause, clause[figure.start])
     marks = [i for i in range(start, figure.start) if words[i] == "lần lượt" or words[i : i + 2] == ["lần", "lượt"]]
+    if not marks and not entities.joined_by_va(other):
+        return None  # without "lần lượt", only references joined by "và" are read in order
     limit = marks[-1] if marks else figure.start
     sentence_start = bisect_left(sentence, sentence[figure.start])
-    all_targets = entities.by_label.get("TARGET", [])
-    targets = [e for e in all_targets[bisect_left(entities.label_starts("TARGET"), sentence_start) :] if e.end <= limit]
+    all_targets, target_starts = entities.by_label.get("TARGET", []), entities.label_starts("TARGET")
+    first, last = bisect_left(target_starts, sentence_start), bisect_left(target_starts, limit)
+    targets = [e for e in all_targets[first:last] if e.end <= limit]
     if other not in targets:
         return None
     group = [other]
@@ -363,7 +367,7 @@ def target_scope_features(
     # another comparison of the figure's clause takes precedence, unless it is the lead-in of a later figure
     # ("So với [tháng 3/2023], IIP giảm 5,71%, nhưng so với [cùng kỳ năm 2021] lại tăng 16,14%")
     other_in_clause = any(
-        target.start != other.start and _figure_led(words, in_figure, target.end) in (None, figure.start)
+        target.start != other.start and entities.figure_led(target) in (None, figure.start)
         for target in entities.in_clause("TARGET", clause[figure.start])
     )
     scope = "own_clause" if own_clause else (
@@ -390,7 +394,7 @@ def target_scope_features(
         covers = not entities.measured_before(compare)
     # a reference that a later figure of its clause follows is that figure's lead-in ("giảm trên 2,5% và so với
     # [năm 2015] giảm 13,1%": năm 2015 is the reference of 13,1%, not of 2,5%)
-    led = _figure_led(words, in_figure, other.end)
+    led = entities.figure_led(other)
     leads_next = led is not None and led != figure.start
     features = {f"comparison_covers={covers}|figure={figure.label_}": 1.0}
     # the figure is the reference's own value ("(kế hoạch 10,01%)", "(cùng kỳ 6,1%)", "KH là 4%"): a plan value
@@ -426,22 +430,37 @@ class DocEntities:
         self._doc = doc
         self._clauses: tuple[list[str], list[bool], list[int], list[int]] | None = None
         self._hints: list[str] | None = None
+        self._members_after: dict[int, list[Span]] = {}
+        self._joined: set[int] | None = None
+        self._led: dict[int, int | None] = {}
+        self._sentences_with: tuple[set[int], set[int]] | None = None
 
     def members_named_after(self, figure: Span) -> list[Span]:
         """The communes named in the sentences after ``figure``'s, up to the next sentence that states a figure,
         when its own sentence names none and they are two or more: the members of a group an amount "mỗi xã"
         is stated for, listed after it ("... trị giá 500 triệu đồng cho mỗi xã. Hai huyện có tới 4 xã cùng được
         thưởng: huyện Di Linh với các xã A, B, ..."; "mỗi nhà được 40 triệu đồng. ... (thôn 1, xã C), ...")."""
-        _, in_figure, _, sentence = self.clauses()
         communes = self.by_label.get("COMMUNE", [])
-        own = sentence[figure.start]
-        if not communes or any(sentence[c.start] == own for c in communes):
+        if not communes:
             return []
-        following = bisect_left(sentence, own + 1)
-        stop = next((i for i in range(following, len(sentence)) if in_figure[i]), len(sentence))
-        stop = bisect_left(sentence, sentence[stop]) if stop < len(sentence) else stop  # the whole sentence out
-        members = [c for c in communes if following <= c.start and c.end <= stop]
-        return members if len(members) >= 2 else []
+        _, in_figure, _, sentence = self.clauses()
+        own = sentence[figure.start]
+        if own not in self._members_after:  # the same for every figure of a sentence: found once
+            if self._sentences_with is None:
+                self._sentences_with = (
+                    {sentence[i] for i, f in enumerate(in_figure) if f}, {sentence[c.start] for c in communes}
+                )
+            with_figure, with_commune = self._sentences_with
+            members: list[Span] = []
+            if own not in with_commune:
+                last = own + 1
+                while last <= sentence[-1] and last not in with_figure:
+                    last += 1  # the sentences after it, up to one that states a figure
+                first_token, end_token = bisect_left(sentence, own + 1), bisect_left(sentence, last)
+                starts = self.label_starts("COMMUNE")
+                members = communes[bisect_left(starts, first_token) : bisect_left(starts, end_token)]
+            self._members_after[own] = members if len(members) >= 2 else []
+        return self._members_after[own]
 
     def in_list(self, ent: Span) -> bool:
         """Whether ``ent`` is one item of a list of its label: another one right before or after it, with only
@@ -457,6 +476,26 @@ class DocEntities:
             if 0 < len(gap) <= 3 and all(w in LIST_GAP_WORDS for w in gap):
                 return True
         return False
+
+    def figure_led(self, target: Span) -> int | None:
+        """The token of the figure a TARGET is the lead-in of (see :func:`_figure_led`), found once per TARGET."""
+        if target.start not in self._led:
+            words, in_figure, _, _ = self.clauses()
+            self._led[target.start] = _figure_led(words, in_figure, target.end)
+        return self._led[target.start]
+
+    def joined_by_va(self, target: Span) -> bool:
+        """Whether a TARGET is joined by "và" to the TARGET right before or after it, with only joining words
+        between ("so với [tháng trước] và với [cùng kỳ]"): found once for all TARGETs."""
+        if self._joined is None:
+            words = self.clauses()[0]
+            targets = self.by_label.get("TARGET", [])
+            self._joined = set()
+            for a, b in zip(targets, targets[1:]):
+                between = words[a.end : b.start]
+                if "và" in between and all(w in JOINING_WORDS for w in between):
+                    self._joined.update((a.start, b.start))
+        return target.start in self._joined
 
     def label_starts(self, label: str) -> list[int]:
         """The starts of the entities of ``label``, in order."""
@@ -474,8 +513,8 @@ class DocEntities:
 
     def in_clause(self, label: str, number: int) -> list[Span]:
         """The entities of ``label`` in clause ``number``."""
-        starts = set(self.starts_in_clause(label, number))
-        return [ent for ent in self.by_label.get(label, []) if ent.start in starts]
+        ents, starts = self.by_label.get(label, []), self.label_starts(label)
+        return [ents[bisect_left(starts, start)] for start in self.starts_in_clause(label, number)]
 
     def clause_has_figure(self, number: int) -> bool:
         """Whether clause ``number`` holds a figure."""
