@@ -76,8 +76,9 @@ def _any_of(words: frozenset[str]) -> str:
     return "|".join(sorted((re.escape(w).replace("\\ ", r"\s+") for w in words), key=len, reverse=True))
 
 
+ALL_WORK_NOUNS = NAMED_WORK_NOUNS | WORK_NOUNS
 # any work noun in a name (the test of an NER name away from the anchors)
-ANY_WORK_NOUN = re.compile(rf"(?i)(?<![^\W\d_])(?:{_any_of(NAMED_WORK_NOUNS | WORK_NOUNS)})(?![^\W\d_])")
+ANY_WORK_NOUN = re.compile(rf"(?i)(?<![^\W\d_])(?:{_any_of(ALL_WORK_NOUNS)})(?![^\W\d_])")
 WORK_NAME_REACH = 3  # tokens after a work noun within which its proper name starts
 # the same in the text: a work noun and the few words after it (the test before reading a Doc)
 NAMED_WORK = re.compile(rf"(?<![^\W\d_])(?i:{_any_of(NAMED_WORK_NOUNS)})(?![^\W\d_])(?P<after>(?:\s+\S+){{1,4}})")
@@ -316,12 +317,12 @@ class ProjectFinder(AnchoredSpanFinder):
             features[f"joins_title={words[end]}"] = 1.0
         # a work noun after "và" or a comma opens the next work ("Trung tâm văn hóa huyện [và tuyến đường] ...")
         if end != NONE and end + 1 < len(words) and words[end] in ("và", ",", ";"):
-            features[f"next_work={words[end]}|{_starts_with_any(words[end + 1], WORK_NOUNS | NAMED_WORK_NOUNS)}"] = 1.0
+            features[f"next_work={words[end]}|{_starts_with_any(words[end + 1], ALL_WORK_NOUNS)}"] = 1.0
         # ... and the span holds one ("cầu Cửa Lục 1[, đường cao tốc] Vân Đồn - Móng Cái")
         if end != NONE:
             inside = [
                 words[i] for i in range(start + 1, end - 1)
-                if _starts_with_any(words[i + 1], WORK_NOUNS | NAMED_WORK_NOUNS) and words[i] in ("và", ",")
+                if _starts_with_any(words[i + 1], ALL_WORK_NOUNS) and words[i] in ("và", ",")
             ]
             features[f"work_after_joiner_inside={bucket(len(inside), (0, 1))}"] = 1.0
         return features
@@ -407,7 +408,7 @@ class ProjectFinder(AnchoredSpanFinder):
             f"none|built_in_sentence={built_in_sentence}|figure_in_sentence={figure_in_sentence}|kind={kind}": 1.0,
             f"none|lead={words[position - 1] if position >= 1 else '<start>'}": 1.0,
             f"none|lead_hint={hints[position - 1] if position >= 1 else '<start>'}": 1.0,
-            f"none|work_noun={_starts_with_any(words[start], WORK_NOUNS | NAMED_WORK_NOUNS)}|kind={kind}": 1.0,
+            f"none|work_noun={_starts_with_any(words[start], ALL_WORK_NOUNS)}|kind={kind}": 1.0,
             f"none|national_programme={_names_a_national_programme(view['texts'][start : start + 8])}": 1.0,
             # the guide's test for a named work: reported as funded, built, started or opened
             f"none|built_before={built}|kind={kind}": 1.0,

@@ -47,7 +47,9 @@ class Candidate:
         return FigureRelation(self.type, self.figure.start_char, self.figure.end_char, self.other.start_char, self.other.end_char)
 
 
-def candidate_pairs(doc: Doc, max_distance: int, types: tuple[str, ...] = RELATION_TYPES) -> list[Candidate]:
+def candidate_pairs(
+    doc: Doc, max_distance: int, types: tuple[str, ...] = RELATION_TYPES, entities: "DocEntities | None" = None
+) -> list[Candidate]:
     """Every (figure, span) pair of ``doc`` of the given relation types at most ``max_distance`` tokens apart."""
     labels = {RELATION_TARGET_LABEL[t] for t in types}
     ents = doc.ents
@@ -66,9 +68,9 @@ def candidate_pairs(doc: Doc, max_distance: int, types: tuple[str, ...] = RELATI
         if len({others[i].text.lower() for i in mentions}) == 1:
             soles.append(mentions)
     candidates = []
-    entities = None
     with_communes = "location" in types and any(e.label_ == "COMMUNE" for e in others)
     for figure in figures:
+        own = len(candidates)  # where this figure's candidates start
         index = bisect_left(ends, figure.start - max_distance)
         first = index
         while index < len(others) and others[index].start <= figure.end + max_distance:
@@ -90,7 +92,7 @@ def candidate_pairs(doc: Doc, max_distance: int, types: tuple[str, ...] = RELATI
         # the members of a group listed in the sentences after the figure, however far
         if with_communes:
             entities = entities or DocEntities(doc)
-            taken = {c.other.start for c in candidates if c.figure is figure}
+            taken = {c.other.start for c in candidates[own:]}
             candidates.extend(
                 Candidate("location", figure, member) for member in entities.members_named_after(figure)
                 if member.start not in taken
@@ -304,7 +306,7 @@ def _heads_figures(group: list[Span], targets: list[Span], entities: "DocEntitie
         return False
     if any("và" not in words[a.end : b.start] for a, b in zip(group, group[1:])):
         return False
-    compare = group[0].start - (2 if words[max(0, group[0].start - 1)] == "với" else 1)
+    compare = _comparison_start(words, group[0].start)
     if compare < 0 or words[compare] not in COMPARE_WORDS or (compare >= 1 and in_figure[compare - 1]):
         return False
     return all(target in group for target in entities.in_clause("TARGET", clause_number))
@@ -325,6 +327,13 @@ EACH_UNIT_WORDS = UNIT_WORDS | {"địa phương", "nơi"}  # "mỗi xã ...", "
 PLURAL_WORDS = GENERIC_BEFORE | {"số"}  # "các dự án", "số xã": no one named before
 NUMBER = re.compile(NUMBER_PATTERN)
 DATE_WORDS = {"tháng", "năm", "quý", "ngày", "/", "giai đoạn", "đợt", "lần"}
+
+
+def _comparison_start(words: list[str], reference: int) -> int:
+    """The token where the comparison words before a reference starting at ``reference`` start: "so" of "so với
+    X", "so sánh" of "so sánh với X", ... (else the token right before it; -1 at the start)."""
+    joined = reference >= 2 and words[reference - 1] == "với" and words[reference - 2] in COMPARE_WORDS
+    return reference - 2 if joined else reference - 1
 
 
 def _figure_led(words: list[str], in_figure: list[bool], end: int) -> int | None:
@@ -349,8 +358,7 @@ def target_scope_features(
     figure, other = candidate.figure, candidate.other
     words, in_figure, clause, _ = entities.clauses()
     # "so với X", "so X" ("đều tăng so tháng trước"), "so sánh với X", "đối chiếu với X": where the comparison starts
-    joined = other.start >= 2 and words[other.start - 1] == "với" and words[other.start - 2] in COMPARE_WORDS
-    compare = other.start - 2 if joined else other.start - 1
+    compare = _comparison_start(words, other.start)
     after_compare = compare >= 0 and words[compare] in COMPARE_WORDS
     opens_list = after_compare and not (compare >= 1 and in_figure[compare - 1])
     # "Trong [tổng giá trị sản xuất], A 23,4%, B 31,6%", "trong cơ cấu [GRDP], ...": the whole of the shares after it
@@ -679,7 +687,7 @@ class RelationLinker(LinearModelFiles):
             raise ValueError(f"[{self.name}] the relation model is not trained: train it or load a trained pipeline")
         scored = []
         entities = DocEntities(doc)
-        for candidate in candidate_pairs(doc, self.cfg["max_distance"], tuple(self.cfg["types"])):
+        for candidate in candidate_pairs(doc, self.cfg["max_distance"], tuple(self.cfg["types"]), entities):
             model = self.models.get(candidate.type)
             if model is None:
                 continue
@@ -697,7 +705,7 @@ class RelationLinker(LinearModelFiles):
             reference = example.reference
             gold = set(get_relations(reference))
             entities = DocEntities(reference)
-            for candidate in candidate_pairs(reference, self.cfg["max_distance"], tuple(self.cfg["types"])):
+            for candidate in candidate_pairs(reference, self.cfg["max_distance"], tuple(self.cfg["types"]), entities):
                 rows[candidate.type].append(pair_features(candidate, entities))
                 labels[candidate.type].append(int(candidate.as_relation() in gold))
         self.models = {}

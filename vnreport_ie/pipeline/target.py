@@ -43,11 +43,13 @@ LEAD_COMPARISONS = (
 )
 # the first token of one: the phrase's first word, or the whole phrase as one token ("cao hơn")
 LEAD_FIRST_WORDS = frozenset(p[0] for p in LEAD_COMPARISONS) | frozenset(" ".join(p) for p in LEAD_COMPARISONS)
-# a second reference joined to a lead-in's first ("so với tháng trước [và với] cùng kỳ"), within this many tokens
 # a comparison said after a figure, with or without a comma ("ước tăng trưởng 2,22%, cao hơn so với [cùng kỳ]",
 # "ước thu trên 29 tỷ đồng, cao hơn [chỉ tiêu đề ra]", "chiếm tỷ lệ 1,32%, vượt [chỉ tiêu đề ra]", "34 triệu
-# đồng/người/năm, bằng [chỉ tiêu đã đặt]"); a figure right after it ("tăng 28,19%, bằng 142,36% ...") is no target
-CLOSING_COMPARISONS = (("cao", "hơn"), ("thấp", "hơn"), ("vượt",), ("bằng",), ("ngang",), ("ngang", "bằng"))
+# đồng/người/năm, bằng [chỉ tiêu đã đặt]"), longest first; a figure right after it ("tăng 28,19%, bằng 142,36%
+# ...") is no target
+CLOSING_COMPARISONS = (("ngang", "bằng"), ("cao", "hơn"), ("thấp", "hơn"), ("vượt",), ("bằng",), ("ngang",))
+COMPARED_WITH = (("so", "với"), ("so",), ("với",))  # what may follow one ("cao hơn [so với] cùng kỳ")
+# a second reference joined to a lead-in's first ("so với tháng trước [và với] cùng kỳ"), within this many tokens
 SECOND_REFERENCE = (("và", "với"), ("và", "so", "với"), ("và", "so"), ("và",))
 # ... and after a bare "và", only a word that starts a period or a plan ("so với tháng trước [và] cùng kỳ năm trước")
 REFERENCE_START_WORDS = {
@@ -157,9 +159,8 @@ class TargetFinder(AnchoredSpanFinder):
             if words[i] not in LEAD_FIRST_WORDS:
                 continue
             for phrase in LEAD_COMPARISONS:
-                size = len(phrase)
-                if tuple(words[i : i + size]) == phrase or (size > 1 and words[i] == " ".join(phrase)):
-                    position = i + (size if tuple(words[i : i + size]) == phrase else 1)
+                position = _after_phrase(words, i, phrase)
+                if position is not None:
                     break
             else:
                 continue
@@ -227,17 +228,20 @@ def _closing_comparison(words: list[str], position: int) -> int | None:
     the "so với" that may follow it ("2,22%, cao hơn so với [cùng kỳ]"), or None where none is said."""
     if words[position : position + 1] == [","]:
         position += 1
-    for phrase in sorted(CLOSING_COMPARISONS, key=len, reverse=True):
-        size = len(phrase)
-        if tuple(words[position : position + size]) == phrase or (size > 1 and words[position : position + 1] == [" ".join(phrase)]):
-            position += size if tuple(words[position : position + size]) == phrase else 1
-            break
-    else:
+    after = next((end for p in CLOSING_COMPARISONS if (end := _after_phrase(words, position, p)) is not None), None)
+    if after is None:
         return None
-    for phrase in COMPARISON_WORDS[:3]:  # "so với", "so", "với"
-        if tuple(words[position : position + len(phrase)]) == phrase:
-            return position + len(phrase)
-    return position
+    return next((end for p in COMPARED_WITH if (end := _after_phrase(words, after, p)) is not None), after)
+
+
+def _after_phrase(words: list[str], position: int, phrase: tuple[str, ...]) -> int | None:
+    """The token after ``phrase`` written at ``position``, its words as tokens or as one token ("cao hơn"), or
+    None where it is not written there."""
+    if tuple(words[position : position + len(phrase)]) == phrase:
+        return position + len(phrase)
+    if len(phrase) > 1 and words[position : position + 1] == [" ".join(phrase)]:
+        return position + 1
+    return None
 
 
 def _may_start(view: dict, position: int) -> bool:
