@@ -128,13 +128,20 @@ def find_figures(text: str) -> tuple[tuple[int, int, str], ...]:
     spans = [(m.start(), m.end(), "PERCENT") for m in PERCENT.finditer(text)]
     for money in MONEY.finditer(text):
         spans.append((money.start(), money.end(), "MONEY"))
-        # "60.746/135.188 triệu đồng": the number before the slash is money in the unit written once
-        shared = SHARES_THE_UNIT.search(text, max(0, money.start() - SHARED_UNIT_LOOKBACK), money.start())
-        if shared is None or shared.end() != money.start():
-            shared = RANGE_SHARES_THE_UNIT.search(text, max(0, money.start() - SHARED_UNIT_LOOKBACK), money.start())
-        if shared is not None and shared.end() == money.start():
-            spans.append((shared.start("number"), shared.end("number"), "MONEY"))
+        shared = number_sharing_unit(text, money.start())
+        if shared is not None:
+            spans.append((*shared, "MONEY"))
     return tuple(_without_overlaps(spans))
+
+
+def number_sharing_unit(text: str, money_start: int) -> tuple[int, int] | None:
+    """(start, end) of the number that shares the unit of the amount starting at ``money_start``, the unit written
+    once: "[60.746]/135.188 triệu đồng", "từ [5] đến 9 triệu đồng"; None where there is none."""
+    for pattern in (SHARES_THE_UNIT, RANGE_SHARES_THE_UNIT):
+        shared = pattern.search(text, max(0, money_start - SHARED_UNIT_LOOKBACK), money_start)
+        if shared is not None and shared.end() == money_start:
+            return shared.start("number"), shared.end("number")
+    return None
 
 
 @lru_cache(maxsize=RULE_CACHE_TEXTS)

@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Span
 from vnreport_ie.records.fields import figure_fields, sentence_start
 from vnreport_ie.records.periods import ReportDate
 from vnreport_ie.text.communes import CommuneLink, ReportLocation, link_commune
-from vnreport_ie.pipeline.patterns import CURRENCY, NUMBER, SCALE
+from vnreport_ie.pipeline.patterns import CURRENCY, NUMBER, SCALE, number_sharing_unit
 from vnreport_ie.schema import FIGURE_LABELS
 from vnreport_ie.text.numbers import parse_figure
 from vnreport_ie.pipeline.relations import get_relations
@@ -128,9 +128,6 @@ def sentence_around(text: str, start: int, end: int, ends: list[int] | None = No
     return text[begin:stop].strip()
 
 
-SLASH = re.compile(r"[ \t]*/[ \t]*")
-RANGE_GAP = re.compile(r"[ \t]+đến[ \t]+(?:(?:hơn|trên|gần|khoảng)[ \t]+)?")  # "từ 5 [đến] 9 triệu đồng"
-RANGE_OPENING = re.compile(r"(?<![\w.,])[Tt]ừ[ \t]+$")
 LEADING_NUMBER = re.compile(rf"^[-+]?{NUMBER}\s*")
 LEADING_SCALES = re.compile(rf"^(?:{SCALE}\s*)+")
 ENDS_WITH_SCALE = re.compile(rf"{SCALE}$")
@@ -144,10 +141,8 @@ def _with_shared_unit(text: str, figure: Span, following: Span | None) -> str:
     any other figure as written."""
     if following is None or following.label_ != "MONEY" or HAS_CURRENCY.search(figure.text):
         return figure.text
-    gap = text[figure.end_char : following.start_char]
-    ranged = RANGE_GAP.fullmatch(gap) is not None and RANGE_OPENING.search(text, 0, figure.start_char) is not None
-    if not SLASH.fullmatch(gap) and not ranged:
-        return figure.text
+    if number_sharing_unit(text, following.start_char) != (figure.start_char, figure.end_char):
+        return figure.text  # the rules' reading of a unit written once (patterns.number_sharing_unit)
     unit = LEADING_NUMBER.sub("", following.text, count=1)  # "triệu đồng"
     if ENDS_WITH_SCALE.search(figure.text):
         unit = LEADING_SCALES.sub("", unit, count=1)  # "220 triệu" takes the currency only
