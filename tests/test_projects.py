@@ -248,6 +248,8 @@ def test_a_project_name_ends_before_the_sentence_goes_on():
 
     words = "kè chống sạt lở chợ rạch cam vẫn đang thi công".split()
     assert [i for i in range(len(words)) if _leaves_the_name(words, i)] == [7, 8]
+    words = "trường thcs lộc vĩnh , cũng được xây mới".split()  # "Trường THCS Lộc Vĩnh, [cũng] được ..."
+    assert [i for i in range(len(words)) if _leaves_the_name(words, i)] == [5, 6]
 
 
 @pytest.mark.parametrize(
@@ -389,3 +391,41 @@ def test_no_candidate_name_ends_with_a_function_word(finder):
     names = names_at_first_anchor(finder, "Dự án cầu giao thông nông thôn số 65 của xã Ngãi Xuyên và đường nội đồng")
     assert "cầu giao thông nông thôn số 65" in names
     assert not any(name.endswith((" của", " và")) for name in names), names
+
+
+def test_no_candidate_name_ends_inside_a_bracket_it_opened(finder):
+    names = names_at_first_anchor(finder, "dự án VnSAT (chuyển đổi nông nghiệp bền vững) đạt 50% kế hoạch")
+    assert "VnSAT (chuyển đổi nông nghiệp bền vững)" in names
+    assert not any(name.count("(") != name.count(")") for name in names), names
+
+
+def test_no_candidate_name_ends_on_a_place_that_its_province_in_brackets_introduces(finder):
+    text = "để thực hiện chương trình xây dựng nông thôn mới, huyện Lộc Hà (Hà Tĩnh) đã huy động 159 tỷ đồng"
+    names = names_at_first_anchor(finder, text)
+    assert "chương trình xây dựng nông thôn mới" in names
+    assert not any(name.endswith("Lộc Hà") for name in names), names
+    # a report's name may end with its place: before a segment in brackets it still can
+    text = "dự án Đường du lịch Mẫu Sơn, tỉnh Lạng Sơn (Đoạn km14+132) đạt 50%"
+    assert "Đường du lịch Mẫu Sơn, tỉnh Lạng Sơn" in names_at_first_anchor(finder, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "ner_from", "ner_to", "name"),
+    [
+        # no bracket left open, no function word at the end
+        ("Vốn cho dự án VnSAT (chuyển đổi nông nghiệp bền vững là 31.736 triệu đồng.", "VnSAT", " là", "VnSAT"),
+        ("Khởi công cầu giao thông nông thôn số 65 của xã Ngãi Xuyên.", "cầu", " xã", "cầu giao thông nông thôn số 65"),
+    ],
+)
+def test_an_ner_name_is_cut_to_a_whole_name(finder, text, ner_from, ner_to, name):
+    from vnreport_ie.pipeline.linear import LinearModel
+
+    nlp, component = finder
+    doc = doc_with_hints(nlp, text)
+    doc.ents = [doc.char_span(text.index(ner_from), text.index(ner_to), label="PROJECT")]
+    component.model, model = LinearModel({}, 0.0), component.model
+    try:
+        names = [e.text for e in component(doc).ents if e.label_ == "PROJECT"]
+    finally:
+        component.model = model
+    assert names == [name]

@@ -41,8 +41,9 @@ TRIGGER = re.compile(
     rf"{NOT_LETTER_BEFORE}(?:[Dd]ự\s+án|[Cc]ông\s+trình|DỰ\s+ÁN)(?:[ \t]+(?:mang|có)[ \t]+tên)?[ \t]*[:“\"]?[ \t]*"
 )
 # a programme names itself: the span starts at the word
-# (not a document: "Chương trình số 15/CTr-UBND", "Chương trình hành động số 74-CTr/TU", "Chương trình công tác năm")
-DOCUMENT_AFTER_PROGRAMME = r"\s+(?:(?:hành\s+động|công\s+tác)\b|số\s+\d)"
+# (not a document: "Chương trình số 15/CTr-UBND", "Chương trình hành động số 74-CTr/TU", "Chương trình công tác năm",
+# a council's "chương trình giám sát 6 tháng cuối năm", "chương trình làm việc", "chương trình kỳ họp")
+DOCUMENT_AFTER_PROGRAMME = r"\s+(?:(?:hành\s+động|công\s+tác|giám\s+sát|làm\s+việc|kỳ\s+họp)\b|số\s+\d)"
 PROGRAMME = re.compile(
     rf"{NOT_LETTER_BEFORE}(?:[Cc]hương\s+trình|CTMTQG|CT\s+MTQG)(?![^\W\d_])(?!{DOCUMENT_AFTER_PROGRAMME})"
 )
@@ -126,6 +127,9 @@ PREDICATE_WORDS |= {"để", "nhằm", "khai trương", "khánh thành", "so", "
 PREDICATE_WORDS |= {"nằm", "triển khai", "nhắm tới", "hướng tới"}
 PREDICATE_WORDS |= {"có", "là"}  # ... nor what it has or is ("Nhà văn hóa [có] diện tích xây dựng 380m2")
 PREDICATE_WORDS |= {"do"}  # ... nor who carries it out ("“Thắp sáng đường quê”, [do] Huyện đoàn ...")
+# ... nor the adverbs and the demonstrative a sentence goes on with ("Trường THCS Lộc Vĩnh, [cũng] ...",
+# "công trình [này]"): no annotated name holds them
+PREDICATE_WORDS |= {"cũng", "đều", "còn", "thì", "vừa", "này"}
 # words that report a work funded, built, started or opened, looked for in the BUILD_WINDOW tokens before an anchor
 BUILD_WORDS = frozenset({
     "xây dựng", "xây", "xây mới", "khởi công", "khánh thành", "đầu tư", "nâng cấp", "sửa chữa", "cải tạo",
@@ -300,8 +304,12 @@ class ProjectFinder(AnchoredSpanFinder):
             if _ends_with_any(view["words"][b - 1], PLACE_WORDS) and b < len(view["words"]) and view["title"][b]:
                 continue  # a name does not end between "thị trấn" and the town's name ("Đông thị trấn" is one token)
             depth += (token == "(") - (token == ")")
-            if (token[:1].isalnum() or token == ")") and view["words"][b - 1] not in NEVER_LAST:
-                result.append(b)
+            if depth < 0:
+                break  # a bracket opened before the name closes: the name has ended
+            # no name ends inside a bracket it opened ("VnSAT (chuyển đổi nông nghiệp bền vững" is cut short)
+            if depth == 0 and (token[:1].isalnum() or token == ")") and view["words"][b - 1] not in NEVER_LAST:
+                if not _place_with_its_province(view, start, b):
+                    result.append(b)
         return result
 
     def features(
@@ -355,8 +363,13 @@ class ProjectFinder(AnchoredSpanFinder):
             if view["stop"][i] or view["figure"][i] or _leaves_the_name(words, i):
                 end = i
                 break
-        while end > ent.start and not (texts[end - 1][:1].isalnum() or texts[end - 1] in (")", "”", '"')):
-            end -= 1  # no punctuation left at the end ("A,", "A (")
+        while texts[ent.start : end].count("(") > texts[ent.start : end].count(")"):
+            end = max(i for i in range(ent.start, end) if texts[i] == "(")  # no bracket left open: cut before it
+        # no punctuation nor function word left at the end ("A,", "A (", "cầu ... số 65 [của]")
+        while end > ent.start and (
+            not (texts[end - 1][:1].isalnum() or texts[end - 1] in (")", "”", '"')) or words[end - 1] in NEVER_LAST
+        ):
+            end -= 1
         if end > ent.start and texts[end - 1] == ")" and "(" not in texts[ent.start : end - 1]:
             end -= 1  # nor a bracket closed after the name ("Khu Công nghiệp Nhơn Hòa, thị xã An Nhơn[)]")
             while end > ent.start and not (texts[end - 1][:1].isalnum() or texts[end - 1] in ("”", '"')):
@@ -431,6 +444,24 @@ def _clause_facts(view: dict) -> list[tuple[bool, bool]]:
                 first = i + 1
         view["clause_facts"] = facts
     return view["clause_facts"]
+
+
+def _place_with_its_province(view: dict, start: int, end: int) -> bool:
+    """Whether the span [start, end) ends on a place after a comma that the next words locate in brackets
+    ("chương trình xây dựng nông thôn mới, huyện Lộc Hà (Hà Tĩnh) đã có ..."): news introduces the sentence's
+    subject so, and a name that ends with its place ends at a list separator ("Trường Mầm non xã Nhất Hòa, huyện
+    Bắc Sơn, tỉnh Lạng Sơn;"). The bracket holds only a capitalised name (not "(Đoạn km14+132 ...)")."""
+    words, texts = view["words"], view["texts"]
+    if end >= len(words) or texts[end] != "(":
+        return False
+    if not any(words[i] == "," and _starts_with_any(words[i + 1], PLACE_WORDS) for i in range(start, end - 1)):
+        return False
+    for i in range(end + 1, min(end + 5, len(words))):
+        if texts[i] == ")":
+            return i > end + 1
+        if not view["title"][i]:
+            return False
+    return False
 
 
 def _leaves_the_name(words: list[str], i: int) -> bool:
