@@ -285,6 +285,12 @@ def test_communes_without_a_unit_word_where_the_text_says_they_are_communes(text
         ("trung bình mỗi xã 10,19 tiêu chí", "10,19", False),
         ("thiệt hại ở mức 30% tại Long An", "Long An", False),
         ("ấp An Hiệp của xã Long An, huyện Long Hồ", "Long An", True),
+        # a number after many communes counts something else; "Phường 10" is a ward
+        ("Đơn vị này cũng tặng các xã 10 tủ sách văn hóa", "10", False),
+        ("tại Phường 10 có", "10", True),
+        # a name placed in its own district is a commune, also after another commune's district
+        ("là Tùng Ảnh thuộc huyện Đức Thọ, Thạch Châu thuộc huyện Lộc Hà", "Thạch Châu", True),
+        ("những huyện như Tứ Kỳ, Kim Thành thuộc tỉnh Hải Dương", "Kim Thành", False),
     ],
 )
 def test_a_commune_entity_stands_only_where_a_commune_can(text, name, kept):
@@ -668,6 +674,10 @@ def test_an_indicator_written_after_its_figure_is_a_candidate_within_the_clause(
         ("5 xã còn lại là Tùng Ảnh thuộc huyện Đức Thọ, Thạch Châu thuộc huyện Lộc Hà và Thạch Hạ thuộc TP.Hà Tĩnh.",
          ["Tùng Ảnh", "Thạch Châu", "Thạch Hạ"]),
         ("chỉ hai xã còn chưa đạt, là Hiệp Thạnh với 83% và Tân Thành với 92%.", ["Hiệp Thạnh", "Tân Thành"]),
+        # a name that lost its first capital does not end the list
+        ("43 xã, phường hưởng 4 tỷ đồng gồm có Hiệp Đức, A Vương, nam Giang, Bến Giằng và Trà My.",
+         ["Hiệp Đức", "A Vương", "nam Giang", "Bến Giằng", "Trà My"]),
+        ("3 xã đạt chuẩn gồm các xã khu vực biên giới.", []),
     ],
 )
 def test_a_list_introduced_by_counted_communes_names_communes(text, communes):
@@ -706,3 +716,23 @@ def test_an_amount_for_each_member_links_to_the_communes_listed_in_the_sentences
     assert set(ruled(text, [("500 triệu đồng", "MONEY")] + communes).values()) == {None}
     text = "thưởng 500 triệu đồng cho mỗi xã. Xã Gung Ré nhận thêm 1 tỷ đồng, còn Hòa Ninh và Tân Văn thì không."
     assert set(ruled(text, [("500 triệu đồng", "MONEY"), ("1 tỷ đồng", "MONEY")] + communes).values()) <= {None}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "5 xã còn lại là Tùng Ảnh thuộc huyện Đức Thọ, Thạch Châu thuộc huyện Lộc Hà và Thạch Hạ thuộc TP.Hà Tĩnh, "
+        "mỗi xã nhận thưởng tiền mặt 500 triệu đồng.",
+        "Các xã Tùng Ảnh (Đức Thọ), Thạch Châu (Lộc Hà) và Thạch Hạ (TP.Hà Tĩnh) mỗi xã nhận 500 triệu đồng.",
+    ],
+)
+def test_a_list_of_communes_each_placed_in_its_district_is_one_group(blank_nlp, text):
+    from vnreport_ie.pipeline.relation_linker import DocEntities, candidate_pairs, group_rule
+
+    doc = blank_nlp.make_doc(text)
+    spans = [("500 triệu đồng", "MONEY")] + [(n, "COMMUNE") for n in ("Tùng Ảnh", "Thạch Châu", "Thạch Hạ")]
+    doc.ents = sorted((doc.char_span(text.index(s), text.index(s) + len(s), label=lab) for s, lab in spans), key=lambda e: e.start)
+    entities = DocEntities(doc)
+    assert {c.other.text: group_rule(c, entities) for c in candidate_pairs(doc, 80, ("location",))} == {
+        "Tùng Ảnh": 1.0, "Thạch Châu": 1.0, "Thạch Hạ": 1.0
+    }

@@ -215,6 +215,10 @@ LIST_ITEM = re.compile(
     rf"(?:{UNIT_WORD}\s+)?(?P<name>{NAME_WORD}(?:\s+{NAME_WORD}){{0,3}}){ITEM_DISTRICT}?{ITEM_FIGURE}?"
     rf"(?=\s*(?:,|;|\bvà\b|\bcùng\b|\.|$))"
 )
+# inside a list, a name whose first syllable lost its capital ("..., La Dêê, [nam Giang], Bến Giằng")
+MISCASED_ITEM = re.compile(
+    rf"(?P<name>(?![{UPPER}]){LETTER}+(?:\s+{NAME_WORD}){{1,3}})(?=\s*(?:,|;|\bvà\b|\bcùng\b|\.|$))"
+)
 COUNTED_LIST_REACH = 120  # characters between the counted communes and the list
 
 
@@ -231,7 +235,7 @@ def counted_commune_lists(text: str) -> list[tuple[int, int]]:
             continue
         position = introducer.end()
         items = []
-        while (item := LIST_ITEM.match(text, position)) is not None:
+        while (item := LIST_ITEM.match(text, position) or (MISCASED_ITEM.match(text, position) if items else None)):
             if item.group("name").isupper():
                 break  # an acronym ends the list
             items.append((item.start("name"), item.end("name")))
@@ -570,6 +574,10 @@ DISTRICT_LIST_BEFORE = re.compile(
     rf"\s+(?:{NAME}\s*(?:,|và)\s*)*$"
 )
 UNIT_WORD_BEFORE = re.compile(rf"{UNIT_WORD}\s*$")
+MANY_UNITS_BEFORE = re.compile(rf"(?:\b[Cc]ác|\b[Nn]hững|\b[Mm]ỗi|\b[Nn]hiều|\d)\s+{UNIT_WORD}\s*$")
+# a name followed by the district-level unit it lies in ("... thuộc huyện Lộc Hà", "thuộc TX.Hồng Lĩnh"); a
+# district lies in a province ("thuộc tỉnh")
+ITEM_OF_ITS_DISTRICT = re.compile(r"\s+thuộc\s+(?:huyện|thị\s+xã|quận|thành\s+phố|TX\.|TP\.)")
 LIST_ITEM_BEFORE = re.compile(r"(?:,|;|\bvà)\s*$")
 CONTEXT_CHARS = 160  # how far back the unit word of a list is looked for
 
@@ -581,10 +589,15 @@ def is_commune_context(text: str, start: int, name: str) -> bool:
     after_unit_word = UNIT_WORD_BEFORE.search(before) is not None
     if not any(c.isalpha() for c in name) and not (after_unit_word and name.strip().isdigit()):
         return False  # "Phường 3", not "16/24 ngành" nor "mỗi xã 10,19 tiêu chí"
+    if name.strip().isdigit() and MANY_UNITS_BEFORE.search(before):
+        return False  # a number after many communes counts something else: "tặng các xã 10 tủ sách"
     if not after_unit_word and name.isupper() and len(name) > 1 and not name.isdigit():
         return False  # an acronym ("GRDP") names no commune
     if not after_unit_word and not LIST_ITEM_BEFORE.search(before) and _is_province(name):
         return False  # "Long An", "Bắc Giang" alone are provinces (in "các xã Tân Lập, Hòa Bình" a commune)
+    if ITEM_OF_ITS_DISTRICT.match(text, start + len(name)):
+        return True  # a name placed in its own district is a commune, after another one's district too
+        # ("Tùng Ảnh thuộc huyện Đức Thọ, [Thạch Châu] thuộc huyện Lộc Hà")
     return DISTRICT_LIST_BEFORE.search(before) is None
 
 

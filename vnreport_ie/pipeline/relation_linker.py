@@ -23,7 +23,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 from spacy.training import Example
 
-from vnreport_ie.pipeline.patterns import NUMBER as NUMBER_PATTERN, doc_hints, token_offsets_and_texts
+from vnreport_ie.pipeline.patterns import ITEM_DISTRICT, UNIT_WORD, NUMBER as NUMBER_PATTERN, doc_hints, token_offsets_and_texts
 from vnreport_ie.pipeline.project import GENERIC_BEFORE
 from vnreport_ie.pipeline.linear import LinearModel, LinearModelFiles, bucket, fit_linear
 from vnreport_ie.schema import FIGURE_LABELS, RELATION_TARGET_LABEL, RELATION_TYPES, SINGLE_VALUED_RELATIONS
@@ -102,7 +102,8 @@ def candidate_pairs(
 
 def commune_lists(doc: Doc, spans: list[Span]) -> dict[int, int]:
     """Index in ``spans`` -> the list it belongs to, for each COMMUNE that is one item of a list (the next
-    COMMUNE after it with only ",", "và" or a unit word between, see :data:`LIST_GAP_WORDS`)."""
+    COMMUNE after it with only ",", "và" or a unit word between, see :data:`LIST_GAP_WORDS`, or the district the
+    first lies in: "Tùng Ảnh thuộc huyện Đức Thọ, Thạch Châu ...", "Cẩm Bình (Cẩm Xuyên), Kỳ Tân ...")."""
     chains: dict[int, int] = {}
     previous = None
     for i, span in enumerate(spans):
@@ -110,7 +111,8 @@ def commune_lists(doc: Doc, spans: list[Span]) -> dict[int, int]:
             continue
         if previous is not None:
             gap = [t.lower_ for t in doc[spans[previous].end : span.start] if not t.is_space]
-            if 0 < len(gap) <= 3 and all(w in LIST_GAP_WORDS for w in gap):
+            placed = DISTRICT_GAP.fullmatch(doc_text(doc), spans[previous].end_char, span.start_char) is not None
+            if (0 < len(gap) <= 3 and all(w in LIST_GAP_WORDS for w in gap)) or placed:
                 chains.setdefault(previous, previous)
                 chains[i] = chains[previous]
         previous = i
@@ -321,6 +323,7 @@ COMPARE_WORDS = {"so", "so sánh", "đối chiếu"}  # what opens a comparison:
 # đều so với cùng kỳ năm trước")
 UNIT_WORDS = {"xã", "phường", "thị trấn"}
 LIST_GAP_WORDS = {",", ";", "và"} | UNIT_WORDS
+DISTRICT_GAP = re.compile(rf"{ITEM_DISTRICT}\s*(?:,|;|và)\s*(?:{UNIT_WORD}\s+)?")  # "(Cẩm Xuyên), xã "
 COVERS_ALL_BEFORE = {"đều", "lần lượt", "tất cả"}
 WORK_WORDS = {"dự án", "công trình", "chương trình"}
 EACH_UNIT_WORDS = UNIT_WORDS | {"địa phương", "nơi"}  # "mỗi xã ...", "mỗi địa phương ...": an amount per member
@@ -472,7 +475,8 @@ class DocEntities:
 
     def in_list(self, ent: Span) -> bool:
         """Whether ``ent`` is one item of a list of its label: another one right before or after it, with only
-        ",", ";", "và" or a unit word between ("xã A, B và C", "xã A, xã B")."""
+        ",", ";", "và" or a unit word between ("xã A, B và C", "xã A, xã B"), or the district the first lies in
+        ("Tùng Ảnh thuộc huyện Đức Thọ, Thạch Châu ...")."""
         words = self.clauses()[0]
         same = self.by_label.get(ent.label_, [])
         index = bisect_left(self._label_starts.get(ent.label_, []), ent.start)
@@ -480,8 +484,10 @@ class DocEntities:
             return False
         neighbours = [same[i] for i in (index - 1, index + 1) if 0 <= i < len(same)]
         for neighbour in neighbours:
-            gap = words[neighbour.end : ent.start] if neighbour.end <= ent.start else words[ent.end : neighbour.start]
-            if 0 < len(gap) <= 3 and all(w in LIST_GAP_WORDS for w in gap):
+            left, right = (neighbour, ent) if neighbour.end <= ent.start else (ent, neighbour)
+            gap = words[left.end : right.start]
+            placed = DISTRICT_GAP.fullmatch(doc_text(self._doc), left.end_char, right.start_char) is not None
+            if (0 < len(gap) <= 3 and all(w in LIST_GAP_WORDS for w in gap)) or placed:
                 return True
         return False
 
