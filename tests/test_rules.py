@@ -736,3 +736,24 @@ def test_a_list_of_communes_each_placed_in_its_district_is_one_group(blank_nlp, 
     assert {c.other.text: group_rule(c, entities) for c in candidate_pairs(doc, 80, ("location",))} == {
         "Tùng Ảnh": 1.0, "Thạch Châu": 1.0, "Thạch Hạ": 1.0
     }
+
+
+@pytest.mark.parametrize(
+    ("second", "linked"),
+    [
+        ("Lãnh đạo huyện cho biết 6 xã này đã hoàn thành 50% các tiêu chí.", True),
+        ("Thu nhập bình quân đầu người ở các xã này đều trên 50% mức chung.", True),
+        # no reference back to the group: left to the classifier
+        ("Lãnh đạo huyện cho biết huyện đã hoàn thành 50% các tiêu chí.", None),
+    ],
+)
+def test_a_group_of_communes_referred_back_to_is_the_location_of_each_member(blank_nlp, second, linked):
+    from vnreport_ie.pipeline.relation_linker import DocEntities, candidate_pairs, group_rule
+
+    text = "Có 6 xã Long Thới, Phước Lộc và Hiệp Phước được hỗ trợ. " + second
+    doc = blank_nlp.make_doc(text)
+    spans = [("50%", "PERCENT")] + [(n, "COMMUNE") for n in ("Long Thới", "Phước Lộc", "Hiệp Phước")]
+    doc.ents = sorted((doc.char_span(text.index(s), text.index(s) + len(s), label=lab) for s, lab in spans), key=lambda e: e.start)
+    entities = DocEntities(doc)
+    ruled = {c.other.text: group_rule(c, entities) for c in candidate_pairs(doc, 3, ("location",))}
+    assert ruled == ({"Long Thới": 1.0, "Phước Lộc": 1.0, "Hiệp Phước": 1.0} if linked else {})

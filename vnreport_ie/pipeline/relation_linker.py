@@ -94,8 +94,9 @@ def candidate_pairs(
             entities = entities or DocEntities(doc)
             taken = {c.other.start for c in candidates[own:]}
             candidates.extend(
-                Candidate("location", figure, member) for member in entities.members_named_after(figure)
-                if member.start not in taken
+                Candidate("location", figure, member)
+                for member in (*entities.members_named_after(figure), *entities.group_referred_back(figure))
+                if member.start not in taken and not taken.add(member.start)
             )
     return candidates
 
@@ -240,6 +241,10 @@ def group_rule(candidate: Candidate, entities: "DocEntities") -> float | None:
     after it."""
     if candidate.type != "location":
         return None
+    # a group named before and referred back to ("Thu nhập bình quân đầu người ở các xã này đều trên 54 triệu
+    # đồng", "6 xã này đã hoàn thành 50% các tiêu chí"): the guide's "referred back" read for each member
+    if candidate.other in entities.group_referred_back(candidate.figure):
+        return 1.0
     # members listed in the sentences after an amount for each of them (see DocEntities.members_named_after)
     if candidate.other.start > candidate.figure.end and candidate.other in entities.members_named_after(candidate.figure):
         return 1.0 if entities.per_unit(candidate.figure) else None
@@ -322,6 +327,11 @@ COMPARE_WORDS = {"so", "so sánh", "đối chiếu"}  # what opens a comparison:
 # "So với vụ mùa năm 2017 thì A ...": "so với" not right after a figure) or after them ("A tăng x%; B tăng y%,
 # đều so với cùng kỳ năm trước")
 UNIT_WORDS = {"xã", "phường", "thị trấn"}
+# a group of communes named before and referred back to: "các xã này", "6 xã này", "những địa phương nói trên"
+GROUP_REFERRED_BACK = re.compile(
+    r"(?i)(?<!\w)(?:các|những|cả|\d+|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:xã|phường|thị\s+trấn|địa\s+phương)"
+    r"(?:\s*,\s*(?:phường|thị\s+trấn))?\s+(?:này|nói\s+trên)(?!\w)"
+)
 LIST_GAP_WORDS = {",", ";", "và"} | UNIT_WORDS
 DISTRICT_GAP = re.compile(rf"{ITEM_DISTRICT}\s*(?:,|;|và)\s*(?:{UNIT_WORD}\s+)?")  # "(Cẩm Xuyên), xã "
 COVERS_ALL_BEFORE = {"đều", "lần lượt", "tất cả"}
@@ -435,6 +445,7 @@ class DocEntities:
         self._nearest: dict[tuple[int, str], Span | None] = {}
         self._per_unit: dict[int, bool] = {}
         self._refers_back: dict[tuple[int, str], bool] = {}
+        self._chains: dict[int, list[Span]] | None = None  # the lists of communes (see commune_lists)
         self._distinct: dict[str, int] = {}
         self._per_sentence: dict[str, dict[int, int]] = {}
         self._per_clause: dict[str, dict[int, list[int]]] = {}
@@ -472,6 +483,30 @@ class DocEntities:
                 members = communes[bisect_left(starts, first_token) : bisect_left(starts, end_token)]
             self._members_after[own] = members if len(members) >= 2 else []
         return self._members_after[own]
+
+    def group_referred_back(self, figure: Span) -> list[Span]:
+        """The communes of the last list before ``figure``'s sentence when its clause refers back to a group of
+        communes before the figure ("ở các xã này", "6 xã này", "những địa phương nói trên"); none otherwise."""
+        communes = self.by_label.get("COMMUNE", [])
+        if len(communes) < 2:
+            return []
+        words, _, clause, sentence = self.clauses()
+        opening = bisect_left(clause, clause[figure.start])
+        tokens = token_offsets_and_texts(self._doc)
+        text = doc_text(self._doc)
+        reference = GROUP_REFERRED_BACK.search(text, tokens[opening][0], figure.start_char)
+        if reference is None:
+            return []
+        if self._chains is None:
+            chains = commune_lists(self._doc, communes)
+            self._chains = {}
+            for i, chain in chains.items():
+                self._chains.setdefault(chain, []).append(communes[i])
+        before = [
+            members for members in self._chains.values()
+            if sentence[members[-1].start] < sentence[figure.start] and members[-1].end_char <= reference.start()
+        ]
+        return max(before, key=lambda members: members[-1].start) if before else []
 
     def in_list(self, ent: Span) -> bool:
         """Whether ``ent`` is one item of a list of its label: another one right before or after it, with only
