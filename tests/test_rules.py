@@ -407,6 +407,12 @@ def test_the_whole_a_share_is_taken_of_is_anchored_after_a_plural_word_and_at_so
     [
         ("đạt 95% kế hoạch (KH) năm", ["kế hoạch", "kế hoạch (KH)"]),  # the guide's "[kế hoạch (KH)]"
         ("so với năm 2020 thì tổng sản phẩm tăng 5%", ["năm", "năm 2020"]),  # the sentence goes on at "thì"
+        # the reporting unit after "của" is outside; an ellipsis ends the sentence
+        ("bằng 60% tổng số trường học của huyện", ["tổng số", "tổng số trường học"]),
+        ("đạt 95% kế hoạch... Tính chung", ["kế hoạch"]),
+        # an adverb or "mức" before a period or plan is no part of it
+        ("thu ngân sách cao hơn hẳn cùng kỳ 18%", ["cùng", "cùng kỳ"]),
+        ("tăng 5% so với mức cùng kỳ năm trước", ["cùng", "cùng kỳ", "cùng kỳ năm", "cùng kỳ năm trước"]),
     ],
 )
 def test_a_target_ends_where_the_sentence_goes_on_and_keeps_its_abbreviation(text, ends):

@@ -26,7 +26,13 @@ NAME = "vnreport_targets"
 # words between a figure and its target, skipped to reach the anchor (longest first); a plural word before the
 # whole a share is taken of stays outside it ("hoàn thành 50% các [tiêu chí]", "100% những [xã] ...")
 COMPARISON_WORDS = (("so", "với"), ("so",), ("với",), ("trên",), ("so", "cùng"), ("trong",), ("các",), ("những",))
-TARGET_STOPS = {",", ";", "(", ")", ":", ".", "!", "?"}
+TARGET_STOPS = {",", ";", "(", ")", ":", ".", "!", "?", "...", "…"}
+# the reporting unit after a reference is outside it ("[tổng số trường học] của huyện", "[tổng giá trị sản xuất
+# nông nghiệp] của toàn huyện": the laocai note); "[dự toán chi ngân sách của năm 2022]" keeps its period
+REPORTING_UNITS = {"huyện", "tỉnh", "xã", "phường", "thị trấn", "thành phố", "thị xã", "quận", "toàn huyện", "toàn tỉnh"}
+# words before a reference that are not part of it: an adverb ("cao hơn [hẳn] cùng kỳ") and "mức" before a period
+# or plan ("tăng 5% so với [mức] cùng kỳ năm trước"; "[mức chung toàn vùng]", "[mức tăng trưởng]" keep it)
+BEFORE_REFERENCE = {"hẳn", "nhiều"}
 # words where the sentence goes on after a reference: no target holds them
 GOES_ON = {"thì", "nên", "vẫn", "sẽ", "là", "với", "tăng", "đang"}
 ABBREVIATION = re.compile(r"[A-ZĐ]{1,6}")  # KH, CK, NSNN
@@ -101,6 +107,7 @@ class TargetFinder(AnchoredSpanFinder):
                     position += len(phrase)
                     kind = "after:" + " ".join(phrase)
                     break
+            position = _reference_start(words, position)
             if position < len(words) and _may_start(view, position):
                 result.setdefault(position, set()).add(kind)
                 said_with[position] = words[ent.start - 1] if ent.start else "<start>"
@@ -164,6 +171,7 @@ class TargetFinder(AnchoredSpanFinder):
                     break
             else:
                 continue
+            position = _reference_start(words, position)
             if position >= len(words) or not _may_start(view, position):
                 continue
             # a comparison that opens its sentence or clause ("So với tháng trước, 7 nhóm hàng ... gồm: A (1,3%)")
@@ -217,6 +225,8 @@ class TargetFinder(AnchoredSpanFinder):
                 break
             if b - 1 in view.get("reference_joiners", ()):
                 break  # "so với [tháng trước] và [cùng kỳ năm trước]": two references
+            if words[b - 1] == "của" and b < len(words) and words[b] in REPORTING_UNITS:
+                break
             if token[:1].isalnum():
                 result.append(b)
             b += 1
@@ -242,6 +252,16 @@ def _after_phrase(words: list[str], position: int, phrase: tuple[str, ...]) -> i
     if len(phrase) > 1 and words[position : position + 1] == [" ".join(phrase)]:
         return position + 1
     return None
+
+
+def _reference_start(words: list[str], position: int) -> int:
+    """``position``, or the token after an adverb or a "mức" written before a reference there (see
+    BEFORE_REFERENCE)."""
+    if position < len(words) and words[position] in BEFORE_REFERENCE:
+        position += 1
+    if words[position : position + 1] == ["mức"] and position + 1 < len(words) and words[position + 1] in REFERENCE_START_WORDS:
+        position += 1
+    return position
 
 
 def _may_start(view: dict, position: int) -> bool:
