@@ -390,6 +390,21 @@ def test_the_first_of_two_references_joined_by_va_ends_before_the_joining_word()
     assert [doc[start:end].text for end in finder.end_candidates(view, start, anchors)][-1] == "tháng trước"
 
 
+@pytest.mark.parametrize(
+    "text, anchored",
+    [
+        ("Về cơ cấu ngành hàng của tổng mức bán lẻ hàng hóa, lương thực có tỷ trọng lớn nhất, 44,75%.", ["tổng"]),
+        ("cơ cấu GRDP 6 tháng năm 2022 ước tính như sau: nông nghiệp chiếm tỷ trọng 21,9%.", ["GRDP"]),
+        ("trong cơ cấu giá trị sản xuất, nông - lâm - thuỷ sản chiếm tỷ trọng 34%.", ["giá trị"]),
+        # "cơ cấu kinh tế" names no measured whole
+        ("Trong cơ cấu kinh tế, nông, lâm, thủy sản chiếm 36,6%.", []),
+    ],
+)
+def test_the_measured_whole_of_a_structure_anchors_the_shares_that_follow(text, anchored):
+    finder, doc = targets_and_doc_before_them(text)
+    assert [doc[i].text for i in finder.whole_anchors(doc, finder._view(doc))] == anchored
+
+
 def test_the_whole_named_after_ty_trong_trong_anchors_the_shares_that_follow():
     finder, doc = targets_and_doc_before_them("Xét tỷ trọng trong GRDP: nông nghiệp chiếm 16,18%; dịch vụ chiếm 40,09%.")
     assert [doc[i].text for i in finder.whole_anchors(doc, finder._view(doc))] == ["GRDP"]

@@ -128,17 +128,17 @@ class TargetFinder(AnchoredSpanFinder):
                 percent[ent.start : ent.end] = [True] * (ent.end - ent.start)
         result = []
         for i, word in enumerate(words):
-            if word != "trong":
-                continue
             following = words[i + 1] if i + 1 < len(words) else ""
-            if following == "tổng":
+            if word == "trong" and following == "tổng":
                 position = i + 1
-            elif following == "cơ cấu":
-                position = i + 2
-            elif words[i + 1 : i + 3] == ["cơ", "cấu"]:
-                position = i + 3
-            elif " ".join(words[max(0, i - 2) : i]).endswith(("tỷ trọng", "tỉ trọng")):
+            elif word == "trong" and " ".join(words[max(0, i - 2) : i]).endswith(("tỷ trọng", "tỉ trọng")):
                 position = i + 1  # "Xét tỷ trọng trong [GRDP]: khu vực nông, lâm nghiệp, thủy sản chiếm 16,18%"
+            elif word == "cơ cấu" or [word, following] == ["cơ", "cấu"]:
+                # a structure of a measured whole ("trong cơ cấu [GRDP]", "cơ cấu [giá trị sản xuất]", "Về cơ cấu
+                # ngành hàng của [tổng mức bán lẻ hàng hóa]"); "cơ cấu kinh tế" names no quantity
+                position = _structure_whole(view, i + (1 if word == "cơ cấu" else 2))
+                if position is None:
+                    continue
             else:
                 continue
             if position >= len(words) or not _may_start(view, position):
@@ -252,6 +252,28 @@ def _after_phrase(words: list[str], position: int, phrase: tuple[str, ...]) -> i
     if len(phrase) > 1 and words[position : position + 1] == [" ".join(phrase)]:
         return position + 1
     return None
+
+
+STRUCTURE_OF = 4  # tokens after "cơ cấu" within which "của" may name its whole ("cơ cấu ngành hàng của tổng ...")
+
+
+def _structure_whole(view: dict, position: int) -> int | None:
+    """The token where the measured whole of a structure starts (``position`` is the token after "cơ cấu"), or
+    None where it names none: the whole is a total ("tổng ..."), a value ("giá trị ...") or an abbreviation
+    ("GRDP"), right after "cơ cấu" or after a "của" soon after it."""
+    words, texts = view["words"], view["texts"]
+    for j in range(position, min(position + STRUCTURE_OF, len(words) - 1)):
+        if words[j] == "của":
+            position = j + 1
+            break
+        if view["stop"][j] or texts[j] in (",", ":"):
+            break
+    if position >= len(words):
+        return None
+    word = words[position]
+    if word.startswith("tổng") or word.startswith("giá trị") or words[position : position + 2] == ["giá", "trị"]:
+        return position
+    return position if len(texts[position]) > 1 and ABBREVIATION.fullmatch(texts[position]) else None
 
 
 def _reference_start(words: list[str], position: int) -> int:
