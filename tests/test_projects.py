@@ -250,6 +250,8 @@ def test_a_project_name_ends_before_the_sentence_goes_on():
     assert [i for i in range(len(words)) if _leaves_the_name(words, i)] == [7, 8]
     words = "trường thcs lộc vĩnh , cũng được xây mới".split()  # "Trường THCS Lộc Vĩnh, [cũng] được ..."
     assert [i for i in range(len(words)) if _leaves_the_name(words, i)] == [5, 6]
+    words = "chương trình ntm một cách đồng bộ ; dự án không dùng vốn".split()
+    assert [i for i in range(len(words)) if _leaves_the_name(words, i)] == [3, 10]
 
 
 @pytest.mark.parametrize(
@@ -409,6 +411,13 @@ def test_no_candidate_name_ends_on_a_place_that_its_province_in_brackets_introdu
     assert "Đường du lịch Mẫu Sơn, tỉnh Lạng Sơn" in names_at_first_anchor(finder, text)
 
 
+def test_an_abbreviation_or_a_campus_number_in_brackets_stays_in_the_name(finder):
+    names = names_at_first_anchor(finder, "dự án Trường Mầm non thị trấn Hồ (cơ sở số 2) đạt 50% kế hoạch")
+    assert "Trường Mầm non thị trấn Hồ (cơ sở số 2)" in names
+    names = names_at_first_anchor(finder, "dự án cầu Long Bình 1 (thành phố Trà Vinh) đạt 50% kế hoạch")
+    assert not any("(" in name for name in names), names
+
+
 @pytest.mark.parametrize(
     ("text", "ner_from", "ner_to", "name"),
     [
@@ -429,3 +438,21 @@ def test_an_ner_name_is_cut_to_a_whole_name(finder, text, ner_from, ner_to, name
     finally:
         component.model = model
     assert names == [name]
+
+
+
+@pytest.mark.parametrize(
+    ("text", "ner_from", "ner_to", "name"),
+    [
+        # the name follows a colon; a bracket that places the work or names its parent unit is outside
+        ("Hỗ trợ xây dựng cầu nông thôn: cầu Kênh Ba Hạng.", "cầu nông", ".", "cầu Kênh Ba Hạng"),
+        ("Khánh thành cầu Long Bình 1 (thành phố Trà Vinh) với 63 tỷ đồng.", "cầu", " với", "cầu Long Bình 1"),
+        ("Khởi công Điểm trường bản Huổi Pù (trường mầm non Bình Minh) với 1 tỷ đồng.", "Điểm", " với",
+         "Điểm trường bản Huổi Pù"),
+    ],
+)
+def test_an_ner_name_loses_what_a_colon_or_a_bracket_puts_outside_it(finder, text, ner_from, ner_to, name):
+    nlp, component = finder
+    doc = doc_with_hints(nlp, text)
+    ent = doc.char_span(text.index(ner_from), text.index(ner_to), label="PROJECT")
+    assert component.trim_ner_span(component._view(doc), ent).text == name

@@ -127,9 +127,10 @@ PREDICATE_WORDS |= {"để", "nhằm", "khai trương", "khánh thành", "so", "
 PREDICATE_WORDS |= {"nằm", "triển khai", "nhắm tới", "hướng tới"}
 PREDICATE_WORDS |= {"có", "là"}  # ... nor what it has or is ("Nhà văn hóa [có] diện tích xây dựng 380m2")
 PREDICATE_WORDS |= {"do"}  # ... nor who carries it out ("“Thắp sáng đường quê”, [do] Huyện đoàn ...")
-# ... nor the adverbs and the demonstrative a sentence goes on with ("Trường THCS Lộc Vĩnh, [cũng] ...",
-# "công trình [này]"): no annotated name holds them
-PREDICATE_WORDS |= {"cũng", "đều", "còn", "thì", "vừa", "này"}
+# ... nor the adverbs, the negation and the demonstrative a sentence goes on with ("Trường THCS Lộc Vĩnh, [cũng]
+# ...", "công trình [này]", "dự án [không] dùng đồng vốn xã hội hóa nào"): no annotated name holds them
+PREDICATE_WORDS |= {"cũng", "đều", "còn", "thì", "vừa", "này", "một cách", "không"}
+PLACE_BRACKET_WORDS = frozenset(PLACE_WORDS | {"tp", "tp.", "tx", "tx.", "quận", "thị xã", "thôn", "ấp"})
 # words that report a work funded, built, started or opened, looked for in the BUILD_WINDOW tokens before an anchor
 BUILD_WORDS = frozenset({
     "xây dựng", "xây", "xây mới", "khởi công", "khánh thành", "đầu tư", "nâng cấp", "sửa chữa", "cải tạo",
@@ -297,8 +298,10 @@ class ProjectFinder(AnchoredSpanFinder):
                 break  # a name opened by a quote ends at the closing quote ("“Thắp sáng đường quê”, do ...")
             if view["figure"][b - 1] or view["stop"][b - 1] or (b - 1 in anchors and b - 1 > start and depth <= 0):
                 break
-            if _leaves_the_name(view["words"], b - 1):
+            if _leaves_the_name(view["words"], b - 1) or _place_bracket(view, b - 1):
                 break
+            if token == ":":
+                break  # no name holds a colon ("cầu nông thôn: [cầu Kênh Ba Hạng]": the name follows it)
             if token == "," and b < len(view["words"]) and _starts_with_any(view["words"][b], COMMUNE_UNIT_WORDS):
                 break  # "Cầu Lũng Na, xã Vạn Linh": the commune after a comma is outside the name
             if _ends_with_any(view["words"][b - 1], PLACE_WORDS) and b < len(view["words"]) and view["title"][b]:
@@ -358,9 +361,12 @@ class ProjectFinder(AnchoredSpanFinder):
         """An NER name cut where a name found from an anchor would end: before a sentence end or semicolon,
         a figure, or a word where the sentence goes on ("Kè sông Gò Chàm [dài] 650m [được] đầu tư ...")."""
         words, texts = view["words"], view["texts"]
+        colons = [i for i in range(ent.start, ent.end - 1) if texts[i] == ":"]
+        if colons:  # the name follows a colon ("cầu nông thôn: [cầu Kênh Ba Hạng]")
+            ent = Span(ent.doc, colons[-1] + 1, ent.end, label=ent.label_)
         end = ent.end
         for i in range(ent.start + 1, ent.end):
-            if view["stop"][i] or view["figure"][i] or _leaves_the_name(words, i):
+            if view["stop"][i] or view["figure"][i] or _leaves_the_name(words, i) or _place_bracket(view, i):
                 end = i
                 break
         while texts[ent.start : end].count("(") > texts[ent.start : end].count(")"):
@@ -462,6 +468,18 @@ def _place_with_its_province(view: dict, start: int, end: int) -> bool:
         if not view["title"][i]:
             return False
     return False
+
+
+def _place_bracket(view: dict, i: int) -> bool:
+    """Whether token ``i`` opens a bracket that places the work ("cầu Long Bình 1 [(]thành phố Trà Vinh)") or
+    names the unit it belongs to ("Điểm trường bản Huổi Pù [(]trường mầm non Bình Minh)", "(thuộc Trường ...)"):
+    those are outside the name, as after "tại" and "thuộc" (an abbreviation, a campus number or an explanation
+    in brackets stays in: "(NTM)", "(cơ sở số 2)")."""
+    words = view["words"]
+    if view["texts"][i] != "(" or i + 1 >= len(words):
+        return False
+    following = words[i + 1]
+    return following == "thuộc" or _starts_with_any(following, PLACE_BRACKET_WORDS) or _starts_with_any(following, ALL_WORK_NOUNS)
 
 
 def _leaves_the_name(words: list[str], i: int) -> bool:
