@@ -778,3 +778,20 @@ def test_a_group_of_communes_referred_back_to_is_the_location_of_each_member(bla
     entities = DocEntities(doc)
     ruled = {c.other.text: group_rule(c, entities) for c in candidate_pairs(doc, 3, ("location",))}
     assert ruled == ({"Long Thới": 1.0, "Phước Lộc": 1.0, "Hiệp Phước": 1.0} if linked else {})
+
+
+@pytest.mark.parametrize(
+    ("text", "again"),
+    [
+        # a commune named again without its unit word, after a comma, a full stop or a joining word
+        ("Kỳ họp của HĐND phường Hòa Hiếu vừa diễn ra. Hòa Hiếu vẫn là địa phương làm tốt.", True),
+        ("Nhờ đó, xã Vĩnh Công đạt chuẩn; hiện nay, Vĩnh Công trở thành xã thứ 10.", True),
+        # part of another name, or a district's name after "huyện"
+        ("xã Tân Hạnh có Trường tiểu học Tân Hạnh đang hoạt động.", False),
+        ("thị trấn Lộc Bình, huyện Lộc Bình năm 2024.", False),
+    ],
+)
+def test_a_commune_named_again_without_its_unit_word_is_a_commune(merge_nlp, text, again):
+    nlp, merge = merge_nlp
+    communes = [e for e in merge(nlp.make_doc(text)).ents if e.label_ == "COMMUNE"]
+    assert len(communes) == (2 if again else 1), communes

@@ -637,8 +637,9 @@ class PatternMerge:
             for ent in list(overlapping):
                 owner[ent.start : ent.end] = [None] * (ent.end - ent.start)
             owner[span.start : span.end] = [span] * (span.end - span.start)
-        ents = [e for i, e in enumerate(owner) if e is not None and (i == 0 or owner[i - 1] is not e)]
         found = {(s, e) for s, e, label in rule_spans if label == "COMMUNE"}
+        _named_again(doc, text, owner)  # (a district's name stays out below, as for the NER's)
+        ents = [e for i, e in enumerate(owner) if e is not None and (i == 0 or owner[i - 1] is not e)]
         doc.ents = [
             e for e in ents
             if (e.label_ not in FIGURE_LABELS or any(c.isdigit() for c in e.text))
@@ -646,6 +647,34 @@ class PatternMerge:
             and (e.label_ != "COMMUNE" or (e.start_char, e.end_char) in found or not _names_a_district(text, e))
         ]
         return doc
+
+
+# the words after which a commune named again without its unit word stands ("..., Hòa Hiếu trở thành ...",
+# "Nhờ đó, [Vĩnh Công] trở thành xã thứ 10"); a lower-case word other than these makes it part of another name
+# ("Trường tiểu học Tân Hạnh", "đình Tân Nhuận Đông")
+BEFORE_NAMED_AGAIN = {"và", "là", "gồm", "có", "ở", "với", "của", "từ", "đến", "đi", "như", "nối", "tại", "cho"}
+
+
+def _named_again(doc: Doc, text: str, owner: list[Span | None]) -> set[tuple[int, int]]:
+    """Add to ``owner`` (the entity of each token) the mentions of a commune named again in the paragraph without
+    its unit word ("Kỳ họp ... của HĐND phường Hòa Hiếu ... Hòa Hiếu đã ..."), where no entity is and a commune
+    can stand; return their (start, end)."""
+    names = {e.text for e in owner if e is not None and e.label_ == "COMMUNE" and e.text[:1].isupper()}
+    added = set()
+    for name in sorted(names):
+        for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
+            span = doc.char_span(match.start(), match.end(), label="COMMUNE")
+            if span is None or any(owner[span.start : span.end]):
+                continue
+            before = re.search(r"(\w+|[^\w\s])\s*$", text[: match.start()])
+            word = before.group(1) if before else ""
+            if word[:1].isalpha() and word not in BEFORE_NAMED_AGAIN:
+                continue
+            if not is_commune_context(text, match.start(), name):
+                continue
+            owner[span.start : span.end] = [span] * len(span)
+            added.add((match.start(), match.end()))
+    return added
 
 
 def _names_a_district(text: str, ent: Span) -> bool:
