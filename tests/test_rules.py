@@ -795,3 +795,25 @@ def test_a_commune_named_again_without_its_unit_word_is_a_commune(merge_nlp, tex
     nlp, merge = merge_nlp
     communes = [e for e in merge(nlp.make_doc(text)).ents if e.label_ == "COMMUNE"]
     assert len(communes) == (2 if again else 1), communes
+
+
+@pytest.mark.parametrize(
+    ("second", "linked"),
+    [
+        # a count equal to the number of works named before, or a plural with a demonstrative, refers back to them
+        ("Tổng kinh phí xây dựng của ba cầu là gần 400 triệu đồng.", True),
+        ("Tổng kinh phí của các công trình trên là 400 triệu đồng.", True),
+        # a count of other works is no reference back
+        ("Huyện còn xây 24 cầu khác với 400 triệu đồng.", False),
+    ],
+)
+def test_a_total_for_the_works_named_before_links_to_each_of_them(blank_nlp, second, linked):
+    from vnreport_ie.pipeline.relation_linker import DocEntities, candidate_pairs, works_rule
+
+    text = "Các cầu bàn giao là cầu Trinh Luân, cầu Bảo Trực và cầu Thanh Long. " + second
+    doc = blank_nlp.make_doc(text)
+    spans = [("400 triệu đồng", "MONEY")] + [(n, "PROJECT") for n in ("cầu Trinh Luân", "cầu Bảo Trực", "cầu Thanh Long")]
+    doc.ents = sorted((doc.char_span(text.index(s), text.index(s) + len(s), label=lab) for s, lab in spans), key=lambda e: e.start)
+    entities = DocEntities(doc)
+    ruled = {c.other.text: works_rule(c, entities) for c in candidate_pairs(doc, 3, ("project",), entities)}
+    assert ruled == ({"cầu Trinh Luân": 1.0, "cầu Bảo Trực": 1.0, "cầu Thanh Long": 1.0} if linked else {})

@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 
 from vnreport_ie.pipeline.patterns import ITEM_DISTRICT, UNIT_WORD, NUMBER as NUMBER_PATTERN, doc_hints, token_offsets_and_texts
-from vnreport_ie.pipeline.project import GENERIC_BEFORE
+from vnreport_ie.pipeline.project import ALL_WORK_NOUNS, GENERIC_BEFORE, _any_of
 from vnreport_ie.pipeline.linear import LinearModel, LinearModelFiles, bucket, fit_linear
 from vnreport_ie.schema import FIGURE_LABELS, RELATION_TARGET_LABEL, RELATION_TYPES, SINGLE_VALUED_RELATIONS
 from vnreport_ie.pipeline.relations import FigureRelation, get_relations, set_relations
@@ -89,6 +89,14 @@ def candidate_pairs(
             for i in members[chain]:
                 if not first <= i < index and _same_sentence(doc, figure, others[i]):
                     candidates.append(Candidate("location", figure, others[i]))
+        # the works a figure's clause refers back to, however far before it
+        if "project" in types:
+            entities = entities or DocEntities(doc)
+            taken = {c.other.start for c in candidates[own:] if c.type == "project"}
+            candidates.extend(
+                Candidate("project", figure, work) for work in entities.works_referred_back(figure)
+                if work.start not in taken
+            )
         # the members of a group listed in the sentences after the figure, however far
         if with_communes:
             entities = entities or DocEntities(doc)
@@ -260,6 +268,16 @@ def group_rule(candidate: Candidate, entities: "DocEntities") -> float | None:
     return 1.0 if entities.per_unit(candidate.figure) else 0.0
 
 
+def works_rule(candidate: Candidate, entities: "DocEntities") -> float | None:
+    """The guide's reading of a figure whose clause refers back to the works named before it ("Tổng kinh phí xây
+    dựng của [ba cầu] là gần 400 triệu đồng" after three named bridges; "tổng kinh phí xây dựng [bốn công trình
+    này] là 29,6 tỷ đồng"): one total for the list links to every work of it (the bentre-giongtrom note); None
+    where it does not decide."""
+    if candidate.type == "project" and candidate.other in entities.works_referred_back(candidate.figure):
+        return 1.0
+    return None
+
+
 def respectively_rule(candidate: Candidate, entities: "DocEntities") -> float | None:
     """The reading of "lần lượt" (respectively) against references joined before it, as a probability, or None
     where it does not decide: "so với [tháng trước] và với [cùng kỳ] thì A lần lượt tăng 2,73% và 24,64%" links
@@ -327,6 +345,13 @@ COMPARE_WORDS = {"so", "so sánh", "đối chiếu"}  # what opens a comparison:
 # "So với vụ mùa năm 2017 thì A ...": "so với" not right after a figure) or after them ("A tăng x%; B tăng y%,
 # đều so với cùng kỳ năm trước")
 UNIT_WORDS = {"xã", "phường", "thị trấn"}
+# works named before and referred back to: "ba cầu", "02 trường", "bốn công trình này", "các công trình trên"
+COUNT_WORDS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
+WORKS_REFERRED_BACK = re.compile(
+    r"(?i)(?<!\w)(?P<count>các|những|cả|\d+|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+"
+    rf"(?:{_any_of(ALL_WORK_NOUNS | {'công trình', 'dự án', 'hạng mục'})})"
+    r"(?:\s+(?P<demonstrative>này|nói\s+trên|trên))?(?!\w)"
+)
 # a group of communes named before and referred back to: "các xã này", "6 xã này", "những địa phương nói trên"
 GROUP_REFERRED_BACK = re.compile(
     r"(?i)(?<!\w)(?:các|những|cả|\d+|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:xã|phường|thị\s+trấn|địa\s+phương)"
@@ -446,6 +471,7 @@ class DocEntities:
         self._per_unit: dict[int, bool] = {}
         self._refers_back: dict[tuple[int, str], bool] = {}
         self._chains: dict[int, list[Span]] | None = None  # the lists of communes (see commune_lists)
+        self._works_back: dict[int, list[Span]] = {}
         self._distinct: dict[str, int] = {}
         self._per_sentence: dict[str, dict[int, int]] = {}
         self._per_clause: dict[str, dict[int, list[int]]] = {}
@@ -507,6 +533,35 @@ class DocEntities:
             if sentence[members[-1].start] < sentence[figure.start] and members[-1].end_char <= reference.start()
         ]
         return max(before, key=lambda members: members[-1].start) if before else []
+
+    def works_referred_back(self, figure: Span) -> list[Span]:
+        """The works a figure's clause refers back to before the figure: a count of works that equals the number of
+        works named before it ("của [ba cầu]" after three bridges, "02 trường là A và B"), or a plural with a
+        demonstrative ("[bốn công trình này]", "các công trình trên"); the last mention of each, or none."""
+        works = self.by_label.get("PROJECT", [])
+        if len(works) < 2:
+            return []
+        if figure.start not in self._works_back:
+            _, _, clause, _ = self.clauses()
+            opening = bisect_left(clause, clause[figure.start])
+            text = doc_text(self._doc)
+            start_char = token_offsets_and_texts(self._doc)[opening][0]
+            found: list[Span] = []
+            for reference in WORKS_REFERRED_BACK.finditer(text, start_char, figure.start_char):
+                named: dict[str, Span] = {}
+                for work in works:
+                    if work.end_char <= reference.start():
+                        named.pop(work.text.lower(), None)
+                        named[work.text.lower()] = work  # the last mention of each name, in order
+                count = COUNT_WORDS.get(reference.group("count").lower())
+                if count is None and reference.group("count").isdigit():
+                    count = int(reference.group("count"))
+                if count is not None and count == len(named) >= 2:
+                    found = list(named.values())
+                elif count is None and reference.group("demonstrative") and len(named) >= 2:
+                    found = list(named.values())
+            self._works_back[figure.start] = found
+        return self._works_back[figure.start]
 
     def in_list(self, ent: Span) -> bool:
         """Whether ``ent`` is one item of a list of its label: another one right before or after it, with only
@@ -733,6 +788,8 @@ class RelationLinker(LinearModelFiles):
             if model is None:
                 continue
             ruled = group_rule(candidate, entities)
+            if ruled is None:
+                ruled = works_rule(candidate, entities)
             if ruled is None:
                 ruled = respectively_rule(candidate, entities)
             scored.append((ruled if ruled is not None else model.probability(pair_features(candidate, entities)), candidate))
