@@ -456,3 +456,19 @@ def test_an_ner_name_loses_what_a_colon_or_a_bracket_puts_outside_it(finder, tex
     doc = doc_with_hints(nlp, text)
     ent = doc.char_span(text.index(ner_from), text.index(ner_to), label="PROJECT")
     assert component.trim_ner_span(component._view(doc), ent).text == name
+
+
+def test_works_counted_then_named_are_anchored_one_name_per_item(finder):
+    nlp, component = finder
+    text = "xây dựng khối nhà học tập cho 02 trường là Mầm non Sao Mai và Mầm non Hoa Anh Đào, tổng mức đầu tư 11 tỷ đồng."
+    doc = doc_with_hints(nlp, text)
+    view = component._view(doc)
+    anchors = component.anchors(doc, view)
+    items = [i for i, kinds in anchors.items() if kinds == {"next"}]
+    assert [doc[i].idx for i in items] == [text.index("Mầm non Sao"), text.index("Mầm non Hoa")]
+    # an item ends before the joiner of the next one
+    first = [doc[items[0]:end].text for end in component.end_candidates(view, items[0], anchors)]
+    assert first[-1] == "Mầm non Sao Mai", first
+    # a count of works not followed by their names anchors no list
+    doc = doc_with_hints(nlp, "có 3 trường đạt chuẩn quốc gia là trường của xã")
+    assert not any(kinds == {"next"} for kinds in component.anchors(doc, component._view(doc)).values())

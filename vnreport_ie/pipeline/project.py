@@ -93,6 +93,12 @@ NOT_A_WORK = re.compile(
     r"(?i)(?:hồ\s+sơ|trường\s+hợp|đường\s+lối|đường\s+[sx]á|kênh\s+rạch|chợ\s+búa|cầu\s+thủ|cầu\s+nối|"
     r"trạm\s+trộn|khu\s+vực|cụm\s+từ|cống\s+hiến|đê\s+điều)(?![^\W\d_])"
 )
+# works counted and then named ("02 trường là ", "Bốn hồ được sửa là ", "3 cây cầu gồm: "): a capitalised name follows
+COUNTED_WORKS_NAMED = re.compile(
+    rf"(?<![^\W\d_])(?:\d+|[Hh]ai|[Bb]a|[Bb]ốn|[Nn]ăm|[Ss]áu|[Bb]ảy|[Tt]ám|[Cc]hín|[Mm]ười)\s+(?:cây\s+)?"
+    rf"(?i:{_any_of(NAMED_WORK_NOUNS | {'công trình'})})(?![^\W\d_])(?:[ \t]+[^\W\d_]+){{0,4}}?[ \t]+"
+    rf"(?:là|gồm(?:[ \t]+có)?|bao[ \t]+gồm)[ \t]*:?[ \t]*(?=[{''.join(c for c in map(chr, range(0x41, 0x1F00)) if c.isupper() and c.isalpha())}])"
+)
 # the national target programmes and the recovery programme, as reports name them (any province)
 NATIONAL_PROGRAMME = re.compile(
     r"(?i)mục\s+tiêu\s+quốc\s+gia|MTQG|nông\s+thôn\s+mới|\bNTM\b|giảm\s+nghèo|mỗi\s+xã\s+một\s+sản\s+phẩm|OCOP|"
@@ -194,6 +200,15 @@ class ProjectFinder(AnchoredSpanFinder):
                     result.setdefault(index, set()).add(kind)
         for index in self.footnote_anchors(doc, view):
             result.setdefault(index, {"next"})  # the footnote goes on where "07 dự án¹⁴" stopped: a list item
+        # works counted, then named by their proper names alone: "02 trường là [Mầm non Sao Mai] và [Mầm non Hoa
+        # Anh Đào]", "Bốn hồ được sửa là [Thạch Khê], [Hóc Tài], ..." (the thuathienhue / binhdinh notes)
+        for match in COUNTED_WORKS_NAMED.finditer(text):
+            index = bisect_left(view["starts"], match.end())
+            if index < len(view["starts"]) and view["starts"][index] == match.end() and not view["figure"][index]:
+                items = _counted_items(view, index)
+                view.setdefault("counted_items", set()).update(items)
+                for item in items:
+                    result.setdefault(item, {"next"})
         # a work noun inside or right after a name anchored otherwise is part of that name ("dự án [kè] sông Gò
         # Chàm", "Nhà đa năng – [Trường] Tiểu học số 1"): only a sentence without another anchor before the noun
         # gets one
@@ -302,6 +317,8 @@ class ProjectFinder(AnchoredSpanFinder):
                 break
             if token == ":":
                 break  # no name holds a colon ("cầu nông thôn: [cầu Kênh Ba Hạng]": the name follows it)
+            if b - 1 > start and start in view.get("counted_items", ()) and view["words"][b - 1] in ITEM_JOINERS:
+                break  # "02 trường là [Mầm non Sao Mai] và [Mầm non Hoa Anh Đào]": one name per item
             if token == "," and b < len(view["words"]) and _starts_with_any(view["words"][b], COMMUNE_UNIT_WORDS):
                 break  # "Cầu Lũng Na, xã Vạn Linh": the commune after a comma is outside the name
             if _ends_with_any(view["words"][b - 1], PLACE_WORDS) and b < len(view["words"]) and view["title"][b]:
@@ -468,6 +485,25 @@ def _place_with_its_province(view: dict, start: int, end: int) -> bool:
         if not view["title"][i]:
             return False
     return False
+
+
+ITEM_JOINERS = {",", "và", "cùng", ";"}
+MAX_COUNTED_ITEMS = 12
+
+
+def _counted_items(view: dict, first: int) -> list[int]:
+    """The first tokens of the names listed after counted works, from ``first``: each capitalised word after "," /
+    "và" / "cùng", up to the sentence's end, a figure, or a joiner followed by a lower-case word."""
+    words, texts = view["words"], view["texts"]
+    items = [first]
+    for i in range(first + 1, len(words) - 1):
+        if view["stop"][i] or view["figure"][i] or len(items) >= MAX_COUNTED_ITEMS:
+            break
+        if words[i] in ITEM_JOINERS:
+            if not view["title"][i + 1]:
+                break
+            items.append(i + 1)
+    return items
 
 
 def _place_bracket(view: dict, i: int) -> bool:
