@@ -354,6 +354,8 @@ def test_a_programme_known_by_its_number_is_named_by_the_number(finder, text, na
         ("Tổng thu nội địa ước", False),
         ("cung cấp nước, xử lý rác thải", False),
         ("Chương trình hành động số 74-CTr/TU", False),  # a document
+        ("Cầu", False),  # work nouns alone
+        ("Trường Tiểu học", False),
     ],
 )
 def test_an_ner_project_away_from_the_anchors_stays_only_when_it_names_a_work_or_programme(finder, name, kept):

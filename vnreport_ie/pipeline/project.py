@@ -369,6 +369,9 @@ class ProjectFinder(AnchoredSpanFinder):
         text = ent.text
         if PROGRAMME_DOCUMENT.match(text):
             return False
+        if not ANY_WORK_NOUN.sub("", text).strip(" -–,"):
+            return False  # work nouns alone name no work ("Trường", "Cầu", "Trường Tiểu học"): no project is so
+            # annotated
         return bool(
             ANY_WORK_NOUN.search(text) or PROGRAMME.search(text) or NATIONAL_PROGRAMME.search(text)
             or any(word[:1].isupper() for word in text.split()[1:])
