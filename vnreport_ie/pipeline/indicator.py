@@ -94,6 +94,8 @@ INSIDE_BARRIERS = frozenset(
         "chiếm", "vượt", "đầu năm", "cuối năm", "giữa năm", "cả năm", "tính chung",
         # where a sentence goes on after its subject ("kinh tế - xã hội [vẫn] ...", "dù ...", "... thì")
         "thì", "vẫn", "dù", "mặc dù", "nhưng",
+        # a finding reported ("tiến độ [cho thấy] toàn tỉnh ...", "điều tra cho thấy ..."): what is measured follows
+        "cho thấy",
     )
 )
 GLUED_BARRIERS = tuple(" " + w for w in ("kế hoạch", "dự toán", "chỉ tiêu", "lũy kế", "luỹ kế", "dự kiến"))
@@ -333,8 +335,9 @@ class IndicatorFinder(LinearModelFiles):
             # tells ("Ba Đồn 2.555,3 ha (tăng 10,2%)" takes the name of the list, not the town)
             # the denominator of a rate is no name ("6,5 triệu đồng/[người]/tháng")
             rate = a > 0 and view.words[a - 1] == "/"
+            # no span starts inside a bracket it closes ("(Quảng Trạch[)] mỗi xã": none is annotated so)
             if (
-                view.can_edge[a] and a <= name and view.words[a] not in CANNOT_START and not rate
+                depth == 0 and view.can_edge[a] and a <= name and view.words[a] not in CANNOT_START and not rate
                 and not view.place_tokens(a, end) and not view.place_then_nothing(a, end)
             ):
                 result.append(a)
