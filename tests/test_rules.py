@@ -194,11 +194,9 @@ def test_no_indicator_candidate_starts_with_a_count_or_each(indicator_parts, tex
     assert spans and not any(span.split()[0].lower() == never for span in spans), spans
 
 
-def test_no_indicator_candidate_holds_half_a_bracket_or_a_reported_finding(indicator_parts):
+def test_no_indicator_candidate_holds_half_a_bracket(indicator_parts):
     spans = indicator_candidates(indicator_parts, "xã Quảng Kim (Quảng Trạch) mỗi xã được cấp 2 tỷ đồng", "2 tỷ")
     assert spans and not any(span.count("(") != span.count(")") for span in spans), spans
-    spans = indicator_candidates(indicator_parts, "Điều tra tiến độ cho thấy diện tích lúa đạt 25 tỷ đồng", "25")
-    assert spans and not any("cho thấy" in span for span in spans), spans
 
 
 def test_no_indicator_candidate_is_only_words_the_guide_leaves_out(indicator_parts):

@@ -94,8 +94,6 @@ INSIDE_BARRIERS = frozenset(
         "chiếm", "vượt", "đầu năm", "cuối năm", "giữa năm", "cả năm", "tính chung",
         # where a sentence goes on after its subject ("kinh tế - xã hội [vẫn] ...", "dù ...", "... thì")
         "thì", "vẫn", "dù", "mặc dù", "nhưng",
-        # a finding reported ("tiến độ [cho thấy] toàn tỉnh ...", "điều tra cho thấy ..."): what is measured follows
-        "cho thấy",
     )
 )
 GLUED_BARRIERS = tuple(" " + w for w in ("kế hoạch", "dự toán", "chỉ tiêu", "lũy kế", "luỹ kế", "dự kiến"))
