@@ -822,3 +822,17 @@ def test_a_total_for_the_works_named_before_links_to_each_of_them(blank_nlp, sec
     entities = DocEntities(doc)
     ruled = {c.other.text: works_rule(c, entities) for c in candidate_pairs(doc, 3, ("project",), entities)}
     assert ruled == ({"cầu Trinh Luân": 1.0, "cầu Bảo Trực": 1.0, "cầu Thanh Long": 1.0} if linked else {})
+
+
+def test_one_total_for_works_in_several_communes_links_to_none_of_the_communes(blank_nlp):
+    from vnreport_ie.pipeline.relation_linker import DocEntities, candidate_pairs, group_rule
+
+    text = ("Các cầu bàn giao là cầu Trinh Luân (xã Đất Mới) và cầu Thanh Long (xã Hàng Vịnh). "
+            "Tổng kinh phí xây dựng của hai cầu là gần 400 triệu đồng.")
+    doc = blank_nlp.make_doc(text)
+    spans = [("400 triệu đồng", "MONEY"), ("cầu Trinh Luân", "PROJECT"), ("cầu Thanh Long", "PROJECT"),
+             ("Đất Mới", "COMMUNE"), ("Hàng Vịnh", "COMMUNE")]
+    doc.ents = sorted((doc.char_span(text.index(s), text.index(s) + len(s), label=lab) for s, lab in spans), key=lambda e: e.start)
+    entities = DocEntities(doc)
+    ruled = {c.other.text: group_rule(c, entities) for c in candidate_pairs(doc, 30, ("location",), entities)}
+    assert ruled == {"Đất Mới": 0.0, "Hàng Vịnh": 0.0}

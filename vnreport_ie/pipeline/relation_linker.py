@@ -253,6 +253,10 @@ def group_rule(candidate: Candidate, entities: "DocEntities") -> float | None:
     # đồng", "6 xã này đã hoàn thành 50% các tiêu chí"): the guide's "referred back" read for each member
     if candidate.other in entities.group_referred_back(candidate.figure):
         return 1.0
+    # one total for works named before, in several communes ("tổng kinh phí xây dựng bốn công trình này là 29,6
+    # tỷ đồng"): stated for the works, not for each commune (the bentre-giongtrom note)
+    if entities.works_referred_back(candidate.figure) and entities.distinct_names("COMMUNE") >= 2:
+        return 0.0
     # members listed in the sentences after an amount for each of them (see DocEntities.members_named_after)
     if candidate.other.start > candidate.figure.end and candidate.other in entities.members_named_after(candidate.figure):
         return 1.0 if entities.per_unit(candidate.figure) else None
