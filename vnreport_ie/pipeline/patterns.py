@@ -652,6 +652,7 @@ class PatternMerge:
 # the words after which a commune named again without its unit word stands ("..., Hòa Hiếu trở thành ...",
 # "Nhờ đó, [Vĩnh Công] trở thành xã thứ 10"); a lower-case word other than these makes it part of another name
 # ("Trường tiểu học Tân Hạnh", "đình Tân Nhuận Đông")
+WORD_BEFORE = re.compile(r"(\w+|[^\w\s])\s*$")  # the word or mark right before a position
 BEFORE_NAMED_AGAIN = {"và", "là", "gồm", "có", "ở", "với", "của", "từ", "đến", "đi", "như", "nối", "tại", "cho"}
 
 
@@ -660,20 +661,23 @@ def _named_again(doc: Doc, text: str, owner: list[Span | None]) -> set[tuple[int
     its unit word ("Kỳ họp ... của HĐND phường Hòa Hiếu ... Hòa Hiếu đã ..."), where no entity is and a commune
     can stand; return their (start, end)."""
     names = {e.text for e in owner if e is not None and e.label_ == "COMMUNE" and e.text[:1].isupper()}
-    added = set()
-    for name in sorted(names):
-        for match in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", text):
-            span = doc.char_span(match.start(), match.end(), label="COMMUNE")
-            if span is None or any(owner[span.start : span.end]):
-                continue
-            before = re.search(r"(\w+|[^\w\s])\s*$", text[: match.start()])
-            word = before.group(1) if before else ""
-            if word[:1].isalpha() and word not in BEFORE_NAMED_AGAIN:
-                continue
-            if not is_commune_context(text, match.start(), name):
-                continue
-            owner[span.start : span.end] = [span] * len(span)
-            added.add((match.start(), match.end()))
+    added: set[tuple[int, int]] = set()
+    if not names:
+        return added
+    # one pass over the text for all the names, longest first
+    pattern = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, sorted(names, key=len, reverse=True)))})(?!\w)")
+    for match in pattern.finditer(text):
+        span = doc.char_span(match.start(), match.end(), label="COMMUNE")
+        if span is None or any(owner[span.start : span.end]):
+            continue
+        before = WORD_BEFORE.search(text, max(0, match.start() - CONTEXT_CHARS), match.start())
+        word = before.group(1) if before else ""
+        if word[:1].isalpha() and word not in BEFORE_NAMED_AGAIN:
+            continue
+        if not is_commune_context(text, match.start(), match.group()):
+            continue
+        owner[span.start : span.end] = [span] * len(span)
+        added.add((match.start(), match.end()))
     return added
 
 

@@ -476,6 +476,8 @@ class DocEntities:
         self._refers_back: dict[tuple[int, str], bool] = {}
         self._chains: dict[int, list[Span]] | None = None  # the lists of communes (see commune_lists)
         self._works_back: dict[int, list[Span]] = {}
+        self._group_back: dict[int, list[Span]] = {}
+        self._token_starts: list[int] = []  # the character offset of each token (made with the clauses)
         self._distinct: dict[str, int] = {}
         self._per_sentence: dict[str, dict[int, int]] = {}
         self._per_clause: dict[str, dict[int, list[int]]] = {}
@@ -520,23 +522,25 @@ class DocEntities:
         communes = self.by_label.get("COMMUNE", [])
         if len(communes) < 2:
             return []
-        words, _, clause, sentence = self.clauses()
+        if figure.start in self._group_back:  # the same for every candidate of a figure: found once
+            return self._group_back[figure.start]
+        _, _, clause, sentence = self.clauses()
         opening = bisect_left(clause, clause[figure.start])
-        tokens = token_offsets_and_texts(self._doc)
-        text = doc_text(self._doc)
-        reference = GROUP_REFERRED_BACK.search(text, tokens[opening][0], figure.start_char)
-        if reference is None:
-            return []
-        if self._chains is None:
-            chains = commune_lists(self._doc, communes)
-            self._chains = {}
-            for i, chain in chains.items():
-                self._chains.setdefault(chain, []).append(communes[i])
-        before = [
-            members for members in self._chains.values()
-            if sentence[members[-1].start] < sentence[figure.start] and members[-1].end_char <= reference.start()
-        ]
-        return max(before, key=lambda members: members[-1].start) if before else []
+        reference = GROUP_REFERRED_BACK.search(doc_text(self._doc), self._token_starts[opening], figure.start_char)
+        group: list[Span] = []
+        if reference is not None:
+            if self._chains is None:
+                chains = commune_lists(self._doc, communes)
+                self._chains = {}
+                for i, chain in chains.items():
+                    self._chains.setdefault(chain, []).append(communes[i])
+            before = [
+                members for members in self._chains.values()
+                if sentence[members[-1].start] < sentence[figure.start] and members[-1].end_char <= reference.start()
+            ]
+            group = max(before, key=lambda members: members[-1].start) if before else []
+        self._group_back[figure.start] = group
+        return group
 
     def works_referred_back(self, figure: Span) -> list[Span]:
         """The works a figure's clause refers back to before the figure: a count of works that equals the number of
@@ -548,10 +552,8 @@ class DocEntities:
         if figure.start not in self._works_back:
             _, _, clause, _ = self.clauses()
             opening = bisect_left(clause, clause[figure.start])
-            text = doc_text(self._doc)
-            start_char = token_offsets_and_texts(self._doc)[opening][0]
             found: list[Span] = []
-            for reference in WORKS_REFERRED_BACK.finditer(text, start_char, figure.start_char):
+            for reference in WORKS_REFERRED_BACK.finditer(doc_text(self._doc), self._token_starts[opening], figure.start_char):
                 named: dict[str, Span] = {}
                 for work in works:
                     if work.end_char <= reference.start():
@@ -733,6 +735,7 @@ class DocEntities:
             doc = self._doc
             text = doc_text(doc)
             tokens = token_offsets_and_texts(doc)
+            self._token_starts = [start for start, _ in tokens]
             words = [t.lower() for _, t in tokens]
             in_figure = [False] * len(doc)
             for ent in self.ents:
