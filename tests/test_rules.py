@@ -808,8 +808,9 @@ def test_a_commune_named_again_without_its_unit_word_is_a_commune(merge_nlp, tex
         # a count equal to the number of works named before, or a plural with a demonstrative, refers back to them
         ("Tổng kinh phí xây dựng của ba cầu là gần 400 triệu đồng.", True),
         ("Tổng kinh phí của các công trình trên là 400 triệu đồng.", True),
-        # a count of other works is no reference back
+        # a count of other works is no reference back, nor is "trên" before a noun (a preposition)
         ("Huyện còn xây 24 cầu khác với 400 triệu đồng.", False),
+        ("Huyện còn hỗ trợ các công trình trên địa bàn 400 triệu đồng.", False),
     ],
 )
 def test_a_total_for_the_works_named_before_links_to_each_of_them(blank_nlp, second, linked):

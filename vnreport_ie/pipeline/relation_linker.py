@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 
 from vnreport_ie.pipeline.patterns import ITEM_DISTRICT, UNIT_WORD, NUMBER as NUMBER_PATTERN, doc_hints, token_offsets_and_texts
-from vnreport_ie.pipeline.project import ALL_WORK_NOUNS, GENERIC_BEFORE, _any_of
+from vnreport_ie.pipeline.project import ALL_WORK_NOUNS, GENERIC_BEFORE, NOT_A_WORK, _any_of
 from vnreport_ie.pipeline.linear import LinearModel, LinearModelFiles, bucket, fit_linear
 from vnreport_ie.schema import FIGURE_LABELS, RELATION_TARGET_LABEL, RELATION_TYPES, SINGLE_VALUED_RELATIONS
 from vnreport_ie.pipeline.relations import FigureRelation, get_relations, set_relations
@@ -351,15 +351,18 @@ COMPARE_WORDS = {"so", "so sánh", "đối chiếu"}  # what opens a comparison:
 UNIT_WORDS = {"xã", "phường", "thị trấn"}
 # works named before and referred back to: "ba cầu", "02 trường", "bốn công trình này", "các công trình trên"
 COUNT_WORDS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
+# ("trên" is a demonstrative before a mark or a verb, "các công trình trên là ...", and a preposition before a noun:
+# "các dự án trên địa bàn", "4 dự án trên các tuyến đường")
+DEMONSTRATIVE = r"(?:\s+(?P<demonstrative>này|nói\s+trên|kể\s+trên|trên\s+đây|trên(?=\s*(?:[,.;:)]|$)|\s+(?:là|đã|được|có|đều|với|thì|đạt|sẽ|đang|cần|vẫn|mới|cũng)(?!\w))))?(?!\w)"
 WORKS_REFERRED_BACK = re.compile(
     r"(?i)(?<!\w)(?P<count>các|những|cả|\d+|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+"
-    rf"(?:{_any_of(ALL_WORK_NOUNS | {'công trình', 'dự án', 'hạng mục'})})"
-    r"(?:\s+(?P<demonstrative>này|nói\s+trên|trên))?(?!\w)"
+    rf"(?!{NOT_A_WORK.pattern.removeprefix('(?i)')})(?:{_any_of(ALL_WORK_NOUNS | {'công trình', 'dự án', 'hạng mục'})})"
+    + DEMONSTRATIVE
 )
 # a group of communes named before and referred back to: "các xã này", "6 xã này", "những địa phương nói trên"
 GROUP_REFERRED_BACK = re.compile(
     r"(?i)(?<!\w)(?:các|những|cả|\d+|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:xã|phường|thị\s+trấn|địa\s+phương)"
-    r"(?:\s*,\s*(?:phường|thị\s+trấn))?\s+(?:này|nói\s+trên)(?!\w)"
+    r"(?:\s*,\s*(?:phường|thị\s+trấn))?\s+(?:này|nói\s+trên|kể\s+trên|trên\s+đây|trên(?=\s*(?:[,.;:)]|$)|\s+(?:là|đã|được|có|đều|với|thì|đạt|sẽ|đang|cần|vẫn|mới|cũng)(?!\w)))(?!\w)"
 )
 LIST_GAP_WORDS = {",", ";", "và"} | UNIT_WORDS
 DISTRICT_GAP = re.compile(rf"{ITEM_DISTRICT}\s*(?:,|;|và)\s*(?:{UNIT_WORD}\s+)?")  # "(Cẩm Xuyên), xã "
