@@ -262,6 +262,9 @@ def test_a_project_name_ends_before_the_sentence_goes_on():
          "Khu", ".", "Khu dân cư Gò Chàm"),
         # a name that stops at a unit word goes on through the capitalised name
         ("Khánh thành Khu vui chơi xã Tân Long với kinh phí 2 tỷ đồng.", "Khu", " Tân", "Khu vui chơi xã Tân Long"),
+        # no bracket left open, no function word at the end
+        ("Vốn cho dự án VnSAT (chuyển đổi nông nghiệp bền vững là 31.736 triệu đồng.", "VnSAT", " là", "VnSAT"),
+        ("Khởi công cầu giao thông nông thôn số 65 của xã Ngãi Xuyên.", "cầu", " xã", "cầu giao thông nông thôn số 65"),
     ],
 )
 def test_an_ner_name_away_from_the_anchors_takes_the_anchored_names_edges(finder, text, ner_from, ner_to, name):
@@ -418,29 +421,6 @@ def test_an_abbreviation_or_a_campus_number_in_brackets_stays_in_the_name(finder
     assert "Trường Mầm non thị trấn Hồ (cơ sở số 2)" in names
     names = names_at_first_anchor(finder, "dự án cầu Long Bình 1 (thành phố Trà Vinh) đạt 50% kế hoạch")
     assert not any("(" in name for name in names), names
-
-
-@pytest.mark.parametrize(
-    ("text", "ner_from", "ner_to", "name"),
-    [
-        # no bracket left open, no function word at the end
-        ("Vốn cho dự án VnSAT (chuyển đổi nông nghiệp bền vững là 31.736 triệu đồng.", "VnSAT", " là", "VnSAT"),
-        ("Khởi công cầu giao thông nông thôn số 65 của xã Ngãi Xuyên.", "cầu", " xã", "cầu giao thông nông thôn số 65"),
-    ],
-)
-def test_an_ner_name_is_cut_to_a_whole_name(finder, text, ner_from, ner_to, name):
-    from vnreport_ie.pipeline.linear import LinearModel
-
-    nlp, component = finder
-    doc = doc_with_hints(nlp, text)
-    doc.ents = [doc.char_span(text.index(ner_from), text.index(ner_to), label="PROJECT")]
-    component.model, model = LinearModel({}, 0.0), component.model
-    try:
-        names = [e.text for e in component(doc).ents if e.label_ == "PROJECT"]
-    finally:
-        component.model = model
-    assert names == [name]
-
 
 
 @pytest.mark.parametrize(

@@ -744,6 +744,17 @@ def test_an_amount_for_each_member_links_to_the_communes_listed_in_the_sentences
     assert set(ruled(text, [("500 triệu đồng", "MONEY"), ("1 tỷ đồng", "MONEY")] + communes).values()) <= {None}
 
 
+def rule_decisions(nlp, text, spans, rule, relation_type, max_distance):
+    """{span text: the rule's decision} for every candidate pair of ``relation_type`` in ``text``, whose entities
+    are ``spans`` ((text, label), each found at its first occurrence)."""
+    from vnreport_ie.pipeline.relation_linker import DocEntities, candidate_pairs
+
+    doc = nlp.make_doc(text)
+    doc.ents = sorted((doc.char_span(text.index(s), text.index(s) + len(s), label=lab) for s, lab in spans), key=lambda e: e.start)
+    entities = DocEntities(doc)
+    return {c.other.text: rule(c, entities) for c in candidate_pairs(doc, max_distance, (relation_type,), entities)}
+
+
 @pytest.mark.parametrize(
     "text",
     [
@@ -753,13 +764,10 @@ def test_an_amount_for_each_member_links_to_the_communes_listed_in_the_sentences
     ],
 )
 def test_a_list_of_communes_each_placed_in_its_district_is_one_group(blank_nlp, text):
-    from vnreport_ie.pipeline.relation_linker import DocEntities, candidate_pairs, group_rule
+    from vnreport_ie.pipeline.relation_linker import group_rule
 
-    doc = blank_nlp.make_doc(text)
     spans = [("500 triệu đồng", "MONEY")] + [(n, "COMMUNE") for n in ("Tùng Ảnh", "Thạch Châu", "Thạch Hạ")]
-    doc.ents = sorted((doc.char_span(text.index(s), text.index(s) + len(s), label=lab) for s, lab in spans), key=lambda e: e.start)
-    entities = DocEntities(doc)
-    assert {c.other.text: group_rule(c, entities) for c in candidate_pairs(doc, 80, ("location",))} == {
+    assert rule_decisions(blank_nlp, text, spans, group_rule, "location", 80) == {
         "Tùng Ảnh": 1.0, "Thạch Châu": 1.0, "Thạch Hạ": 1.0
     }
 
@@ -774,14 +782,11 @@ def test_a_list_of_communes_each_placed_in_its_district_is_one_group(blank_nlp, 
     ],
 )
 def test_a_group_of_communes_referred_back_to_is_the_location_of_each_member(blank_nlp, second, linked):
-    from vnreport_ie.pipeline.relation_linker import DocEntities, candidate_pairs, group_rule
+    from vnreport_ie.pipeline.relation_linker import group_rule
 
     text = "Có 6 xã Long Thới, Phước Lộc và Hiệp Phước được hỗ trợ. " + second
-    doc = blank_nlp.make_doc(text)
     spans = [("50%", "PERCENT")] + [(n, "COMMUNE") for n in ("Long Thới", "Phước Lộc", "Hiệp Phước")]
-    doc.ents = sorted((doc.char_span(text.index(s), text.index(s) + len(s), label=lab) for s, lab in spans), key=lambda e: e.start)
-    entities = DocEntities(doc)
-    ruled = {c.other.text: group_rule(c, entities) for c in candidate_pairs(doc, 3, ("location",))}
+    ruled = rule_decisions(blank_nlp, text, spans, group_rule, "location", 3)
     assert ruled == ({"Long Thới": 1.0, "Phước Lộc": 1.0, "Hiệp Phước": 1.0} if linked else {})
 
 
@@ -814,26 +819,19 @@ def test_a_commune_named_again_without_its_unit_word_is_a_commune(merge_nlp, tex
     ],
 )
 def test_a_total_for_the_works_named_before_links_to_each_of_them(blank_nlp, second, linked):
-    from vnreport_ie.pipeline.relation_linker import DocEntities, candidate_pairs, works_rule
+    from vnreport_ie.pipeline.relation_linker import works_rule
 
     text = "Các cầu bàn giao là cầu Trinh Luân, cầu Bảo Trực và cầu Thanh Long. " + second
-    doc = blank_nlp.make_doc(text)
     spans = [("400 triệu đồng", "MONEY")] + [(n, "PROJECT") for n in ("cầu Trinh Luân", "cầu Bảo Trực", "cầu Thanh Long")]
-    doc.ents = sorted((doc.char_span(text.index(s), text.index(s) + len(s), label=lab) for s, lab in spans), key=lambda e: e.start)
-    entities = DocEntities(doc)
-    ruled = {c.other.text: works_rule(c, entities) for c in candidate_pairs(doc, 3, ("project",), entities)}
+    ruled = rule_decisions(blank_nlp, text, spans, works_rule, "project", 3)
     assert ruled == ({"cầu Trinh Luân": 1.0, "cầu Bảo Trực": 1.0, "cầu Thanh Long": 1.0} if linked else {})
 
 
 def test_one_total_for_works_in_several_communes_links_to_none_of_the_communes(blank_nlp):
-    from vnreport_ie.pipeline.relation_linker import DocEntities, candidate_pairs, group_rule
+    from vnreport_ie.pipeline.relation_linker import group_rule
 
     text = ("Các cầu bàn giao là cầu Trinh Luân (xã Đất Mới) và cầu Thanh Long (xã Hàng Vịnh). "
             "Tổng kinh phí xây dựng của hai cầu là gần 400 triệu đồng.")
-    doc = blank_nlp.make_doc(text)
     spans = [("400 triệu đồng", "MONEY"), ("cầu Trinh Luân", "PROJECT"), ("cầu Thanh Long", "PROJECT"),
              ("Đất Mới", "COMMUNE"), ("Hàng Vịnh", "COMMUNE")]
-    doc.ents = sorted((doc.char_span(text.index(s), text.index(s) + len(s), label=lab) for s, lab in spans), key=lambda e: e.start)
-    entities = DocEntities(doc)
-    ruled = {c.other.text: group_rule(c, entities) for c in candidate_pairs(doc, 30, ("location",), entities)}
-    assert ruled == {"Đất Mới": 0.0, "Hàng Vịnh": 0.0}
+    assert rule_decisions(blank_nlp, text, spans, group_rule, "location", 30) == {"Đất Mới": 0.0, "Hàng Vịnh": 0.0}

@@ -72,17 +72,17 @@ NAMED_WORK_NOUNS = frozenset({
 })
 
 
-def _any_of(words: frozenset[str]) -> str:
+def any_of(words: frozenset[str]) -> str:
     """A pattern for any of ``words`` as whole words, longest first, spaces matching any white space."""
     return "|".join(sorted((re.escape(w).replace("\\ ", r"\s+") for w in words), key=len, reverse=True))
 
 
 ALL_WORK_NOUNS = NAMED_WORK_NOUNS | WORK_NOUNS
 # any work noun in a name (the test of an NER name away from the anchors)
-ANY_WORK_NOUN = re.compile(rf"(?i)(?<![^\W\d_])(?:{_any_of(ALL_WORK_NOUNS)})(?![^\W\d_])")
+ANY_WORK_NOUN = re.compile(rf"(?i)(?<![^\W\d_])(?:{any_of(ALL_WORK_NOUNS)})(?![^\W\d_])")
 WORK_NAME_REACH = 3  # tokens after a work noun within which its proper name starts
 # the same in the text: a work noun and the few words after it (the test before reading a Doc)
-NAMED_WORK = re.compile(rf"(?<![^\W\d_])(?i:{_any_of(NAMED_WORK_NOUNS)})(?![^\W\d_])(?P<after>(?:\s+\S+){{1,4}})")
+NAMED_WORK = re.compile(rf"(?<![^\W\d_])(?i:{any_of(NAMED_WORK_NOUNS)})(?![^\W\d_])(?P<after>(?:\s+\S+){{1,4}})")
 # a work noun after these is plural or generic ("các trường", "những cây cầu", "mỗi xã một chợ")
 GENERIC_BEFORE = {"các", "những", "mỗi", "một số", "nhiều", "mọi", "từng"}
 # ... and after a place's unit word, part of the place's name ("huyện Chợ Mới", "xã Hồ Bốn")
@@ -96,7 +96,7 @@ NOT_A_WORK = re.compile(
 # works counted and then named ("02 trường là ", "Bốn hồ được sửa là ", "3 cây cầu gồm: "): a capitalised name follows
 COUNTED_WORKS_NAMED = re.compile(
     rf"(?<![^\W\d_])(?:\d+|[Hh]ai|[Bb]a|[Bb]ốn|[Nn]ăm|[Ss]áu|[Bb]ảy|[Tt]ám|[Cc]hín|[Mm]ười)\s+(?:cây\s+)?"
-    rf"(?i:{_any_of(NAMED_WORK_NOUNS | {'công trình'})})(?![^\W\d_])(?:[ \t]+[^\W\d_]+){{0,4}}?[ \t]+"
+    rf"(?i:{any_of(NAMED_WORK_NOUNS | {'công trình'})})(?![^\W\d_])(?:[ \t]+[^\W\d_]+){{0,4}}?[ \t]+"
     rf"(?:là|gồm(?:[ \t]+có)?|bao[ \t]+gồm)[ \t]*:?[ \t]*(?=[{''.join(c for c in map(chr, range(0x41, 0x1F00)) if c.isupper() and c.isalpha())}])"
 )
 # the national target programmes and the recovery programme, as reports name them (any province)

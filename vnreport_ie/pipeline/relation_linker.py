@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 
 from vnreport_ie.pipeline.patterns import ITEM_DISTRICT, UNIT_WORD, NUMBER as NUMBER_PATTERN, doc_hints, token_offsets_and_texts
-from vnreport_ie.pipeline.project import ALL_WORK_NOUNS, GENERIC_BEFORE, NOT_A_WORK, _any_of
+from vnreport_ie.pipeline.project import ALL_WORK_NOUNS, GENERIC_BEFORE, NOT_A_WORK, any_of
 from vnreport_ie.pipeline.linear import LinearModel, LinearModelFiles, bucket, fit_linear
 from vnreport_ie.schema import FIGURE_LABELS, RELATION_TARGET_LABEL, RELATION_TYPES, SINGLE_VALUED_RELATIONS
 from vnreport_ie.pipeline.relations import FigureRelation, get_relations, set_relations
@@ -115,12 +115,13 @@ def commune_lists(doc: Doc, spans: list[Span]) -> dict[int, int]:
     first lies in: "Tùng Ảnh thuộc huyện Đức Thọ, Thạch Châu ...", "Cẩm Bình (Cẩm Xuyên), Kỳ Tân ...")."""
     chains: dict[int, int] = {}
     previous = None
+    text = doc_text(doc)
     for i, span in enumerate(spans):
         if span.label_ != "COMMUNE":
             continue
         if previous is not None:
             gap = [t.lower_ for t in doc[spans[previous].end : span.start] if not t.is_space]
-            placed = DISTRICT_GAP.fullmatch(doc_text(doc), spans[previous].end_char, span.start_char) is not None
+            placed = DISTRICT_GAP.fullmatch(text, spans[previous].end_char, span.start_char) is not None
             if (0 < len(gap) <= 3 and all(w in LIST_GAP_WORDS for w in gap)) or placed:
                 chains.setdefault(previous, previous)
                 chains[i] = chains[previous]
@@ -349,20 +350,24 @@ COMPARE_WORDS = {"so", "so sánh", "đối chiếu"}  # what opens a comparison:
 # "So với vụ mùa năm 2017 thì A ...": "so với" not right after a figure) or after them ("A tăng x%; B tăng y%,
 # đều so với cùng kỳ năm trước")
 UNIT_WORDS = {"xã", "phường", "thị trấn"}
-# works named before and referred back to: "ba cầu", "02 trường", "bốn công trình này", "các công trình trên"
+# works or communes named before and referred back to: "ba cầu", "02 trường", "bốn công trình này", "các công
+# trình trên", "các xã này", "6 xã này", "những địa phương nói trên"
 COUNT_WORDS = {"hai": 2, "ba": 3, "bốn": 4, "năm": 5, "sáu": 6, "bảy": 7, "tám": 8, "chín": 9, "mười": 10}
+GROUP_COUNT = rf"các|những|cả|\d+|{'|'.join(COUNT_WORDS)}"  # a plural or a count before the unit word or work noun
 # ("trên" is a demonstrative before a mark or a verb, "các công trình trên là ...", and a preposition before a noun:
 # "các dự án trên địa bàn", "4 dự án trên các tuyến đường")
-DEMONSTRATIVE = r"(?:\s+(?P<demonstrative>này|nói\s+trên|kể\s+trên|trên\s+đây|trên(?=\s*(?:[,.;:)]|$)|\s+(?:là|đã|được|có|đều|với|thì|đạt|sẽ|đang|cần|vẫn|mới|cũng)(?!\w))))?(?!\w)"
-WORKS_REFERRED_BACK = re.compile(
-    r"(?i)(?<!\w)(?P<count>các|những|cả|\d+|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+"
-    rf"(?!{NOT_A_WORK.pattern.removeprefix('(?i)')})(?:{_any_of(ALL_WORK_NOUNS | {'công trình', 'dự án', 'hạng mục'})})"
-    + DEMONSTRATIVE
+DEMONSTRATIVES = (
+    r"này|nói\s+trên|kể\s+trên|trên\s+đây"
+    r"|trên(?=\s*(?:[,.;:)]|$)|\s+(?:là|đã|được|có|đều|với|thì|đạt|sẽ|đang|cần|vẫn|mới|cũng)(?!\w))"
 )
-# a group of communes named before and referred back to: "các xã này", "6 xã này", "những địa phương nói trên"
+WORKS_REFERRED_BACK = re.compile(
+    rf"(?i)(?<!\w)(?P<count>{GROUP_COUNT})\s+"
+    rf"(?P<noun>{any_of(ALL_WORK_NOUNS | {'công trình', 'dự án', 'hạng mục'})})"
+    rf"(?:\s+(?P<demonstrative>{DEMONSTRATIVES}))?(?!\w)"
+)
 GROUP_REFERRED_BACK = re.compile(
-    r"(?i)(?<!\w)(?:các|những|cả|\d+|hai|ba|bốn|năm|sáu|bảy|tám|chín|mười)\s+(?:xã|phường|thị\s+trấn|địa\s+phương)"
-    r"(?:\s*,\s*(?:phường|thị\s+trấn))?\s+(?:này|nói\s+trên|kể\s+trên|trên\s+đây|trên(?=\s*(?:[,.;:)]|$)|\s+(?:là|đã|được|có|đều|với|thì|đạt|sẽ|đang|cần|vẫn|mới|cũng)(?!\w)))(?!\w)"
+    rf"(?i)(?<!\w)(?:{GROUP_COUNT})\s+(?:xã|phường|thị\s+trấn|địa\s+phương)(?:\s*,\s*(?:phường|thị\s+trấn))?"
+    rf"\s+(?:{DEMONSTRATIVES})(?!\w)"
 )
 LIST_GAP_WORDS = {",", ";", "và"} | UNIT_WORDS
 DISTRICT_GAP = re.compile(rf"{ITEM_DISTRICT}\s*(?:,|;|và)\s*(?:{UNIT_WORD}\s+)?")  # "(Cẩm Xuyên), xã "
@@ -556,7 +561,10 @@ class DocEntities:
             _, _, clause, _ = self.clauses()
             opening = bisect_left(clause, clause[figure.start])
             found: list[Span] = []
-            for reference in WORKS_REFERRED_BACK.finditer(doc_text(self._doc), self._token_starts[opening], figure.start_char):
+            text = doc_text(self._doc)
+            for reference in WORKS_REFERRED_BACK.finditer(text, self._token_starts[opening], figure.start_char):
+                if NOT_A_WORK.match(text, reference.start("noun")):
+                    continue  # "các trường hợp", "các hồ sơ"
                 named: dict[str, Span] = {}
                 for work in works:
                     if work.end_char <= reference.start():
