@@ -656,14 +656,13 @@ WORD_BEFORE = re.compile(r"(\w+|[^\w\s])\s*$")  # the word or mark right before 
 BEFORE_NAMED_AGAIN = {"và", "là", "gồm", "có", "ở", "với", "của", "từ", "đến", "đi", "như", "nối", "tại", "cho"}
 
 
-def _named_again(doc: Doc, text: str, owner: list[Span | None]) -> set[tuple[int, int]]:
+def _named_again(doc: Doc, text: str, owner: list[Span | None]) -> None:
     """Add to ``owner`` (the entity of each token) the mentions of a commune named again in the paragraph without
     its unit word ("Kỳ họp ... của HĐND phường Hòa Hiếu ... Hòa Hiếu đã ..."), where no entity is and a commune
-    can stand; return their (start, end)."""
+    can stand."""
     names = {e.text for e in owner if e is not None and e.label_ == "COMMUNE" and e.text[:1].isupper()}
-    added: set[tuple[int, int]] = set()
     if not names:
-        return added
+        return
     # one pass over the text for all the names, longest first
     pattern = re.compile(rf"(?<!\w)(?:{'|'.join(map(re.escape, sorted(names, key=len, reverse=True)))})(?!\w)")
     for match in pattern.finditer(text):
@@ -677,8 +676,6 @@ def _named_again(doc: Doc, text: str, owner: list[Span | None]) -> set[tuple[int
         if not is_commune_context(text, match.start(), match.group()):
             continue
         owner[span.start : span.end] = [span] * len(span)
-        added.add((match.start(), match.end()))
-    return added
 
 
 def _names_a_district(text: str, ent: Span) -> bool:

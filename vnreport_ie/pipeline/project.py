@@ -30,6 +30,7 @@ from spacy.tokens import Doc, Span
 
 from vnreport_ie.pipeline.anchored import NONE, AnchoredSpanFinder
 from vnreport_ie.pipeline.linear import bucket
+from vnreport_ie.pipeline.patterns import UPPER
 from vnreport_ie.text.numbers import FOOTNOTE_MARKERS
 from vnreport_ie.text.tokenizer import doc_text
 
@@ -97,7 +98,7 @@ NOT_A_WORK = re.compile(
 COUNTED_WORKS_NAMED = re.compile(
     rf"(?<![^\W\d_])(?:\d+|[Hh]ai|[Bb]a|[Bb]ốn|[Nn]ăm|[Ss]áu|[Bb]ảy|[Tt]ám|[Cc]hín|[Mm]ười)\s+(?:cây\s+)?"
     rf"(?i:{any_of(NAMED_WORK_NOUNS | {'công trình'})})(?![^\W\d_])(?:[ \t]+[^\W\d_]+){{0,4}}?[ \t]+"
-    rf"(?:là|gồm(?:[ \t]+có)?|bao[ \t]+gồm)[ \t]*:?[ \t]*(?=[{''.join(c for c in map(chr, range(0x41, 0x1F00)) if c.isupper() and c.isalpha())}])"
+    rf"(?:là|gồm(?:[ \t]+có)?|bao[ \t]+gồm)[ \t]*:?[ \t]*(?=[{UPPER}])"
 )
 # the national target programmes and the recovery programme, as reports name them (any province)
 NATIONAL_PROGRAMME = re.compile(
@@ -497,7 +498,7 @@ MAX_COUNTED_ITEMS = 12
 def _counted_items(view: dict, first: int) -> list[int]:
     """The first tokens of the names listed after counted works, from ``first``: each capitalised word after "," /
     "và" / "cùng", up to the sentence's end, a figure, or a joiner followed by a lower-case word."""
-    words, texts = view["words"], view["texts"]
+    words = view["words"]
     items = [first]
     for i in range(first + 1, len(words) - 1):
         if view["stop"][i] or view["figure"][i] or len(items) >= MAX_COUNTED_ITEMS:
