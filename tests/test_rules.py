@@ -835,3 +835,60 @@ def test_one_total_for_works_in_several_communes_links_to_none_of_the_communes(b
     spans = [("400 triệu đồng", "MONEY"), ("cầu Trinh Luân", "PROJECT"), ("cầu Thanh Long", "PROJECT"),
              ("Đất Mới", "COMMUNE"), ("Hàng Vịnh", "COMMUNE")]
     assert rule_decisions(blank_nlp, text, spans, group_rule, "location", 30) == {"Đất Mới": 0.0, "Hàng Vịnh": 0.0}
+
+
+def test_guide_reading_links_the_commune_of_the_figures_clause_and_the_one_a_paragraph_is_about(blank_nlp):
+    from vnreport_ie.pipeline.relation_linker import guide_reading
+
+    text = "Tại xã Phúc Khoa, 50 hộ bị tốc mái ở mức 80-90%; tại xã Thân Thuộc, 10 hộ ở mức dưới 30%."
+    spans = [("Phúc Khoa", "COMMUNE"), ("80-90%", "PERCENT"), ("Thân Thuộc", "COMMUNE"), ("dưới 30%", "PERCENT")]
+    from vnreport_ie.pipeline.relation_linker import DocEntities, candidate_pairs
+
+    doc = blank_nlp.make_doc(text)
+    doc.ents = sorted((doc.char_span(text.index(s), text.index(s) + len(s), label=lab) for s, lab in spans), key=lambda e: e.start)
+    entities = DocEntities(doc)
+    read = {(c.figure.text, c.other.text): guide_reading(c, entities) for c in candidate_pairs(doc, 80, ("location",), entities)}
+    assert read == {
+        ("80-90%", "Phúc Khoa"): 1.0, ("80-90%", "Thân Thuộc"): 0.0,
+        ("dưới 30%", "Phúc Khoa"): 0.0, ("dưới 30%", "Thân Thuộc"): 1.0,
+    }
+    # the one commune a paragraph opens with is the place of its figures, however far on
+    text = "Xã Ea Tu đã huy động nhiều nguồn lực. Năm 2023, thu ngân sách đạt 28,1 tỷ đồng."
+    spans = [("Ea Tu", "COMMUNE"), ("28,1 tỷ đồng", "MONEY")]
+    assert rule_decisions(blank_nlp, text, spans, guide_reading, "location", 80) == {"Ea Tu": 1.0}
+    # ... not one of two communes named in other sentences
+    text = "Xã Ea Tu và xã Hòa Phong đã về đích. Năm 2023, tỉnh chi 28,1 tỷ đồng."
+    spans = [("Ea Tu", "COMMUNE"), ("Hòa Phong", "COMMUNE"), ("28,1 tỷ đồng", "MONEY")]
+    assert rule_decisions(blank_nlp, text, spans, guide_reading, "location", 80) == {"Ea Tu": 0.0, "Hòa Phong": 0.0}
+
+
+def test_a_relation_type_with_too_few_gold_pairs_is_read_by_the_guide_and_saved_so(blank_nlp, tmp_path):
+    from spacy.training import Example
+
+    from vnreport_ie.pipeline.relation_linker import GUIDE_READING, MIN_LEARNED_PAIRS, RelationLinker
+    from vnreport_ie.pipeline.relations import FigureRelation, set_relations
+
+    text = "Tại xã Tân Lập, thu ngân sách đạt 12 tỷ đồng, bằng 80% dự toán."
+    examples = []
+    for _ in range(3):  # 3 location pairs, far below MIN_LEARNED_PAIRS
+        doc = blank_nlp.make_doc(text)
+        ents = [("Tân Lập", "COMMUNE"), ("12 tỷ đồng", "MONEY"), ("80%", "PERCENT"), ("dự toán", "TARGET")]
+        doc.ents = [doc.char_span(text.index(s), text.index(s) + len(s), label=lab) for s, lab in ents]
+        money, percent, commune, target = (next(e for e in doc.ents if e.text == t) for t in ("12 tỷ đồng", "80%", "Tân Lập", "dự toán"))
+        set_relations(doc, [
+            FigureRelation("location", money.start, money.end, commune.start, commune.end),
+            FigureRelation("target", percent.start, percent.end, target.start, target.end),
+        ])
+        examples.append(Example(blank_nlp.make_doc(text), doc))
+    assert MIN_LEARNED_PAIRS > 3
+    linker = RelationLinker(blank_nlp, "vnreport_relations", 80, 0.5, ["target", "location"])
+    linker.fit(examples)
+    assert linker.guide_read == {"location"} and "location" not in linker.models
+    linker.to_disk(tmp_path)
+    loaded = RelationLinker(blank_nlp, "vnreport_relations", 80, 0.5, ["target", "location"]).from_disk(tmp_path)
+    assert loaded.guide_read == {"location"} and loaded.models == linker.models
+    assert '"location": ' + str(GUIDE_READING).replace("'", '"') in (tmp_path / "model.json").read_text()
+    from vnreport_ie.pipeline.relations import get_relations
+
+    predicted = loaded(examples[0].reference.copy())
+    assert [r.type for r in get_relations(predicted) if r.type == "location"] == ["location", "location"]  # both figures

@@ -137,6 +137,12 @@ def _same_sentence(doc: Doc, a: Span, b: Span) -> bool:
 DISTANCE_EDGES = (0, 1, 2, 3, 5, 8, 13, 21, 34)
 RELATION_C = 0.5  # inverse regularisation of the relation classifiers (see fit)
 RULE_FEATURE_SCALE = 5.0
+# a location or project classifier is trained from at least this many gold pairs; with fewer (text whose figures
+# are seldom stated for a commune or a work, like the district reports: 17 location pairs in their 54 documents)
+# the type is read by the guide's rules (guide_reading) instead
+MIN_LEARNED_PAIRS = 100
+GUIDE_READ_TYPES = ("location", "project")
+GUIDE_READING = {"reading": "guide"}  # how model.json records such a type
 
 
 def pair_features(candidate: Candidate, entities: DocEntities | None = None) -> dict[str, float]:
@@ -281,6 +287,29 @@ def works_rule(candidate: Candidate, entities: "DocEntities") -> float | None:
     if candidate.type == "project" and candidate.other in entities.works_referred_back(candidate.figure):
         return 1.0
     return None
+
+
+def guide_reading(candidate: Candidate, entities: "DocEntities") -> float:
+    """The guide's reading of a location or project pair, as a probability, for a relation type that was not
+    trained (too few gold pairs to learn from, see :data:`MIN_LEARNED_PAIRS`): a figure is stated for the commune
+    (project) nearest to it in its own clause, and for the one commune (project) a paragraph names, which is
+    what the paragraph is about, when the figure's sentence names it or refers back to it ("[xã] đạt ...",
+    "[công trình] có tổng mức đầu tư ...") or the paragraph opens with it. Lists are read by
+    :func:`group_rule` and :func:`works_rule` before this."""
+    figure, other = candidate.figure, candidate.other
+    _, _, clause, sentence = entities.clauses()
+    if clause[other.start] == clause[figure.start]:
+        own = entities.in_clause(other.label_, clause[figure.start])
+        distance = lambda e: (e.start - figure.end if e.start >= figure.end else figure.start - e.end, e.start)
+        if min(own, key=distance) == other:
+            return 1.0
+    if entities.distinct_names(other.label_) == 1 and (
+        sentence[other.start] == sentence[figure.start]
+        or sentence[entities.by_label[other.label_][0].start] == 0
+        or entities.refers_back(figure, other.label_)
+    ):
+        return 1.0
+    return 0.0
 
 
 def respectively_rule(candidate: Candidate, entities: "DocEntities") -> float | None:
@@ -788,6 +817,8 @@ class RelationLinker(LinearModelFiles):
         self.name = name
         self.cfg = {"max_distance": max_distance, "threshold": threshold, "types": list(types)}
         self.models: dict[str, LinearModel] = {}
+        # relation types read by the guide's rules (guide_reading): too few gold pairs to train them on
+        self.guide_read: set[str] = set()
 
     def __call__(self, doc: Doc) -> Doc:
         """Add the predicted relations to those already on the Doc (e.g. from vnreport_indicators)."""
@@ -797,20 +828,22 @@ class RelationLinker(LinearModelFiles):
         return doc
 
     def predict(self, doc: Doc) -> list[FigureRelation]:
-        if not self.models:
+        if not self.models and not self.guide_read:
             raise ValueError(f"[{self.name}] the relation model is not trained: train it or load a trained pipeline")
         scored = []
         entities = DocEntities(doc)
         for candidate in candidate_pairs(doc, self.cfg["max_distance"], tuple(self.cfg["types"]), entities):
             model = self.models.get(candidate.type)
-            if model is None:
+            if model is None and candidate.type not in self.guide_read:
                 continue
             ruled = group_rule(candidate, entities)
             if ruled is None:
                 ruled = works_rule(candidate, entities)
             if ruled is None:
                 ruled = respectively_rule(candidate, entities)
-            scored.append((ruled if ruled is not None else model.probability(pair_features(candidate, entities)), candidate))
+            if ruled is None:
+                ruled = guide_reading(candidate, entities) if model is None else model.probability(pair_features(candidate, entities))
+            scored.append((ruled, candidate))
         return decode(scored, self.cfg["threshold"])
 
     def fit(self, examples: Iterable[Example], seed: int = 0) -> dict[str, int]:
@@ -825,9 +858,13 @@ class RelationLinker(LinearModelFiles):
                 rows[candidate.type].append(pair_features(candidate, entities))
                 labels[candidate.type].append(int(candidate.as_relation() in gold))
         self.models = {}
+        self.guide_read = set()
         counts = {}
         for relation_type, features in rows.items():
             counts[relation_type] = sum(labels[relation_type])
+            if relation_type in GUIDE_READ_TYPES and counts[relation_type] < MIN_LEARNED_PAIRS:
+                self.guide_read.add(relation_type)  # a classifier of a few dozen pairs learns their quirks, not the guide
+                continue
             # every location / project pair above the threshold is kept: weigh the rare positives as much as the rest
             weight = "balanced" if relation_type not in SINGLE_VALUED_RELATIONS else None
             # (C = 0.5: on by-source development folds 2 to 5, project relation 0.630 at C=1, 0.635 at 0.5, 0.627 at 2)
@@ -837,10 +874,11 @@ class RelationLinker(LinearModelFiles):
         return counts
 
     def models_to_data(self) -> dict:
-        return {t: m.to_dict() for t, m in self.models.items()}
+        return {t: m.to_dict() for t, m in self.models.items()} | {t: GUIDE_READING for t in self.guide_read}
 
     def models_from_data(self, data: dict) -> None:
-        self.models = {t: LinearModel.from_dict(d) for t, d in data.items()}
+        self.guide_read = {t for t, d in data.items() if d == GUIDE_READING}
+        self.models = {t: LinearModel.from_dict(d) for t, d in data.items() if t not in self.guide_read}
 
 
 def decode(scored: list[tuple[float, Candidate]], threshold: float) -> list[FigureRelation]:
