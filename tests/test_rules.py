@@ -209,11 +209,13 @@ def test_no_indicator_candidate_is_only_words_the_guide_leaves_out(indicator_par
     assert any(span.startswith("Tổng thu NSNN") for span in spans)  # the indicator further back stays reachable
 
 
-def test_relation_classifiers_start_from_the_rule_for_rare_types(corpus_examples):
+def test_relation_classifiers_start_from_the_rule_for_rare_types(corpus_examples, monkeypatch):
     import vnreport_ie
+    from vnreport_ie.pipeline import relation_linker
     from vnreport_ie.pipeline.relation_linker import RULE_FEATURE_SCALE
     from vnreport_ie.training.data import to_spacy_examples
 
+    monkeypatch.setattr(relation_linker, "MIN_LEARNED_PAIRS", 1)  # learn even from one report's few location pairs
     nlp = vnreport_ie.blank()
     linker = nlp.add_pipe("vnreport_relations")
     data = to_spacy_examples(nlp, [e for e in corpus_examples if e.doc_id == "bacson-2024"])
