@@ -746,15 +746,20 @@ def test_an_amount_for_each_member_links_to_the_communes_listed_in_the_sentences
     assert set(ruled(text, [("500 triệu đồng", "MONEY"), ("1 tỷ đồng", "MONEY")] + communes).values()) <= {None}
 
 
-def rule_decisions(nlp, text, spans, rule, relation_type, max_distance):
-    """{span text: the rule's decision} for every candidate pair of ``relation_type`` in ``text``, whose entities
-    are ``spans`` ((text, label), each found at its first occurrence)."""
+def pair_decisions(nlp, text, spans, rule, relation_type, max_distance):
+    """{(figure text, span text): the rule's decision} for every candidate pair of ``relation_type`` in ``text``,
+    whose entities are ``spans`` ((text, label), each found at its first occurrence)."""
     from vnreport_ie.pipeline.relation_linker import DocEntities, candidate_pairs
 
     doc = nlp.make_doc(text)
     doc.ents = sorted((doc.char_span(text.index(s), text.index(s) + len(s), label=lab) for s, lab in spans), key=lambda e: e.start)
     entities = DocEntities(doc)
-    return {c.other.text: rule(c, entities) for c in candidate_pairs(doc, max_distance, (relation_type,), entities)}
+    return {(c.figure.text, c.other.text): rule(c, entities) for c in candidate_pairs(doc, max_distance, (relation_type,), entities)}
+
+
+def rule_decisions(nlp, text, spans, rule, relation_type, max_distance):
+    """{span text: the rule's decision} for every candidate pair (see :func:`pair_decisions`)."""
+    return {other: decision for (_, other), decision in pair_decisions(nlp, text, spans, rule, relation_type, max_distance).items()}
 
 
 @pytest.mark.parametrize(
@@ -844,12 +849,7 @@ def test_guide_reading_links_the_commune_of_the_figures_clause_and_the_one_a_par
 
     text = "Tại xã Phúc Khoa, 50 hộ bị tốc mái ở mức 80-90%; tại xã Thân Thuộc, 10 hộ ở mức dưới 30%."
     spans = [("Phúc Khoa", "COMMUNE"), ("80-90%", "PERCENT"), ("Thân Thuộc", "COMMUNE"), ("dưới 30%", "PERCENT")]
-    from vnreport_ie.pipeline.relation_linker import DocEntities, candidate_pairs
-
-    doc = blank_nlp.make_doc(text)
-    doc.ents = sorted((doc.char_span(text.index(s), text.index(s) + len(s), label=lab) for s, lab in spans), key=lambda e: e.start)
-    entities = DocEntities(doc)
-    read = {(c.figure.text, c.other.text): guide_reading(c, entities) for c in candidate_pairs(doc, 80, ("location",), entities)}
+    read = pair_decisions(blank_nlp, text, spans, guide_reading, "location", 80)
     assert read == {
         ("80-90%", "Phúc Khoa"): 1.0, ("80-90%", "Thân Thuộc"): 0.0,
         ("dưới 30%", "Phúc Khoa"): 0.0, ("dưới 30%", "Thân Thuộc"): 1.0,

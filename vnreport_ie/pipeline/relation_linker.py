@@ -129,6 +129,11 @@ def commune_lists(doc: Doc, spans: list[Span]) -> dict[int, int]:
     return chains
 
 
+def _gap(figure: Span, other: Span) -> tuple[int, int]:
+    """How far ``other`` lies from ``figure`` in tokens, either side (the earlier first on a tie): a sort key."""
+    return (other.start - figure.end if other.start >= figure.end else figure.start - other.end, other.start)
+
+
 def _same_sentence(doc: Doc, a: Span, b: Span) -> bool:
     left, right = (a, b) if a.start < b.start else (b, a)
     return not SENTENCE_END.search(doc_text(doc)[left.end_char : right.start_char])
@@ -300,8 +305,7 @@ def guide_reading(candidate: Candidate, entities: "DocEntities") -> float:
     _, _, clause, sentence = entities.clauses()
     if clause[other.start] == clause[figure.start]:
         own = entities.in_clause(other.label_, clause[figure.start])
-        distance = lambda e: (e.start - figure.end if e.start >= figure.end else figure.start - e.end, e.start)
-        if min(own, key=distance) == other:
+        if min(own, key=lambda e: _gap(figure, e)) == other:
             return 1.0
     if entities.distinct_names(other.label_) == 1 and (
         sentence[other.start] == sentence[figure.start]
@@ -799,11 +803,7 @@ class DocEntities:
         if key not in self._nearest:
             same = self.by_label.get(label, [])
             index = bisect_left(self._label_starts.get(label, []), figure.end)
-            self._nearest[key] = min(
-                same[max(0, index - 1) : index + 1],
-                key=lambda e: (e.start - figure.end if e.start >= figure.end else figure.start - e.end, e.start),
-                default=None,
-            )
+            self._nearest[key] = min(same[max(0, index - 1) : index + 1], key=lambda e: _gap(figure, e), default=None)
         return self._nearest[key]
 
 
