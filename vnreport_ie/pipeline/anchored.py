@@ -239,10 +239,9 @@ class AnchoredSpanFinder(LinearModelFiles):
 
     # ------------------------------------------------------------ training
 
-    # ------------------------------------------------------------ training
-
     def fit(self, examples: Iterable[Example], seed: int = 0) -> dict[str, int]:
-        """Train the ranker on the gold spans (of this component's label) of ``examples``."""
+        """Train the ranker on the gold spans (of this component's label) of ``examples``; the counts it returns
+        include the gold spans started by an anchor of each kind (``anchored_spans:KIND``)."""
         groups = []
         counts = {"anchors": 0, "spans": 0, "anchored_spans": 0}
         for example in examples:
@@ -270,6 +269,8 @@ class AnchoredSpanFinder(LinearModelFiles):
                 if positive not in candidates:
                     continue  # a name longer than max_length or crossing a figure
                 counts["anchored_spans"] += positive != NONE
+                for kind in kinds if positive != NONE else ():
+                    counts[f"anchored_spans:{kind}"] = counts.get(f"anchored_spans:{kind}", 0) + 1
                 ordered = sorted(anchors)
                 features = {b: self.features(view, kinds, start, b, ordered) for b in candidates}
                 groups.append((features.pop(positive), list(features.values())))

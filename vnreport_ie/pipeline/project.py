@@ -27,6 +27,7 @@ from functools import cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.training import Example
 
 from vnreport_ie.pipeline.anchored import NONE, AnchoredSpanFinder
 from vnreport_ie.pipeline.linear import bucket
@@ -145,6 +146,17 @@ BUILD_WORDS = frozenset({
     "dựng", "làm", "kinh phí", "vốn", "giải ngân", "phê duyệt",
 })
 BUILD_WINDOW = 8
+# a named work is read by the guide's rule (:meth:`ProjectFinder.guide_work_end`) instead of the ranker when the
+# training text holds fewer gold names started by a work noun than this: report text names few works without
+# "dự án" / "công trình" (the five Lạng Sơn reports: a handful), news and bulletins name many, and a ranker
+# that saw a handful learns to pass every work noun over
+MIN_LEARNED_WORKS = 40
+GUIDE_READING = "guide"
+WORK_LEAD_REACH = 6  # lower-case words between the work noun and its proper name ("cầu [liên xã] Hưng Lễ")
+# lower-case words inside a work's name when a proper name or a number follows: its place joined without a
+# preposition ("Trạm Y tế [xã] Thụy Tân", "điểm trường [bản] Huổi Pù", "nhà văn hóa [thôn] 2A") or its number
+# ("cầu giao thông nông thôn [số] 65")
+NAME_PLACE_WORDS = frozenset(PLACE_WORDS | {"thôn", "bản", "buôn", "làng", "ấp", "xóm", "tổ", "khối", "số", "cơ sở"})
 YEAR = re.compile(r"\d{4}")
 # a footnote that lists the projects a sentence counts: "... thực hiện 07 dự án¹⁴ trên địa bàn" and, in the
 # report's footnotes, "¹⁴ Khách sạn, sân golf Hoàng Đồng - Lạng Sơn; Khu đô thị mới Bến Bắc; ...". The mark is
@@ -213,12 +225,23 @@ class ProjectFinder(AnchoredSpanFinder):
         # a work noun inside or right after a name anchored otherwise is part of that name ("dự án [kè] sông Gò
         # Chàm", "Nhà đa năng – [Trường] Tiểu học số 1"): only a sentence without another anchor before the noun
         # gets one
+        # (read by the guide's rule, every work noun that opens a name anchors one: a name anchored before it
+        # that takes it in is chosen first, and "công trình trường học, gồm Trường mầm non Họa Mi ..., Trường
+        # tiểu học Phú Lợi 2 ..." names a work at each)
         others = sorted(result)
         for index in self.work_anchors(view, text):
             before = others[bisect_left(others, index + 1) - 1] if others and others[0] <= index else None
             if before is None or any(view["stop"][before:index]):
                 result.setdefault(index, {"work"})
+            elif self.reads_works_by_guide and index not in result:
+                result[index] = {"work"}
+                view.setdefault("guide_work_anchors", set()).add(index)
         return result
+
+    @property
+    def reads_works_by_guide(self) -> bool:
+        """Whether named works are read by the guide's rule (too few in the training text for the ranker)."""
+        return self.cfg.get("work_reading") == GUIDE_READING
 
     def work_anchors(self, view: dict, text: str) -> list[int]:
         """Tokens that open a named work: a work noun with a proper name within the next words ("chợ Ba Đồn",
@@ -415,11 +438,64 @@ class ProjectFinder(AnchoredSpanFinder):
         cut = Span(ent.doc, ent.start, end, label=ent.label_)
         return cut if self.keeps_ner_span(cut) else None  # what is left must still name a work ("GRDP 6 tháng")
 
+    def fit(self, examples: Iterable[Example], seed: int = 0) -> dict[str, int]:
+        """Train the ranker; named works are read by the guide's rule when the examples name too few of them
+        (:data:`MIN_LEARNED_WORKS`), which ``cfg["work_reading"]`` records."""
+        self.cfg["work_reading"] = "ranker"  # the anchors of the training text are those the ranker reads
+        counts = super().fit(examples, seed)
+        few = counts.get("anchored_spans:work", 0) < MIN_LEARNED_WORKS
+        self.cfg["work_reading"] = GUIDE_READING if few else "ranker"
+        return counts
+
     def _best_end(self, view: dict, anchors: dict[int, set[str]], start: int) -> int:
         """A programme known by its number is named by "Chương trình" and the number alone ("Chương trình 135",
-        "Chương trình 30a"); elsewhere the ranker chooses."""
+        "Chương trình 30a"); a named work is read by the guide's rule when the ranker learned too few; elsewhere
+        the ranker chooses."""
+        if self.reads_works_by_guide and (
+            anchors[start] == {"work"}
+            or anchors[start] <= {"list", "next"} and _starts_with_any(view["words"][start], NAMED_WORK_NOUNS)
+        ):
+            return self.guide_work_end(view, start, anchors)  # a named work, or a list item that opens one
+        # the ranker reads the other anchors as it was trained: without the work anchors only the guide adds
+        extra = view.get("guide_work_anchors")
+        anchors = {a: k for a, k in anchors.items() if a not in extra} if extra else anchors
         numbered = self.numbered_programme_end(view, start) if "programme" in anchors[start] else None
         return numbered if numbered is not None else super()._best_end(view, anchors, start)
+
+    def guide_work_end(self, view: dict, start: int, anchors: Iterable[int] = ()) -> int:
+        """The end of the named work opened by the work noun at ``start``, read by the guide's rule: a specific
+        named work reported as funded, built, started or opened is a PROJECT ("Khánh thành [Trường Tiểu học
+        Đông Hải]", "[chợ Bà Miêu] được đầu tư 5 tỷ đồng"). Its sentence must report it so (a word of
+        :data:`BUILD_WORDS`, or a figure). The name runs from the noun through capitalised words and numbers,
+        with at most :data:`WORK_LEAD_REACH` lower-case words between them ("cầu [liên xã] Hưng Lễ - Tân Hưng",
+        "Trạm Y tế [xã] Thụy Tân", "Trường Phổ thông [nội trú liên cấp] Bum Nưa"), and ends on one of them
+        where a name may end (:meth:`end_candidates`: not past "ở", "được", a figure, another anchor ...).
+        NONE when the sentence does not report it built or no proper name follows the noun ("Trường Tiểu học",
+        "nhà lớp học cấp IV" name no work)."""
+        built, figure = _clause_facts(view, sentence=True)[start]
+        if not (built or figure):
+            return NONE
+        words, texts = view["words"], view["texts"]
+        named = [view["title"][i] or texts[i][:1].isdigit() for i in range(len(words))]
+        # the segmenter may join the noun and the name into one token ("Cầu Chùa", not "Nhà Văn" of "nhà văn hóa")
+        glued = _name_after_work_noun(texts[start])
+        ends = {start + 1} if glued else set()
+        gap = 0
+        for i in range(start + 1, len(words)):
+            if view["figure"][i] or view["stop"][i]:
+                break
+            if named[i]:
+                ends.add(i + 1)
+                gap = 0
+            elif texts[i] in ("-", "–") or (texts[i][:1].isalpha() and words[i] not in NEVER_LAST and gap < WORK_LEAD_REACH):
+                gap += 1
+            else:
+                break
+        fitting = [b for b in self.end_candidates(view, start, anchors) if b in ends]
+        for b in sorted(fitting, reverse=True):
+            if _names_more_than_work_nouns(texts[start:b]):
+                return b
+        return NONE
 
     def numbered_programme_end(self, view: dict, start: int) -> int | None:
         """The end of "Chương trình N" at ``start``: N a whole number, with the letters glued to it ("30a")."""
@@ -455,11 +531,14 @@ class ProjectFinder(AnchoredSpanFinder):
         }
 
 
-def _clause_facts(view: dict) -> list[tuple[bool, bool]]:
-    """For each token: whether its clause (between ";" and sentence ends) holds a word that reports a work built
-    or funded, and whether it holds a figure (made once per Doc and kept in the view)."""
-    if "clause_facts" not in view:
-        words, stop, figure = view["words"], view["stop"], view["figure"]
+def _clause_facts(view: dict, sentence: bool = False) -> list[tuple[bool, bool]]:
+    """For each token: whether its clause (between ";" and sentence ends; ``sentence``: between sentence ends)
+    holds a word that reports a work built or funded, and whether it holds a figure (made once per Doc and kept
+    in the view)."""
+    key = "sentence_facts" if sentence else "clause_facts"
+    if key not in view:
+        words, figure = view["words"], view["figure"]
+        stop = [s and not (sentence and t == ";") for s, t in zip(view["stop"], view["texts"])]
         facts: list[tuple[bool, bool]] = []
         first = 0
         for i in range(len(words) + 1):
@@ -469,8 +548,43 @@ def _clause_facts(view: dict) -> list[tuple[bool, bool]]:
                 if i < len(words):
                     facts.append(fact)  # the stop token itself (an anchor never starts there)
                 first = i + 1
-        view["clause_facts"] = facts
-    return view["clause_facts"]
+        view[key] = facts
+    return view[key]
+
+
+# words of a school's or a clinic's kind, not of its name ("Trường [Phổ thông] Nội trú", "Trạm [Y tế]")
+KIND_OF_WORK_WORDS = frozenset({
+    "mầm non", "mẫu giáo", "tiểu học", "thcs", "thpt", "trung học", "cơ sở", "phổ thông", "ptdt", "ptdtbt", "dtnt",
+    "dân tộc", "nội trú", "bán trú", "liên cấp", "y tế", "văn hóa", "văn hoá", "đa khoa", "trung tâm", "nhà",
+})
+
+
+def _name_after_work_noun(token: str) -> bool:
+    """Whether the token ``token`` holds a proper name after the work noun that opens it ("Cầu Chùa"; not
+    "Nhà Văn", the start of "nhà văn hóa", nor "Trường Tiểu học")."""
+    lower = token.lower()
+    if any(noun.startswith(lower + " ") for noun in NAMED_WORK_NOUNS):
+        return False
+    return _names_more_than_work_nouns(token.split()[1:])
+
+
+def _names_more_than_work_nouns(texts: list[str]) -> bool:
+    """Whether the words ``texts`` (of a work's name) hold a capitalised word or a number that is neither a work
+    noun nor a word of the work's kind ("Trường Tiểu học Đông Hải", "Trường mầm non 12"; not "Trường Phổ
+    thông")."""
+    syllables = " ".join(texts).split()
+    position = 0
+    while position < len(syllables):
+        for length in (3, 2, 1):
+            phrase = " ".join(syllables[position : position + length]).lower()
+            if phrase in NAMED_WORK_NOUNS or phrase in KIND_OF_WORK_WORDS:
+                position += length
+                break
+        else:
+            if syllables[position][:1].isupper() or syllables[position][:1].isdigit():
+                return True
+            position += 1
+    return False
 
 
 def _place_with_its_province(view: dict, start: int, end: int) -> bool:
