@@ -454,3 +454,80 @@ def test_works_counted_then_named_are_anchored_one_name_per_item(finder):
     # a count of works not followed by their names anchors no list
     doc = doc_with_hints(nlp, "có 3 trường đạt chuẩn quốc gia là trường của xã")
     assert not any(kinds == {"next"} for kinds in component.anchors(doc, component._view(doc)).values())
+
+
+@pytest.fixture(scope="module")
+def guide_reader(finder):
+    """A project component that reads named works by the guide's rule (as one trained on too few would)."""
+    from vnreport_ie.pipeline.project import GUIDE_READING, ProjectFinder
+
+    nlp, _ = finder
+    component = ProjectFinder(nlp, "guide_reader", 40)
+    component.cfg["work_reading"] = GUIDE_READING
+    return nlp, component
+
+
+def guide_read_works(guide_reader, text, figure=None):
+    """The works that the guide's rule reads at the work anchors of ``text`` (``figure``: a MONEY span's text)."""
+    nlp, component = guide_reader
+    doc = doc_with_hints(nlp, text)
+    if figure:
+        doc.ents = [doc.char_span(text.index(figure), text.index(figure) + len(figure), label="MONEY")]
+    view = component._view(doc)
+    anchors = component.anchors(doc, view)
+    ends = {a: component._best_end(view, anchors, a) for a in sorted(anchors) if anchors[a] == {"work"}}
+    return [doc[a:e].text for a, e in ends.items() if e != -1]
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "works"),
+    [
+        # a noun, a proper name, in a sentence that reports the work built or funded
+        ("Khánh thành Trường tiểu học Đông Hải ở xã Vĩnh Hậu A.", None, ["Trường tiểu học Đông Hải"]),
+        ("Xây mới Trạm Y tế xã Thụy Tân.", None, ["Trạm Y tế xã Thụy Tân"]),
+        ("Khởi công cầu liên xã Hưng Nhượng - Tân Hưng.", None, ["cầu liên xã Hưng Nhượng - Tân Hưng"]),
+        ("Trường mầm non Hoa Sen được sửa chữa.", None, ["Trường mầm non Hoa Sen"]),
+        # the segmenter joins "Cầu Chùa" into one token; a figure in the sentence reports it funded
+        ("Cầu Chùa ở ấp Phước Thành có tổng vốn 237,95 triệu đồng.", "237,95 triệu đồng", ["Cầu Chùa"]),
+        # not reported built, funded or opened: a mention
+        ("Trường tiểu học Đông Hải tổ chức lễ tổng kết.", None, []),
+        # no proper name: a kind of school is no name
+        ("Xây dựng Trường Phổ thông nội trú cho học sinh.", None, []),
+    ],
+)
+def test_named_works_read_by_the_guide_rule(guide_reader, text, figure, works):
+    assert guide_read_works(guide_reader, text, figure) == works
+
+
+def test_a_work_named_in_a_list_after_another_anchor_is_read_by_the_guide_rule(guide_reader, finder):
+    text = "Khánh thành 3 công trình trường học, gồm Trường mầm non Họa Mi, Trường tiểu học Phú Lợi 2 ở phường Phú Lợi."
+    assert guide_read_works(guide_reader, text) == ["Trường tiểu học Phú Lợi 2"]
+    # the ranker's reading anchors no work noun after another anchor of the sentence
+    nlp, ranker = finder
+    doc = doc_with_hints(nlp, text)
+    assert not any(kinds == {"work"} for kinds in ranker.anchors(doc, ranker._view(doc)).values())
+
+
+def test_named_works_are_read_by_the_guide_rule_when_the_training_text_names_too_few(
+    tmp_path, corpus_examples, monkeypatch
+):
+    import spacy
+
+    import vnreport_ie
+    from vnreport_ie.pipeline import project
+
+    nlp = vnreport_ie.blank()
+    nlp.add_pipe("vnreport_lexical_hints")
+    component = nlp.add_pipe("vnreport_projects")
+    examples = [e for e in corpus_examples if e.doc_id == "langson-city-2024-q1" and any(x.label == "PROJECT" for x in e.entities)]
+    data = to_spacy_examples(nlp, examples)
+    counts = component.fit(data.examples)
+    assert counts.get("anchored_spans:work", 0) < project.MIN_LEARNED_WORKS
+    assert component.cfg["work_reading"] == project.GUIDE_READING
+    text = "Năm 2024, huyện khởi công xây dựng chợ Bà Miêu với tổng vốn 12 tỷ đồng."
+    assert "chợ Bà Miêu" in [e.text for e in nlp(text).ents if e.label_ == "PROJECT"]
+    nlp.to_disk(tmp_path / "p")  # the reading is kept with the model
+    assert spacy.load(tmp_path / "p").get_pipe("vnreport_projects").cfg["work_reading"] == project.GUIDE_READING
+    monkeypatch.setattr(project, "MIN_LEARNED_WORKS", 0)  # enough named works: the ranker reads them
+    component.fit(data.examples)
+    assert component.cfg["work_reading"] == "ranker"

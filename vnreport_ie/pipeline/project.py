@@ -265,6 +265,8 @@ class ProjectFinder(AnchoredSpanFinder):
             if NOT_A_WORK.match(text, match.start()):
                 continue  # "hồ sơ", "trường hợp"
             in_name = index > 0 and match.group(0)[:1].isupper() and view["title"][index - 1]
+            if in_name and self.reads_works_by_guide and view["words"][index - 1] in BUILD_WORDS:
+                in_name = False  # read by the guide's rule: "Khánh thành Trường ..." opens a sentence, not a name
             if before and (
                 before[-1].lower() in PLACE_BEFORE or " ".join(before).lower() in PLACE_BEFORE
                 or (in_name and view["texts"][index - 1][-1:].isalpha())
