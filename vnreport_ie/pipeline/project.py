@@ -87,6 +87,8 @@ WORK_NAME_REACH = 3  # tokens after a work noun within which its proper name sta
 NAMED_WORK = re.compile(rf"(?<![^\W\d_])(?i:{any_of(NAMED_WORK_NOUNS)})(?![^\W\d_])(?P<after>(?:\s+\S+){{1,4}})")
 # a work noun after these is plural or generic ("các trường", "những cây cầu", "mỗi xã một chợ")
 GENERIC_BEFORE = {"các", "những", "mỗi", "một số", "nhiều", "mọi", "từng"}
+CLASSIFIERS = {"cây", "chiếc", "ngôi", "con"}  # between a count and the noun: "2 cây cầu", "những ngôi trường"
+COUNT = re.compile(r"[\d.,]*\d")  # "03", "1.200" (a number ends with a digit: "5.1," is a date, then a comma)
 # ... and after a place's unit word, part of the place's name ("huyện Chợ Mới", "xã Hồ Bốn")
 PLACE_BEFORE = {"xã", "phường", "thị trấn", "huyện", "quận", "thị xã", "thành phố", "tp", "tỉnh", "tp.", "thôn", "ấp"}
 PLACE_BEFORE |= {"ông", "bà", "anh", "chị", "cụ"}  # ... and after a person's title, a person's name ("ông Hồ Lào")
@@ -257,11 +259,15 @@ class ProjectFinder(AnchoredSpanFinder):
                 continue  # not at a word's start ("Bánh chợ", a figure)
             if not any(w[:1].isupper() for w in match.group("after").split()):
                 continue  # no proper name follows: a generic mention ("đường giao thông nông thôn")
-            before = text[: match.start()].split()[-2:]
+            before = text[: match.start()].split()[-3:]
+            if before and before[-1].lower() in CLASSIFIERS:
+                before = before[:-1]  # "2 cây cầu", "những ngôi trường": the count is before the classifier
+            before = before[-2:]
             if (before and before[-1].lower() in GENERIC_BEFORE) or " ".join(before).lower() in GENERIC_BEFORE or (
-                before and re.fullmatch(r"[\d.,]+", before[-1])
+                before and COUNT.fullmatch(before[-1])
             ):
-                continue  # plural or counted: "các trường", "một số chợ", "03 cầu" (not a length: "2.000m đê Tân Bắc")
+                continue  # plural or counted: "các trường", "một số chợ", "03 cầu" (not a length: "2.000m đê Tân
+                # Bắc", nor a date: "Hôm 5.1, Trường ...", "tháng 12.2017, điểm trường ...")
             if NOT_A_WORK.match(text, match.start()):
                 continue  # "hồ sơ", "trường hợp"
             in_name = index > 0 and match.group(0)[:1].isupper() and view["title"][index - 1]
@@ -272,8 +278,11 @@ class ProjectFinder(AnchoredSpanFinder):
                 or (in_name and view["texts"][index - 1][-1:].isalpha())
             ):
                 continue  # in a place's, a body's or a person's name: "huyện Chợ Mới", "Bộ đội Trường Sơn", "ông Hồ Lào"
-            if result and index - result[-1] <= WORK_NAME_REACH:
-                continue  # "trường [Mầm non] Sao Mai": inside the name the previous work noun opened
+            if result and index - result[-1] <= WORK_NAME_REACH and not any(
+                not t[:1].isalnum() for t in view["texts"][result[-1] + 1 : index]
+            ):
+                continue  # "trường [Mầm non] Sao Mai": inside the name the previous work noun opened (not after a
+                # colon or a comma: "2 cây cầu nông thôn: [cầu] Kênh Ba Hạng")
             result.append(index)
         return result
 
@@ -455,16 +464,19 @@ class ProjectFinder(AnchoredSpanFinder):
         the ranker chooses."""
         if self.reads_works_by_guide and (
             anchors[start] == {"work"}
-            or anchors[start] <= {"list", "next"} and _starts_with_any(view["words"][start], NAMED_WORK_NOUNS)
+            or anchors[start] <= {"list", "next", "trigger"} and _starts_with_any(view["words"][start], NAMED_WORK_NOUNS)
         ):
-            return self.guide_work_end(view, start, anchors)  # a named work, or a list item that opens one
+            # a named work, or a list item or a "công trình" / "dự án" that opens one ("công trình [Trạm Y tế xã
+            # Tiên Hội]"): after the trigger, a project whether or not the sentence reports it built
+            return self.guide_work_end(view, start, anchors, reported="trigger" in anchors[start])
         # the ranker reads the other anchors as it was trained: without the work anchors only the guide adds
         extra = view.get("guide_work_anchors")
         anchors = {a: k for a, k in anchors.items() if a not in extra} if extra else anchors
         numbered = self.numbered_programme_end(view, start) if "programme" in anchors[start] else None
-        return numbered if numbered is not None else super()._best_end(view, anchors, start)
+        end = numbered if numbered is not None else super()._best_end(view, anchors, start)
+        return _with_abbreviation(view, end)
 
-    def guide_work_end(self, view: dict, start: int, anchors: Iterable[int] = ()) -> int:
+    def guide_work_end(self, view: dict, start: int, anchors: Iterable[int] = (), reported: bool = False) -> int:
         """The end of the named work opened by the work noun at ``start``, read by the guide's rule: a specific
         named work reported as funded, built, started or opened is a PROJECT ("Khánh thành [Trường Tiểu học
         Đông Hải]", "[chợ Bà Miêu] được đầu tư 5 tỷ đồng"). Its sentence must report it so (a word of
@@ -472,10 +484,10 @@ class ProjectFinder(AnchoredSpanFinder):
         with at most :data:`WORK_LEAD_REACH` lower-case words between them ("cầu [liên xã] Hưng Lễ - Tân Hưng",
         "Trạm Y tế [xã] Thụy Tân", "Trường Phổ thông [nội trú liên cấp] Bum Nưa"), and ends on one of them
         where a name may end (:meth:`end_candidates`: not past "ở", "được", a figure, another anchor ...).
-        NONE when the sentence does not report it built or no proper name follows the noun ("Trường Tiểu học",
-        "nhà lớp học cấp IV" name no work)."""
+        NONE when the sentence does not report it built (``reported``: the words before it did, "công trình")
+        or no proper name follows the noun ("Trường Tiểu học", "Trường Phổ thông" name no work)."""
         built, figure = _clause_facts(view, sentence=True)[start]
-        if not (built or figure):
+        if not (built or figure or reported):
             return NONE
         words, texts = view["words"], view["texts"]
         named = [view["title"][i] or texts[i][:1].isdigit() for i in range(len(words))]
@@ -552,6 +564,18 @@ def _clause_facts(view: dict, sentence: bool = False) -> list[tuple[bool, bool]]
                 first = i + 1
         view[key] = facts
     return view[key]
+
+
+ABBREVIATION = re.compile(r"[A-ZĐ][A-ZĐ0-9-]{1,9}")
+
+
+def _with_abbreviation(view: dict, end: int) -> int:
+    """``end``, or past the abbreviation in brackets right after the name that ends there: the guide keeps it in
+    ("[Chương trình xây dựng nông thôn mới (NTM)]")."""
+    texts = view["texts"]
+    if end == NONE or end + 2 >= len(texts) or texts[end] != "(" or texts[end + 2] != ")":
+        return end
+    return end + 3 if ABBREVIATION.fullmatch(texts[end + 1]) and not view["figure"][end + 1] else end
 
 
 # words of a school's or a clinic's kind, not of its name ("Trường [Phổ thông] Nội trú", "Trạm [Y tế]")
