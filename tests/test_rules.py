@@ -894,3 +894,33 @@ def test_a_relation_type_with_too_few_gold_pairs_is_read_by_the_guide_and_saved_
 
     predicted = loaded(examples[0].reference.copy())
     assert [r.type for r in get_relations(predicted) if r.type == "location"] == ["location", "location"]  # both figures
+
+
+@pytest.mark.parametrize(
+    ("text", "spans", "linked"),
+    [
+        # a lead-in comparison heads a list across ";": every percentage of it, not the amounts (levels)
+        (
+            "So với cùng kỳ, kim ngạch xuất khẩu một số nhóm hàng tăng: máy móc 189 triệu USD (tăng 2%); "
+            "xăng dầu 101 triệu USD (tăng 16,3%).",
+            [("cùng kỳ", "TARGET"), ("189 triệu USD", "MONEY"), ("2%", "PERCENT"), ("101 triệu USD", "MONEY"),
+             ("16,3%", "PERCENT")],
+            {("2%", "cùng kỳ"), ("16,3%", "cùng kỳ")},
+        ),
+        # a figure with its own comparison keeps it: the rule does not decide
+        (
+            "Thu ngân sách tăng 5,1% so với cùng kỳ, đạt 100,1% kế hoạch.",
+            [("5,1%", "PERCENT"), ("cùng kỳ", "TARGET"), ("100,1%", "PERCENT"), ("kế hoạch", "TARGET")],
+            set(),
+        ),
+    ],
+)
+def test_a_lead_in_comparison_is_the_target_of_each_percentage_it_heads(blank_nlp, text, spans, linked):
+    from vnreport_ie.pipeline.relation_linker import LEAD_IN_PROBABILITY, lead_in_rule, pair_features
+
+    def rule(candidate, entities):
+        return lead_in_rule(candidate, pair_features(candidate, entities))
+
+    decisions = pair_decisions(blank_nlp, text, spans, rule, "target", 80)
+    assert {pair for pair, p in decisions.items() if p == LEAD_IN_PROBABILITY} == linked
+    assert all(p in (0.0, LEAD_IN_PROBABILITY) for p in decisions.values())
