@@ -924,3 +924,23 @@ def test_a_lead_in_comparison_is_the_target_of_each_percentage_it_heads(blank_nl
     decisions = pair_decisions(blank_nlp, text, spans, rule, "target", 80)
     assert {pair for pair, p in decisions.items() if p == LEAD_IN_PROBABILITY} == linked
     assert all(p in (0.0, LEAD_IN_PROBABILITY) for p in decisions.values())
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "kept"),
+    [
+        ("GRDP của tỉnh Đồng Tháp tăng 7%", "GRDP của tỉnh Đồng Tháp", "GRDP"),
+        ("Tổng mức đầu tư của dự án là 25 tỷ đồng", "Tổng mức đầu tư của dự án", "Tổng mức đầu tư"),
+        ("tỷ lệ hộ nghèo toàn tỉnh còn 2%", "tỷ lệ hộ nghèo toàn tỉnh", "tỷ lệ hộ nghèo"),
+        ("số tiêu chí đạt được trên toàn tỉnh là 80%", "số tiêu chí đạt được trên toàn tỉnh", "số tiêu chí đạt được"),
+        # a part that tells series apart stays, and so does a bracket that closes the name
+        ("doanh thu của cơ sở lưu trú đạt 5 tỷ đồng", "doanh thu của cơ sở lưu trú", "doanh thu của cơ sở lưu trú"),
+        ("tổng sản phẩm (GRDP) tăng 7%", "tổng sản phẩm (GRDP)", "tổng sản phẩm (GRDP)"),
+    ],
+)
+def test_an_indicator_leaves_out_the_unit_that_reports_it(indicator_parts, text, span, kept):
+    nlp, finder = indicator_parts
+    doc = nlp.get_pipe("vnreport_lexical_hints")(nlp.make_doc(text))
+    view = finder._context(doc)
+    chosen = doc.char_span(text.index(span), text.index(span) + len(span))
+    assert doc[chosen.start : view.without_reporting_unit(chosen.start, chosen.end)].text == kept

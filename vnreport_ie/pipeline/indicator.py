@@ -124,6 +124,16 @@ CANNOT_END |= {"này", "đó", "trên đây"}
 CANNOT_END |= {"gồm", "bao gồm", "như sau", "cho thấy", "thấy", "thứ"}
 # ... nor with an adverb, which comes before the verb it qualifies ("khoản thu này [cũng] hơn 2,5 tỉ đồng")
 CANNOT_END |= {"cũng", "rồi", "nữa", "đều"}
+# the unit that reports a figure, or the work that spends it, after "của" / "ở" at the end of an indicator: left out
+# ("[GRDP] của tỉnh Đồng Tháp", "[Tổng vốn đầu tư] của dự án"), as is a whole place ("[tỷ lệ hộ nghèo] toàn tỉnh")
+REPORTING_UNITS = frozenset(
+    ("tỉnh", "huyện", "thành phố", "thị xã", "quận", "xã", "phường", "thị trấn", "tp", "tp.", "dự án", "công trình",
+     "toàn tỉnh", "toàn huyện", "cả tỉnh", "cả huyện", "cả nước", "địa phương")
+)
+WHOLE_PLACES = frozenset(("toàn tỉnh", "toàn huyện", "toàn thành phố", "cả nước", "toàn quốc"))
+WHOLE_PLACE_PAIRS = frozenset(
+    (first, unit) for first in ("toàn", "cả") for unit in ("tỉnh", "huyện", "thành phố", "nước", "quốc", "xã")
+)
 # a number with a decimal or thousands mark is a quantity, which ends no name ("Bố Trạch [4.714,7] ha (tăng 5,2%)");
 # a name may end on a plain number ("mũi 02", "QĐ 1800")
 QUANTITY = re.compile(r"\d[.,]\d")
@@ -236,6 +246,30 @@ class _DocArrays:
     def place_after(self, a: int, b: int) -> bool:
         """Whether the span [a, b) opens with a place name and goes on ("Gia Lai giải ngân")."""
         return any(self.place_tokens(a, a + k) for k in (1, 2, 3) if a + k < b)
+
+    def without_reporting_unit(self, a: int, b: int) -> int:
+        """The end of the span [a, b) without the unit that reports its figure, or the work that spends it, after
+        "của" / "ở" ("[GRDP] của tỉnh Đồng Tháp", "[Tổng mức đầu tư] của dự án", "[giá tôm] ở Bạc Liêu"), and
+        without a whole place ("[tỷ lệ hộ nghèo] toàn tỉnh"): the guide leaves them out ("của" + a part that tells
+        series apart stays in: "doanh thu của cơ sở lưu trú")."""
+        cut = b
+        if b - a >= 2 and self.words[b - 1] in WHOLE_PLACES:
+            cut = b - 1
+        elif b - a >= 3 and (self.words[b - 2], self.words[b - 1]) in WHOLE_PLACE_PAIRS:
+            cut = b - 2
+        else:
+            for k in range(b - 2, max(a, b - 7), -1):
+                if self.words[k] in ("của", "ở"):
+                    head = self.words[k + 1]
+                    named = all(self.is_title[i] for i in range(k + 2, b))
+                    if (head in REPORTING_UNITS and named) or self.place_tokens(k + 1, b):
+                        cut = k
+                    break
+        if cut == b:
+            return b
+        while cut > a and (self.words[cut - 1] in CANNOT_END or self.words[cut - 1] == "trên" or not self.can_edge[cut - 1]):
+            cut -= 1  # "[số tiêu chí đạt được] trên toàn tỉnh"
+        return cut if cut > a else b
 
     def word(self, i: int) -> str:
         if i < 0:
@@ -542,6 +576,7 @@ class IndicatorFinder(LinearModelFiles):
             previous_end = best_end
             if best_start is None:
                 continue
+            best_end = view.without_reporting_unit(best_start, best_end)
             key = (best_start, best_end)
             # one span per end: figures of a chain share the indicator found first
             existing = next((k for k in chosen if k[1] == best_end or (k[0] < best_end and best_start < k[1])), None)
