@@ -944,3 +944,17 @@ def test_an_indicator_leaves_out_the_unit_that_reports_it(indicator_parts, text,
     view = finder._context(doc)
     chosen = doc.char_span(text.index(span), text.index(span) + len(span))
     assert doc[chosen.start : view.without_reporting_unit(chosen.start, chosen.end)].text == kept
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "never"),
+    [
+        ("Dự án gồm chi phí xây lắp 20 tỷ đồng", "20 tỷ", "gồm"),
+        ("vốn thuộc ngân sách trung ương 12 tỷ đồng", "12 tỷ", "thuộc"),
+        ("trận lũ gây thiệt hại 30 tỷ đồng", "30 tỷ", "gây"),
+        ("mỗi hộ được hỗ trợ 5 triệu đồng", "5 triệu", "được"),
+    ],
+)
+def test_no_indicator_candidate_starts_with_the_verb_that_leads_to_the_quantity(indicator_parts, text, figure, never):
+    spans = indicator_candidates(indicator_parts, text, figure)
+    assert spans and not any(span.split()[0].lower() == never for span in spans), spans
