@@ -958,3 +958,18 @@ def test_an_indicator_leaves_out_the_unit_that_reports_it(indicator_parts, text,
 def test_no_indicator_candidate_starts_with_the_verb_that_leads_to_the_quantity(indicator_parts, text, figure, never):
     spans = indicator_candidates(indicator_parts, text, figure)
     assert spans and not any(span.split()[0].lower() == never for span in spans), spans
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "extended"),
+    [
+        ("chỉ số sản xuất công nghiệp (IIP) tăng 5%", "chỉ số sản xuất công nghiệp", "chỉ số sản xuất công nghiệp (IIP)"),
+        ("giá trị sản xuất (theo giá hiện hành) tăng 5%", "giá trị sản xuất", "giá trị sản xuất"),  # no abbreviation
+    ],
+)
+def test_an_indicator_keeps_the_abbreviation_in_brackets_after_it(indicator_parts, text, span, extended):
+    nlp, finder = indicator_parts
+    doc = nlp.get_pipe("vnreport_lexical_hints")(nlp.make_doc(text))
+    view = finder._context(doc)
+    chosen = doc.char_span(text.index(span), text.index(span) + len(span))
+    assert doc[chosen.start : view.with_abbreviation(chosen.end)].text == extended

@@ -35,6 +35,9 @@ def _alternation(words) -> str:
 
 SUPERSCRIPTS = FOOTNOTE_MARKERS
 UPPER = "".join(c for c in map(chr, range(0x41, 0x1F00)) if c.isupper() and c.isalpha())
+# an abbreviation in brackets right after a name, which the guide keeps in the name ("chỉ số sản xuất công nghiệp
+# (IIP)", "Chương trình xây dựng nông thôn mới (NTM)")
+ABBREVIATION = re.compile(r"[A-ZĐ][A-ZĐ0-9&-]{1,9}")
 LETTER = rf"[^\W\d_{SUPERSCRIPTS}]"
 NUMBER = r"\d+(?:[.,]\d+)*"  # e.g. 58.829 / 26,15 / 1.829.669.600
 SCALE = rf"(?:{_alternation(SCALE_WORDS)})"  # the scale words of text.numbers: nghìn tỷ, triệu, tỷ, ...

@@ -31,7 +31,7 @@ from spacy.training import Example
 
 from vnreport_ie.pipeline.anchored import NONE, AnchoredSpanFinder
 from vnreport_ie.pipeline.linear import bucket
-from vnreport_ie.pipeline.patterns import UPPER
+from vnreport_ie.pipeline.patterns import ABBREVIATION, UPPER
 from vnreport_ie.text.numbers import FOOTNOTE_MARKERS
 from vnreport_ie.text.tokenizer import doc_text
 
@@ -564,9 +564,6 @@ def _clause_facts(view: dict, sentence: bool = False) -> list[tuple[bool, bool]]
                 first = i + 1
         view[key] = facts
     return view[key]
-
-
-ABBREVIATION = re.compile(r"[A-ZĐ][A-ZĐ0-9-]{1,9}")
 
 
 def _with_abbreviation(view: dict, end: int) -> int:
