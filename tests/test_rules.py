@@ -973,3 +973,26 @@ def test_an_indicator_keeps_the_abbreviation_in_brackets_after_it(indicator_part
     view = finder._context(doc)
     chosen = doc.char_span(text.index(span), text.index(span) + len(span))
     assert doc[chosen.start : view.with_abbreviation(chosen.end)].text == extended
+
+
+@pytest.mark.parametrize(
+    ("text", "chosen", "reference"),
+    [
+        ("tăng 5% so với cùng kỳ năm trước.", "cùng kỳ", "cùng kỳ năm trước"),
+        ("tăng 5% so với cùng kỳ năm 2022, trong đó", "cùng kỳ", "cùng kỳ năm 2022"),
+        ("giảm 2% so với cùng kỳ năm ngoái", "cùng kỳ", "cùng kỳ năm ngoái"),
+        ("bằng 50% kế hoạch vốn được giao.", "kế hoạch vốn", "kế hoạch vốn được giao"),
+        ("đạt 80% dự toán được thành phố giao", "dự toán", "dự toán được thành phố giao"),
+        ("đạt 80% dự toán đã được HĐND phường thông qua", "dự toán", "dự toán đã được HĐND phường thông qua"),
+        # nothing goes on: a period that is no base period, a plan without its giver
+        ("tăng 5% so với cùng kỳ năm nay", "cùng kỳ", None),
+        ("đạt 80% kế hoạch được đề ra", "kế hoạch", None),
+    ],
+)
+def test_a_reference_goes_on_through_its_base_period_and_the_giver_of_a_plan(blank_nlp, text, chosen, reference):
+    from vnreport_ie.pipeline.target import reference_goes_on
+
+    doc = blank_nlp.make_doc(text)
+    span = doc.char_span(text.index(chosen), text.index(chosen) + len(chosen))
+    goes_on = reference_goes_on([t.text.lower() for t in doc], span.start, span.end)
+    assert (doc[span.start : goes_on].text if goes_on else None) == reference

@@ -18,7 +18,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from vnreport_ie.pipeline.anchored import AnchoredSpanFinder
+from vnreport_ie.pipeline.anchored import NONE, AnchoredSpanFinder
 from vnreport_ie.pipeline.patterns import NUMBER
 from vnreport_ie.schema import FIGURE_LABELS
 
@@ -36,6 +36,10 @@ BEFORE_REFERENCE = {"hẳn", "nhiều"}
 # words where the sentence goes on after a reference: no target holds them
 GOES_ON = {"thì", "nên", "vẫn", "sẽ", "là", "với", "tăng", "đang"}
 ABBREVIATION = re.compile(r"[A-ZĐ]{1,6}")  # KH, CK, NSNN
+# what goes on after "cùng kỳ" in a reference (tokens joined by spaces): "năm trước", "năm ngoái", "năm 2022"
+BASE_PERIOD = re.compile(r"(?:nhiều )?năm(?: |$)(?:trước|ngoái|\d{4})(?![^ ])|năm trước|năm ngoái")
+PLAN_WORDS = {"kế hoạch", "dự toán", "chỉ tiêu", "kh"}
+PLAN_GIVEN_VERBS = {"giao", "thông qua", "phê duyệt", "duyệt", "bố trí", "phân bổ"}  # "[dự toán được tỉnh giao]"
 QUANTITY = re.compile(NUMBER)  # a number alone: "0,3" (tạ/ha), "4.714,7" (ha)
 # a comparison written before its figures: "so với [cùng kỳ năm trước] tăng 0,11%", "cao hơn [cùng kỳ] 2,5%",
 # "So với [cùng kỳ năm trước], đàn trâu giảm 0,6%; đàn bò tăng 0,4%" (statistics bulletins write them so)
@@ -208,6 +212,14 @@ class TargetFinder(AnchoredSpanFinder):
                     break
         return result
 
+    def _best_end(self, view: dict, anchors: dict[int, set[str]], start: int) -> int:
+        """The ranker's end, gone on where the guide's reference goes on (:func:`reference_goes_on`)."""
+        end = super()._best_end(view, anchors, start)
+        goes_on = reference_goes_on(view["words"], start, end) if end != NONE else None
+        if goes_on is not None and goes_on in self.end_candidates(view, start, anchors):
+            return goes_on
+        return end
+
     def end_candidates(self, view: dict, start: int, anchors=()) -> list[int]:
         """Exclusive ends of a target starting at ``start``: up to the next punctuation, figure, sentence end or
         word where the sentence goes on ("năm 2020 [thì] ...", "... [vẫn] ..."); an abbreviation in brackets
@@ -231,6 +243,21 @@ class TargetFinder(AnchoredSpanFinder):
                 result.append(b)
             b += 1
         return result
+
+
+def reference_goes_on(words: list[str], start: int, end: int) -> int | None:
+    """Where a reference [start, end) goes on, or None: a base period after "cùng kỳ" ("[cùng kỳ năm trước]",
+    "[cùng kỳ năm 2022]") and the giver of a plan ("[dự toán được thành phố giao]", "[kế hoạch vốn được giao]",
+    "[dự toán đã được HĐND phường thông qua]"); the annotations never end a reference before them."""
+    if words[end - 1] == "cùng kỳ" or words[max(0, end - 2) : end] == ["cùng", "kỳ"]:
+        period = BASE_PERIOD.match(" ".join(words[end : end + 3]))
+        # the tokens it spans (the segmenter may keep "năm ngoái" as one)
+        return next((end + k for k in (1, 2, 3) if period and len(" ".join(words[end : end + k])) == period.end()), None)
+    if any(w in PLAN_WORDS for w in words[start:end]) and words[end : end + 1] in (["được"], ["đã"]):
+        for b in range(end + 1, min(end + 8, len(words)) + 1):
+            if words[b - 1] in PLAN_GIVEN_VERBS and "được" in words[end:b]:
+                return b
+    return None
 
 
 def _closing_comparison(words: list[str], position: int) -> int | None:
