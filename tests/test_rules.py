@@ -996,3 +996,28 @@ def test_a_reference_goes_on_through_its_base_period_and_the_giver_of_a_plan(bla
     span = doc.char_span(text.index(chosen), text.index(chosen) + len(chosen))
     goes_on = reference_goes_on([t.text.lower() for t in doc], span.start, span.end)
     assert (doc[span.start : goes_on].text if goes_on else None) == reference
+
+
+@pytest.mark.parametrize(
+    ("text", "covered"),
+    [
+        # a period ("02 tháng") or a name's number ("Covid-19") before the lead-in is no quantity measured
+        ("Cộng dồn 02 tháng, so với cùng kỳ thì chỉ số cao hơn 5,68%, trong đó khai khoáng cao hơn 1,48%.", {"5,68%", "1,48%"}),
+        ("Trong quý I, dịch Covid-19 khiến GRDP tăng chậm so với cùng kỳ: nông nghiệp tăng 2,75%, dịch vụ tăng 6,16%.",
+         {"2,75%", "6,16%"}),
+        # after an item's own measure the comparison is that item's, no lead-in of the list: the rule does not
+        # decide (the classifier links 0,43% as the nearest reference of its clause)
+        ("lạc ước 37,35 tạ/ha, so với cùng kỳ tăng 0,43%; đậu tương 24,51 tạ/ha, tăng 1,28%.", set()),
+    ],
+)
+def test_a_lead_in_after_a_period_or_a_name_number_covers_the_list(blank_nlp, text, covered):
+    from vnreport_ie.pipeline.relation_linker import LEAD_IN_PROBABILITY, lead_in_rule, pair_features
+
+    def rule(candidate, entities):
+        return lead_in_rule(candidate, pair_features(candidate, entities))
+
+    figures = [f for f in ("5,68%", "1,48%", "2,75%", "6,16%", "0,43%", "1,28%") if f in text]
+    reference = "cùng kỳ"
+    spans = [(reference, "TARGET")] + [(f, "PERCENT") for f in figures]
+    decisions = pair_decisions(blank_nlp, text, spans, rule, "target", 80)
+    assert {figure for (figure, _), p in decisions.items() if p == LEAD_IN_PROBABILITY} == covered

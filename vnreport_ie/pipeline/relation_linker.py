@@ -422,6 +422,7 @@ EACH_UNIT_WORDS = UNIT_WORDS | {"địa phương", "nơi"}  # "mỗi xã ...", "
 PLURAL_WORDS = GENERIC_BEFORE | {"số"}  # "các dự án", "số xã": no one named before
 NUMBER = re.compile(NUMBER_PATTERN)
 DATE_WORDS = {"tháng", "năm", "quý", "ngày", "/", "giai đoạn", "đợt", "lần"}
+PERIOD_WORDS = {"tháng", "năm", "quý", "ngày", "tuần"}  # after a number, a period: "6 tháng", "02 tháng", "2 năm"
 
 
 def _comparison_start(words: list[str], reference: int) -> int:
@@ -703,12 +704,15 @@ class DocEntities:
         return self._distinct[label]
 
     def measured_before(self, position: int) -> bool:
-        """Whether a quantity (a number that is no date: "37,35 tạ/ha", "12,6 nghìn ha") comes before
-        ``position`` in its clause."""
+        """Whether a quantity (a number that is no date, no period and no part of a name: "37,35 tạ/ha", "12,6
+        nghìn ha"; not "năm 2022", "Cộng dồn 02 tháng", "Covid-19") comes before ``position`` in its clause."""
         words, _, clause, _ = self.clauses()
         start = bisect_left(clause, clause[position])
         for i in range(start, position):
-            if NUMBER.fullmatch(words[i]) and (i == 0 or words[i - 1] not in DATE_WORDS) and words[i + 1 : i + 2] != ["/"]:
+            if (
+                NUMBER.fullmatch(words[i]) and (i == 0 or words[i - 1] not in DATE_WORDS and words[i - 1] != "-")
+                and words[i + 1 : i + 2] != ["/"] and (i + 1 >= len(words) or words[i + 1] not in PERIOD_WORDS)
+            ):
                 return True
         return False
 
