@@ -1021,3 +1021,32 @@ def test_a_lead_in_after_a_period_or_a_name_number_covers_the_list(blank_nlp, te
     spans = [(reference, "TARGET")] + [(f, "PERCENT") for f in figures]
     decisions = pair_decisions(blank_nlp, text, spans, rule, "target", 80)
     assert {figure for (figure, _), p in decisions.items() if p == LEAD_IN_PROBABILITY} == covered
+
+
+@pytest.mark.parametrize(
+    ("text", "reference", "figures", "covered"),
+    [
+        # the whole after "cơ cấu ... của" heads the shares listed after it
+        (
+            "Về cơ cấu ngành hàng của tổng mức bán lẻ hàng hóa, lương thực có tỷ trọng lớn nhất, 44,75%; "
+            "tiếp theo là gỗ 12,66%.",
+            "tổng mức bán lẻ hàng hóa", ("44,75%", "12,66%"), {"44,75%", "12,66%"},
+        ),
+        # said of a whole group ("mọi nhóm ... đều"), a comparison heads the list after ";" though its clause
+        # measured a figure before it
+        (
+            "Chỉ số giá cao hơn cùng kỳ 1,16%, và mọi nhóm hàng đều tăng so với quý cùng kỳ; tăng mạnh nhất là "
+            "nhóm giáo dục với 8,79%, kế đến nhóm nhà ở (1,26%).",
+            "quý cùng kỳ", ("8,79%", "1,26%"), {"8,79%", "1,26%"},
+        ),
+    ],
+)
+def test_a_structure_whole_or_a_comparison_of_a_whole_group_heads_its_list(blank_nlp, text, reference, figures, covered):
+    from vnreport_ie.pipeline.relation_linker import LEAD_IN_PROBABILITY, lead_in_rule, pair_features
+
+    def rule(candidate, entities):
+        return lead_in_rule(candidate, pair_features(candidate, entities))
+
+    spans = [(reference, "TARGET")] + [(f, "PERCENT") for f in figures]
+    decisions = pair_decisions(blank_nlp, text, spans, rule, "target", 80)
+    assert {figure for (figure, _), p in decisions.items() if p == LEAD_IN_PROBABILITY} == covered

@@ -461,6 +461,10 @@ def target_scope_features(
     whole = next((i for i in (other.start - 1, other.start - 2, other.start - 3) if i >= 0 and words[i] == "trong"), None)
     if whole is not None and " ".join(words[whole + 1 : other.start]) in ("", "cơ cấu") and direction == "before":
         opens_list = not (whole >= 1 and in_figure[whole - 1])
+    # ... and "Về cơ cấu ngành hàng của [tổng mức bán lẻ hàng hóa], A 44,75%; B 12,66%": the whole after "của"
+    structure = other.start >= 2 and words[other.start - 1] == "của" and "cơ cấu" in words[max(0, other.start - 5) : other.start - 1]
+    if structure and direction == "before":
+        opens_list = not any(in_figure[max(0, other.start - 5) : other.start])
     # "mọi nhóm hàng đều tăng so với X; A 8,79%, B ...": said of a whole group, the comparison crosses ";"
     of_all = after_compare and "đều" in words[max(0, compare - 2) : compare]
     closes_list = after_compare and any(
@@ -495,7 +499,9 @@ def target_scope_features(
     # B tăng 0,4%"), not when it sits in the first item after its own measure ("lạc ước 37,35 tạ/ha, so với
     # cùng kỳ tăng 0,43%; đậu tương 24,51 tạ/ha, tăng 1,28%": the guide's comparison of one item)
     if covers and scope.startswith("lead_in") and clause[figure.start] != clause[other.start]:
-        covers = not entities.measured_before(compare)
+        # (said of a whole group, "mọi nhóm hàng ... đều tăng so với X; A 8,79%, B ...", it heads the list whatever
+        # its clause measured before it: "chỉ số giá cao hơn cùng kỳ 1,16%, và mọi nhóm hàng ... đều tăng so với X")
+        covers = scope == "lead_in_of_all" or not entities.measured_before(compare)
     # a reference that a later figure of its clause follows is that figure's lead-in ("giảm trên 2,5% và so với
     # [năm 2015] giảm 13,1%": năm 2015 is the reference of 13,1%, not of 2,5%)
     led = entities.figure_led(other)
