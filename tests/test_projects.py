@@ -75,9 +75,9 @@ def test_a_full_stop_inside_a_name_does_not_end_it(finder):
     assert not any("Sau" in name for name in names)
 
 
-def test_trained_component_finds_the_projects_it_was_trained_on_and_saves_as_json(tmp_path, corpus_examples, blank_nlp):
-    import spacy
-
+def projects_trained_on_city_report(corpus_examples):
+    """A project component trained on the paragraphs of the Lạng Sơn city report that name projects: the pipeline,
+    the component, those paragraphs, their spaCy examples and the training counts."""
     import vnreport_ie
 
     nlp = vnreport_ie.blank()
@@ -85,7 +85,13 @@ def test_trained_component_finds_the_projects_it_was_trained_on_and_saves_as_jso
     component = nlp.add_pipe("vnreport_projects")
     examples = [e for e in corpus_examples if e.doc_id == "langson-city-2024-q1" and any(x.label == "PROJECT" for x in e.entities)]
     data = to_spacy_examples(nlp, examples)
-    counts = component.fit(data.examples)
+    return nlp, component, examples, data, component.fit(data.examples)
+
+
+def test_trained_component_finds_the_projects_it_was_trained_on_and_saves_as_json(tmp_path, corpus_examples, blank_nlp):
+    import spacy
+
+    nlp, component, examples, data, counts = projects_trained_on_city_report(corpus_examples)
     assert counts["anchored_spans"] > 0 and counts["spans"] >= counts["anchored_spans"]
     gold = {(e.text[x.start : x.end]) for e in examples for x in e.entities if x.label == "PROJECT"}
     found = {ent.text for doc in nlp.pipe(e.text for e in examples) for ent in doc.ents if ent.label_ == "PROJECT"}
@@ -513,15 +519,9 @@ def test_named_works_are_read_by_the_guide_rule_when_the_training_text_names_too
 ):
     import spacy
 
-    import vnreport_ie
     from vnreport_ie.pipeline import project
 
-    nlp = vnreport_ie.blank()
-    nlp.add_pipe("vnreport_lexical_hints")
-    component = nlp.add_pipe("vnreport_projects")
-    examples = [e for e in corpus_examples if e.doc_id == "langson-city-2024-q1" and any(x.label == "PROJECT" for x in e.entities)]
-    data = to_spacy_examples(nlp, examples)
-    counts = component.fit(data.examples)
+    nlp, component, examples, data, counts = projects_trained_on_city_report(corpus_examples)
     assert counts.get("anchored_spans:work", 0) < project.MIN_LEARNED_WORKS
     assert component.cfg["work_reading"] == project.GUIDE_READING
     text = "Năm 2024, huyện khởi công xây dựng chợ Bà Miêu với tổng vốn 12 tỷ đồng."

@@ -896,6 +896,19 @@ def test_a_relation_type_with_too_few_gold_pairs_is_read_by_the_guide_and_saved_
     assert [r.type for r in get_relations(predicted) if r.type == "location"] == ["location", "location"]  # both figures
 
 
+def lead_in_covered(nlp, text, spans):
+    """The figures of ``text`` that the lead-in rule links to a reference (its spans: ``spans``), and every decision
+    of the rule (each 0.0 or LEAD_IN_PROBABILITY)."""
+    from vnreport_ie.pipeline.relation_linker import LEAD_IN_PROBABILITY, lead_in_rule, pair_features
+
+    def rule(candidate, entities):
+        return lead_in_rule(candidate, pair_features(candidate, entities))
+
+    decisions = pair_decisions(nlp, text, spans, rule, "target", 80)
+    assert all(p in (0.0, LEAD_IN_PROBABILITY) for p in decisions.values())
+    return {pair for pair, p in decisions.items() if p == LEAD_IN_PROBABILITY}
+
+
 @pytest.mark.parametrize(
     ("text", "spans", "linked"),
     [
@@ -916,14 +929,7 @@ def test_a_relation_type_with_too_few_gold_pairs_is_read_by_the_guide_and_saved_
     ],
 )
 def test_a_lead_in_comparison_is_the_target_of_each_percentage_it_heads(blank_nlp, text, spans, linked):
-    from vnreport_ie.pipeline.relation_linker import LEAD_IN_PROBABILITY, lead_in_rule, pair_features
-
-    def rule(candidate, entities):
-        return lead_in_rule(candidate, pair_features(candidate, entities))
-
-    decisions = pair_decisions(blank_nlp, text, spans, rule, "target", 80)
-    assert {pair for pair, p in decisions.items() if p == LEAD_IN_PROBABILITY} == linked
-    assert all(p in (0.0, LEAD_IN_PROBABILITY) for p in decisions.values())
+    assert lead_in_covered(blank_nlp, text, spans) == linked
 
 
 @pytest.mark.parametrize(
@@ -968,11 +974,13 @@ def test_no_indicator_candidate_starts_with_the_verb_that_leads_to_the_quantity(
     ],
 )
 def test_an_indicator_keeps_the_abbreviation_in_brackets_after_it(indicator_parts, text, span, extended):
+    from vnreport_ie.pipeline.patterns import past_abbreviation
+
     nlp, finder = indicator_parts
     doc = nlp.get_pipe("vnreport_lexical_hints")(nlp.make_doc(text))
     view = finder._context(doc)
     chosen = doc.char_span(text.index(span), text.index(span) + len(span))
-    assert doc[chosen.start : view.with_abbreviation(chosen.end)].text == extended
+    assert doc[chosen.start : past_abbreviation(view.texts, chosen.end)].text == extended
 
 
 @pytest.mark.parametrize(
@@ -1011,16 +1019,9 @@ def test_a_reference_goes_on_through_its_base_period_and_the_giver_of_a_plan(bla
     ],
 )
 def test_a_lead_in_after_a_period_or_a_name_number_covers_the_list(blank_nlp, text, covered):
-    from vnreport_ie.pipeline.relation_linker import LEAD_IN_PROBABILITY, lead_in_rule, pair_features
-
-    def rule(candidate, entities):
-        return lead_in_rule(candidate, pair_features(candidate, entities))
-
     figures = [f for f in ("5,68%", "1,48%", "2,75%", "6,16%", "0,43%", "1,28%") if f in text]
-    reference = "cùng kỳ"
-    spans = [(reference, "TARGET")] + [(f, "PERCENT") for f in figures]
-    decisions = pair_decisions(blank_nlp, text, spans, rule, "target", 80)
-    assert {figure for (figure, _), p in decisions.items() if p == LEAD_IN_PROBABILITY} == covered
+    spans = [("cùng kỳ", "TARGET")] + [(f, "PERCENT") for f in figures]
+    assert {figure for figure, _ in lead_in_covered(blank_nlp, text, spans)} == covered
 
 
 @pytest.mark.parametrize(
@@ -1042,11 +1043,5 @@ def test_a_lead_in_after_a_period_or_a_name_number_covers_the_list(blank_nlp, te
     ],
 )
 def test_a_structure_whole_or_a_comparison_of_a_whole_group_heads_its_list(blank_nlp, text, reference, figures, covered):
-    from vnreport_ie.pipeline.relation_linker import LEAD_IN_PROBABILITY, lead_in_rule, pair_features
-
-    def rule(candidate, entities):
-        return lead_in_rule(candidate, pair_features(candidate, entities))
-
     spans = [(reference, "TARGET")] + [(f, "PERCENT") for f in figures]
-    decisions = pair_decisions(blank_nlp, text, spans, rule, "target", 80)
-    assert {figure for (figure, _), p in decisions.items() if p == LEAD_IN_PROBABILITY} == covered
+    assert {figure for figure, _ in lead_in_covered(blank_nlp, text, spans)} == covered

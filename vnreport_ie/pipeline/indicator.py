@@ -29,7 +29,7 @@ from spacy.tokens import Doc, Span
 from spacy.training import Example
 
 from vnreport_ie.pipeline.linear import LinearModel, LinearModelFiles, bucket, fit_ranker, model_or_none
-from vnreport_ie.pipeline.patterns import ABBREVIATION, doc_hints, indicator_before, is_place, token_offsets_and_texts
+from vnreport_ie.pipeline.patterns import doc_hints, indicator_before, is_place, past_abbreviation, token_offsets_and_texts
 from vnreport_ie.schema import FIGURE_LABELS
 from vnreport_ie.pipeline.relations import FigureRelation, get_relations, set_relations
 from vnreport_ie.text.tokenizer import doc_text
@@ -167,6 +167,7 @@ class _DocArrays:
         tokens = token_offsets_and_texts(doc)
         texts = [text for _, text in tokens]
         self.length = len(doc)
+        self.texts = texts
         self.words = [text.lower() for text in texts]
         # a token the segmenter glued to a barrier word ("Tổng kế hoạch") is a barrier too
         self.barrier = [w in INSIDE_BARRIERS or w.endswith(GLUED_BARRIERS) for w in self.words]
@@ -251,13 +252,6 @@ class _DocArrays:
     def place_after(self, a: int, b: int) -> bool:
         """Whether the span [a, b) opens with a place name and goes on ("Gia Lai giải ngân")."""
         return any(self.place_tokens(a, a + k) for k in (1, 2, 3) if a + k < b)
-
-    def with_abbreviation(self, b: int) -> int:
-        """``b``, or past the abbreviation in brackets right after it, which the guide keeps in the indicator
-        ("[chỉ số sản xuất công nghiệp (IIP)] tăng 5%")."""
-        if b + 2 < self.length and self.words[b] == "(" and self.words[b + 2] == ")" and not self.blocked[b + 1]:
-            return b + 3 if ABBREVIATION.fullmatch(self.text[self.token_start_char[b + 1] : self.token_end_char[b + 1]]) else b
-        return b
 
     def without_reporting_unit(self, a: int, b: int) -> int:
         """The end of the span [a, b) without the unit that reports its figure, or the work that spends it, after
@@ -588,7 +582,10 @@ class IndicatorFinder(LinearModelFiles):
             previous_end = best_end
             if best_start is None:
                 continue
-            best_end = view.with_abbreviation(view.without_reporting_unit(best_start, best_end))
+            best_end = view.without_reporting_unit(best_start, best_end)
+            with_abbreviation = past_abbreviation(view.texts, best_end)  # "[chỉ số sản xuất công nghiệp (IIP)]"
+            if not any(view.blocked[best_end:with_abbreviation]):  # (not over another entity)
+                best_end = with_abbreviation
             key = (best_start, best_end)
             # one span per end: figures of a chain share the indicator found first
             existing = next((k for k in chosen if k[1] == best_end or (k[0] < best_end and best_start < k[1])), None)

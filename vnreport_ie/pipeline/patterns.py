@@ -38,6 +38,14 @@ UPPER = "".join(c for c in map(chr, range(0x41, 0x1F00)) if c.isupper() and c.is
 # an abbreviation in brackets right after a name, which the guide keeps in the name ("chỉ số sản xuất công nghiệp
 # (IIP)", "Chương trình xây dựng nông thôn mới (NTM)")
 ABBREVIATION = re.compile(r"[A-ZĐ][A-ZĐ0-9&-]{1,9}")
+
+
+def past_abbreviation(texts: list[str], end: int) -> int:
+    """``end``, or past an abbreviation in brackets right after it (tokens ``texts``): the guide keeps it in the name
+    that ends there ("[chỉ số sản xuất công nghiệp (IIP)]", "[Chương trình xây dựng nông thôn mới (NTM)]")."""
+    if 0 < end and end + 2 < len(texts) and texts[end] == "(" and texts[end + 2] == ")" and ABBREVIATION.fullmatch(texts[end + 1]):
+        return end + 3
+    return end
 LETTER = rf"[^\W\d_{SUPERSCRIPTS}]"
 NUMBER = r"\d+(?:[.,]\d+)*"  # e.g. 58.829 / 26,15 / 1.829.669.600
 SCALE = rf"(?:{_alternation(SCALE_WORDS)})"  # the scale words of text.numbers: nghìn tỷ, triệu, tỷ, ...

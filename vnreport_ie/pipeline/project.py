@@ -31,7 +31,7 @@ from spacy.training import Example
 
 from vnreport_ie.pipeline.anchored import NONE, AnchoredSpanFinder
 from vnreport_ie.pipeline.linear import bucket
-from vnreport_ie.pipeline.patterns import ABBREVIATION, UPPER
+from vnreport_ie.pipeline.patterns import UPPER, past_abbreviation
 from vnreport_ie.text.numbers import FOOTNOTE_MARKERS
 from vnreport_ie.text.tokenizer import doc_text
 
@@ -155,10 +155,11 @@ BUILD_WINDOW = 8
 MIN_LEARNED_WORKS = 40
 GUIDE_READING = "guide"
 WORK_LEAD_REACH = 6  # lower-case words between the work noun and its proper name ("cầu [liên xã] Hưng Lễ")
-# lower-case words inside a work's name when a proper name or a number follows: its place joined without a
-# preposition ("Trạm Y tế [xã] Thụy Tân", "điểm trường [bản] Huổi Pù", "nhà văn hóa [thôn] 2A") or its number
-# ("cầu giao thông nông thôn [số] 65")
-NAME_PLACE_WORDS = frozenset(PLACE_WORDS | {"thôn", "bản", "buôn", "làng", "ấp", "xóm", "tổ", "khối", "số", "cơ sở"})
+# words of a school's or a clinic's kind, not of its name ("Trường [Phổ thông] Nội trú", "Trạm [Y tế]")
+KIND_OF_WORK_WORDS = frozenset({
+    "mầm non", "mẫu giáo", "tiểu học", "thcs", "thpt", "trung học", "cơ sở", "phổ thông", "ptdt", "ptdtbt", "dtnt",
+    "dân tộc", "nội trú", "bán trú", "liên cấp", "y tế", "văn hóa", "văn hoá", "đa khoa", "trung tâm", "nhà",
+})
 YEAR = re.compile(r"\d{4}")
 # a footnote that lists the projects a sentence counts: "... thực hiện 07 dự án¹⁴ trên địa bàn" and, in the
 # report's footnotes, "¹⁴ Khách sạn, sân golf Hoàng Đồng - Lạng Sơn; Khu đô thị mới Bến Bắc; ...". The mark is
@@ -474,7 +475,7 @@ class ProjectFinder(AnchoredSpanFinder):
         anchors = {a: k for a, k in anchors.items() if a not in extra} if extra else anchors
         numbered = self.numbered_programme_end(view, start) if "programme" in anchors[start] else None
         end = numbered if numbered is not None else super()._best_end(view, anchors, start)
-        return _with_abbreviation(view, end)
+        return past_abbreviation(view["texts"], end) if end != NONE else end
 
     def guide_work_end(self, view: dict, start: int, anchors: Iterable[int] = (), reported: bool = False) -> int:
         """The end of the named work opened by the work noun at ``start``, read by the guide's rule: a specific
@@ -564,22 +565,6 @@ def _clause_facts(view: dict, sentence: bool = False) -> list[tuple[bool, bool]]
                 first = i + 1
         view[key] = facts
     return view[key]
-
-
-def _with_abbreviation(view: dict, end: int) -> int:
-    """``end``, or past the abbreviation in brackets right after the name that ends there: the guide keeps it in
-    ("[Chương trình xây dựng nông thôn mới (NTM)]")."""
-    texts = view["texts"]
-    if end == NONE or end + 2 >= len(texts) or texts[end] != "(" or texts[end + 2] != ")":
-        return end
-    return end + 3 if ABBREVIATION.fullmatch(texts[end + 1]) and not view["figure"][end + 1] else end
-
-
-# words of a school's or a clinic's kind, not of its name ("Trường [Phổ thông] Nội trú", "Trạm [Y tế]")
-KIND_OF_WORK_WORDS = frozenset({
-    "mầm non", "mẫu giáo", "tiểu học", "thcs", "thpt", "trung học", "cơ sở", "phổ thông", "ptdt", "ptdtbt", "dtnt",
-    "dân tộc", "nội trú", "bán trú", "liên cấp", "y tế", "văn hóa", "văn hoá", "đa khoa", "trung tâm", "nhà",
-})
 
 
 def _name_after_work_noun(token: str) -> bool:
