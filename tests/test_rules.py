@@ -932,6 +932,13 @@ def test_a_lead_in_comparison_is_the_target_of_each_percentage_it_heads(blank_nl
     assert lead_in_covered(blank_nlp, text, spans) == linked
 
 
+def indicator_view_and_span(indicator_parts, text, span):
+    """The indicator component's view of ``text`` and the Span of its words ``span`` (as if chosen)."""
+    nlp, finder = indicator_parts
+    doc = nlp.get_pipe("vnreport_lexical_hints")(nlp.make_doc(text))
+    return finder._context(doc), doc.char_span(text.index(span), text.index(span) + len(span))
+
+
 @pytest.mark.parametrize(
     ("text", "span", "kept"),
     [
@@ -945,11 +952,8 @@ def test_a_lead_in_comparison_is_the_target_of_each_percentage_it_heads(blank_nl
     ],
 )
 def test_an_indicator_leaves_out_the_unit_that_reports_it(indicator_parts, text, span, kept):
-    nlp, finder = indicator_parts
-    doc = nlp.get_pipe("vnreport_lexical_hints")(nlp.make_doc(text))
-    view = finder._context(doc)
-    chosen = doc.char_span(text.index(span), text.index(span) + len(span))
-    assert doc[chosen.start : view.without_reporting_unit(chosen.start, chosen.end)].text == kept
+    view, chosen = indicator_view_and_span(indicator_parts, text, span)
+    assert chosen.doc[chosen.start : view.without_reporting_unit(chosen.start, chosen.end)].text == kept
 
 
 @pytest.mark.parametrize(
@@ -976,11 +980,8 @@ def test_no_indicator_candidate_starts_with_the_verb_that_leads_to_the_quantity(
 def test_an_indicator_keeps_the_abbreviation_in_brackets_after_it(indicator_parts, text, span, extended):
     from vnreport_ie.pipeline.patterns import past_abbreviation
 
-    nlp, finder = indicator_parts
-    doc = nlp.get_pipe("vnreport_lexical_hints")(nlp.make_doc(text))
-    view = finder._context(doc)
-    chosen = doc.char_span(text.index(span), text.index(span) + len(span))
-    assert doc[chosen.start : past_abbreviation(view.texts, chosen.end)].text == extended
+    view, chosen = indicator_view_and_span(indicator_parts, text, span)
+    assert chosen.doc[chosen.start : past_abbreviation(view.texts, chosen.end)].text == extended
 
 
 @pytest.mark.parametrize(
