@@ -139,6 +139,23 @@ WHOLE_PLACES = frozenset(("toàn tỉnh", "toàn huyện", "toàn thành phố",
 WHOLE_PLACE_PAIRS = frozenset(
     (first, unit) for first in ("toàn", "cả") for unit in ("tỉnh", "huyện", "thành phố", "nước", "quốc", "xã")
 )
+# what a source says comes after its verb of saying: the indicator starts after it ("Sở KH&ĐT cho biết [tốc độ tăng
+# trưởng kinh tế (GRDP)] ...", "báo cáo rằng [chỉ số sản xuất ...]", "trong số này [chi đầu tư ...]")
+REPORTED_SPEECH = ("cho biết", "cho thấy", "rằng", "công bố", "trong số này")
+# a relative clause ("[tổng vốn đầu tư] mà Đắk Lắk huy động") and the price basis of a value ("[tổng giá trị sản
+# xuất] tính theo giá so sánh 2010") qualify the figure, not the name: the indicator ends before them (a basis
+# inside the name's own bracket stays: "tổng sản phẩm (GRDP, giá so sánh)"); a relative clause after a one-word
+# head is the name itself ("9 trường hợp mà [nhà ở bị lửa thiêu ...]"), so it stays
+QUALIFIER_OPENERS = ("mà", "tính theo giá", "theo giá", "( theo giá", "( tính theo giá")
+# two words the segmenter may split that make one name ("cây hàng | năm", "nông thôn | mới", "giải phóng mặt |
+# bằng"): the second is a period or degree word alone, never an end after the first (no annotation cuts them)
+SPLIT_COMPOUNDS = frozenset(
+    (
+        ("hàng", "năm"), ("hằng", "năm"), ("lâu", "năm"), ("ngắn", "ngày"), ("dài", "ngày"), ("ngắn", "hạn"),
+        ("dài", "hạn"), ("nông thôn", "mới"), ("nâng", "cao"), ("mặt", "bằng"), ("năng suất", "cao"),
+        ("chất lượng", "cao"),
+    )
+)
 # a number with a decimal or thousands mark is a quantity, which ends no name ("Bố Trạch [4.714,7] ha (tăng 5,2%)");
 # a name may end on a plain number ("mũi 02", "QĐ 1800")
 QUANTITY = re.compile(r"\d[.,]\d")
@@ -276,6 +293,41 @@ class _DocArrays:
         while cut > a and (self.words[cut - 1] in CANNOT_END or self.words[cut - 1] == "trên" or not self.can_edge[cut - 1]):
             cut -= 1  # "[số tiêu chí đạt được] trên toàn tỉnh"
         return cut if cut > a else b
+
+    def phrase_at(self, i: int, phrases: tuple[str, ...]) -> int:
+        """How many tokens from i spell one of ``phrases`` (lower case, words joined by spaces); 0 if none."""
+        for n in (1, 2, 3, 4):
+            if i + n > self.length:
+                break
+            if " ".join(self.words[i : i + n]) in phrases:
+                return n
+        return 0
+
+    def without_qualifiers(self, a: int, b: int, after: bool = False) -> tuple[int, int]:
+        """The span [a, b) without what qualifies its figure rather than naming it: a source and its verb of
+        saying before it (REPORTED_SPEECH), a relative clause or a price basis after it (QUALIFIER_OPENERS: not
+        in a span after the figure, which describes what the figure counts: "9 trường hợp mà [nhà ở bị ...]");
+        and with the second word of a split compound after it (SPLIT_COMPOUNDS). Unchanged when nothing that
+        names would be left."""
+        start, end = a, b
+        for i in range(b - 2, a - 1, -1):  # the last verb of saying inside the span
+            n = self.phrase_at(i, REPORTED_SPEECH)
+            if n and i + n < b:
+                start = i + n
+                while start < b and (self.words[start] in CANNOT_START or not self.can_edge[start]):
+                    start += 1
+                break
+        for i in range(start + 1, end if not after else start):
+            if self.phrase_at(i, QUALIFIER_OPENERS) and (self.words[i] != "mà" or i - start >= 2):
+                end = i
+                while end > start and (self.words[end - 1] in CANNOT_END or not self.can_edge[end - 1]):
+                    end -= 1
+                break
+        if end <= start or not any(self.words[i] not in NON_NAME_WORDS for i in range(start, end)):
+            start, end = a, b
+        while end < self.length and not self.blocked[end] and (self.words[end - 1], self.words[end]) in SPLIT_COMPOUNDS:
+            end += 1
+        return start, end
 
     def word(self, i: int) -> str:
         if i < 0:
@@ -573,7 +625,9 @@ class IndicatorFinder(LinearModelFiles):
                 > self.end_model.score(self.end_features(view, figure, best_end, figure_starts, previous_end, pattern_end))
             ):
                 best_start, best_end = best_after
+                written_after = True
             else:
+                written_after = False
                 best_start = max(
                     starts,
                     key=lambda a: self.start_model.score(self.start_features(view, a, best_end, pattern_start)),
@@ -583,6 +637,7 @@ class IndicatorFinder(LinearModelFiles):
             if best_start is None:
                 continue
             best_end = view.without_reporting_unit(best_start, best_end)
+            best_start, best_end = view.without_qualifiers(best_start, best_end, after=written_after)
             with_abbreviation = past_abbreviation(view.texts, best_end)  # "[chỉ số sản xuất công nghiệp (IIP)]"
             if not any(view.blocked[best_end:with_abbreviation]):  # (not over another entity)
                 best_end = with_abbreviation
