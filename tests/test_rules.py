@@ -714,6 +714,19 @@ def test_an_indicator_written_after_its_figure_is_a_candidate_within_the_clause(
 
 
 @pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        ("gồm vốn đầu tư hơn 166 tỷ đồng cùng vốn sự nghiệp gần 41 tỷ đồng.", "166 tỷ đồng"),
+        ("Mức hỗ trợ khẩn cấp 2 tỷ đồng được dành cho các xã, phường.", "2 tỷ đồng"),
+        ("tổng mức đầu tư 63 tỷ đồng lấy từ nguồn ngân sách tỉnh.", "63 tỷ đồng"),
+    ],
+)
+def test_no_indicator_after_its_figure_starts_with_the_next_item_or_where_the_money_goes(indicator_parts, text, figure):
+    spans = after_figure_candidates(indicator_parts, text, figure)
+    assert not any(span.split()[0] in ("cùng", "dành", "lấy") for span in spans), spans
+
+
+@pytest.mark.parametrize(
     ("text", "communes"),
     [
         ("Danh sách 43 xã, phường hưởng mức hỗ trợ 4 tỷ đồng gồm có Hiệp Đức, A Vương, Tây Giang và Trà My.",
