@@ -187,6 +187,13 @@ def indicator_candidates(indicator_parts, text, figure_from):
         # ... but a relative clause after a one-word head is what is counted, and a basis in brackets stays
         ("9 trường hợp mà nhà ở bị cháy, mỗi nhà 40 triệu đồng", "trường hợp mà nhà ở bị cháy", "trường hợp mà nhà ở bị cháy"),
         ("tổng sản phẩm (GRDP, giá so sánh) tăng 7%", "tổng sản phẩm (GRDP, giá so sánh)", "tổng sản phẩm (GRDP, giá so sánh)"),
+        # a subject that acts (a place, a unit, a proper name) and its adverb come before the verb phrase ...
+        ("tỉnh mới giải ngân 40 tỷ đồng", "tỉnh mới giải ngân", "giải ngân"),
+        ("Chủ tịch UBND TP Cần Thơ còn vận động thêm 10 triệu đồng", "Chủ tịch UBND TP Cần Thơ còn vận động thêm",
+         "vận động thêm"),
+        # ... but the adverb after a measured noun stays
+        ("Diện tích đã gieo cấy đạt 95%", "Diện tích đã gieo cấy", "Diện tích đã gieo cấy"),
+        ("vốn đã giải ngân đạt 60%", "vốn đã giải ngân", "vốn đã giải ngân"),
         # a compound the segmenter splits is made whole
         ("diện tích cây hàng năm giảm 2%", "diện tích cây hàng", "diện tích cây hàng năm"),
         ("số xã đạt chuẩn nông thôn mới đạt 80%", "số xã đạt chuẩn nông thôn", "số xã đạt chuẩn nông thôn mới"),

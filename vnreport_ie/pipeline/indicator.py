@@ -146,6 +146,10 @@ WHOLE_PLACE_PAIRS = frozenset(
 # what a source says comes after its verb of saying: the indicator starts after it ("Sở KH&ĐT cho biết [tốc độ tăng
 # trưởng kinh tế (GRDP)] ...", "báo cáo rằng [chỉ số sản xuất ...]", "trong số này [chi đầu tư ...]")
 REPORTED_SPEECH = ("cho biết", "cho thấy", "rằng", "công bố", "trong số này")
+# the adverbs between a subject and its verb ("địa phương [đã] huy động", "Đồng Nai [vì thế] xuất siêu"): after a
+# subject that is a place, a unit or a proper name, the indicator is the verb phrase ("[huy động]"); after a
+# measured noun the adverb stays in ("[vốn đã giải ngân]", "[diện tích lúa đã thu hoạch]")
+PREVERBAL_ADVERBS = ("đã", "mới", "cũng", "còn", "sẽ", "đang", "vừa", "vì thế", "vì vậy", "đều")
 # a relative clause ("[tổng vốn đầu tư] mà Đắk Lắk huy động") and the price basis of a value ("[tổng giá trị sản
 # xuất] tính theo giá so sánh 2010") qualify the figure, not the name: the indicator ends before them (a basis
 # inside the name's own bracket stays: "tổng sản phẩm (GRDP, giá so sánh)"); a relative clause after a one-word
@@ -307,6 +311,15 @@ class _DocArrays:
                 return n
         return 0
 
+    def names_actor(self, a: int, b: int) -> bool:
+        """Whether tokens [a, b) name who acts rather than what is measured: a place, a unit word ("tỉnh",
+        "địa phương") or a proper name of two words or more, every one capitalised ("Chủ tịch UBND TP Cần Thơ";
+        not a capitalised first word alone: "Diện tích đã gieo cấy")."""
+        return (
+            self.words[a] in REPORTING_UNITS or self.place_tokens(a, b) or self.place_after(a, b + 1)
+            or (b - a >= 2 and all(self.is_title[i] for i in range(a, b)))
+        )
+
     def without_qualifiers(self, a: int, b: int, after: bool = False) -> tuple[int, int]:
         """The span [a, b) without what qualifies its figure rather than naming it: a source and its verb of
         saying before it (REPORTED_SPEECH), a relative clause or a price basis after it (QUALIFIER_OPENERS: not
@@ -320,6 +333,11 @@ class _DocArrays:
                 start = i + n
                 while start < b and (self.words[start] in CANNOT_START or not self.can_edge[start]):
                     start += 1
+                break
+        for i in range(start + 1, end - 1):  # a subject and its adverb before the verb phrase
+            n = self.phrase_at(i, PREVERBAL_ADVERBS)
+            if n and i + n < end and (self.words[i - 1], self.words[i]) not in SPLIT_COMPOUNDS and self.names_actor(start, i):
+                start = i + n
                 break
         for i in range(start + 1, end if not after else start):
             if self.phrase_at(i, QUALIFIER_OPENERS) and (self.words[i] != "mà" or i - start >= 2):
