@@ -194,6 +194,13 @@ def indicator_candidates(indicator_parts, text, figure_from):
         # ... but the adverb after a measured noun stays
         ("Diện tích đã gieo cấy đạt 95%", "Diện tích đã gieo cấy", "Diện tích đã gieo cấy"),
         ("vốn đã giải ngân đạt 60%", "vốn đã giải ngân", "vốn đã giải ngân"),
+        # the place a figure is counted in, the members it is counted over, an item's measure
+        ("doanh thu bán lẻ hàng hóa trên địa bàn tỉnh đạt 500 tỷ đồng", "doanh thu bán lẻ hàng hóa trên địa bàn tỉnh",
+         "doanh thu bán lẻ hàng hóa"),
+        ("tổng sản phẩm trên địa bàn tỉnh tăng 7%", "tổng sản phẩm trên địa bàn tỉnh", "tổng sản phẩm trên địa bàn tỉnh"),
+        ("tổng mức đầu tư của cả ba là 170 tỷ đồng", "tổng mức đầu tư của cả ba", "tổng mức đầu tư"),
+        ("cây lâu năm có diện tích 500 ha, tăng 2%", "cây lâu năm có diện tích", "cây lâu năm"),
+        ("công trình có trị giá 150.000 USD", "công trình có trị giá", "công trình có trị giá"),
         # a compound the segmenter splits is made whole
         ("diện tích cây hàng năm giảm 2%", "diện tích cây hàng", "diện tích cây hàng năm"),
         ("số xã đạt chuẩn nông thôn mới đạt 80%", "số xã đạt chuẩn nông thôn", "số xã đạt chuẩn nông thôn mới"),

@@ -155,6 +155,17 @@ PREVERBAL_ADVERBS = ("đã", "mới", "cũng", "còn", "sẽ", "đang", "vừa",
 # inside the name's own bracket stays: "tổng sản phẩm (GRDP, giá so sánh)"); a relative clause after a one-word
 # head is the name itself ("9 trường hợp mà [nhà ở bị lửa thiêu ...]"), so it stays
 QUALIFIER_OPENERS = ("mà", "tính theo giá", "theo giá", "( theo giá", "( tính theo giá")
+# ... and so do a place inside which it is counted ("[doanh thu bán lẻ hàng hóa] trên địa bàn tỉnh", "[lực lượng lao
+# động] trong tỉnh"; the guide leaves out "trên địa bàn ..."; "tổng sản phẩm trên địa bàn" is the name of GRDP and
+# keeps it), the members it is counted over ("[tổng mức đầu tư] của cả ba", "[mức đầu tư] cho từng trường"; not
+# "kể cả" / "tính cả", which add to the name) and the measure of an item ("[cây lâu năm] có diện tích ..."; "có
+# trị giá" is the value of the item itself: "công trình có [trị giá]")
+PLACE_QUALIFIERS = ("trong", "tại", "trên địa bàn", "toàn địa bàn")
+PLACE_QUALIFIED_UNITS = frozenset(("tỉnh", "huyện", "quận", "thành phố", "thị xã", "xã", "phường", "thị trấn", "tp", "tp."))
+MEMBER_QUALIFIERS = ("của cả", "cho cả", "của từng", "cho từng", "cả", "từng")
+MEASURE_WORDS = frozenset(
+    ("diện tích", "giá trị", "tổng", "sản lượng", "năng suất", "doanh thu", "tổng giá trị", "số lượng")
+)
 # two words the segmenter may split that make one name ("cây hàng | năm", "nông thôn | mới", "giải phóng mặt |
 # bằng"): the second is a period or degree word alone, never an end after the first (no annotation cuts them)
 SPLIT_COMPOUNDS = frozenset(
@@ -311,6 +322,21 @@ class _DocArrays:
                 return n
         return 0
 
+    def qualifies_after(self, start: int, i: int, end: int) -> bool:
+        """Whether a qualifier of the figure opens at token i of the span [start, end): a place it is counted in
+        (PLACE_QUALIFIERS + a unit word), the members it is counted over (MEMBER_QUALIFIERS) or an item's
+        measure ("có" + MEASURE_WORDS)."""
+        n = self.phrase_at(i, PLACE_QUALIFIERS)
+        if n and i + n < end and self.words[i + n] in PLACE_QUALIFIED_UNITS:
+            # the place ends the span (a giver "Hội đồng hương Sóc Trăng tại TP.HCM hỗ trợ" goes on); "tổng sản
+            # phẩm trên địa bàn (tỉnh)" is the name of GRDP
+            trailing = all(self.is_title[k] or not self.can_edge[k] for k in range(i + n + 1, end))
+            return trailing and "sản phẩm" not in self.words[i - 1]
+        n = self.phrase_at(i, MEMBER_QUALIFIERS)
+        if n and i + n < end and self.words[i - 1] not in ("kể", "tính"):
+            return True
+        return self.words[i] == "có" and i + 1 < end and self.words[i + 1] in MEASURE_WORDS
+
     def names_actor(self, a: int, b: int) -> bool:
         """Whether tokens [a, b) name who acts rather than what is measured: a place, a unit word ("tỉnh",
         "địa phương") or a proper name of two words or more, every one capitalised ("Chủ tịch UBND TP Cần Thơ";
@@ -340,7 +366,10 @@ class _DocArrays:
                 start = i + n
                 break
         for i in range(start + 1, end if not after else start):
-            if self.phrase_at(i, QUALIFIER_OPENERS) and (self.words[i] != "mà" or i - start >= 2):
+            if (
+                (self.phrase_at(i, QUALIFIER_OPENERS) and (self.words[i] != "mà" or i - start >= 2))
+                or self.qualifies_after(start, i, end)
+            ):
                 end = i
                 while end > start and (self.words[end - 1] in CANNOT_END or not self.can_edge[end - 1]):
                     end -= 1
