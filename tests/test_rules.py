@@ -1021,6 +1021,10 @@ def test_an_indicator_leaves_out_the_unit_that_reports_it(indicator_parts, text,
         ("vốn thuộc ngân sách trung ương 12 tỷ đồng", "12 tỷ", "thuộc"),
         ("trận lũ gây thiệt hại 30 tỷ đồng", "30 tỷ", "gây"),
         ("mỗi hộ được hỗ trợ 5 triệu đồng", "5 triệu", "được"),
+        # the phrases are read over tokens: a verb of receiving, a classifier, a rank, a breakdown
+        ("các xã nhận mức hỗ trợ 2 tỷ đồng", "2 tỷ", "nhận"),
+        ("tiếp theo là gỗ và vật liệu xây dựng tăng 3 tỷ đồng", "3 tỷ", "tiếp"),
+        ("chia ra vốn sự nghiệp 41 tỷ đồng", "41 tỷ", "chia"),
     ],
 )
 def test_no_indicator_candidate_starts_with_the_verb_that_leads_to_the_quantity(indicator_parts, text, figure, never):

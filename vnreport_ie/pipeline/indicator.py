@@ -122,6 +122,18 @@ CANNOT_START = frozenset(
         "gồm", "bao gồm", "thuộc", "được", "gây", "khiến", "hưởng", "trao", "ở", "đã",
     )
 )
+# ... nor with a phrase that leads to the measured quantity, read over the tokens (the segmenter may split it): a
+# verb of receiving, causing or helping ("[nhận] mức hỗ trợ", "[bị] tốc mái", "[góp phần giúp] mức tăng trưởng"),
+# a count or classifier ("[một] công trình", "[các loại] cây đỗ đậu"), an order or rank in a list ("[tiếp theo là]
+# gỗ ...", "[cao nhất là] văn hóa ..."), a breakdown or an opening phrase ("[chia ra] vốn sự nghiệp", "[xét
+# theo] nguồn, ...", "[tới nay] tỷ lệ hộ nghèo"): no indicator of the development data starts with one but one
+# "nhận hỗ trợ"
+LEADING_PHRASES = (
+    "nhận", "bị", "chịu", "giúp", "góp phần", "kèm", "đưa", "giữ", "nâng", "ký", "động viên", "kiến nghị",
+    "một", "vài", "loại", "các loại", "con số", "việc", "cách",
+    "tiếp theo", "kế đến", "tiếp đến", "cao nhất", "thấp nhất", "chủ yếu", "đáng chú ý", "cơ bản",
+    "chia ra", "chia thành", "xét theo", "trái lại", "tới nay", "tính đến nay",
+)
 # ... nor does an indicator end with one, except the few that close names ("[Số tiền thu được]", "[Trẻ nhà trẻ đạt]")
 # (nor with a negation, which always comes before its verb: "[mức Chưa đạt]"), nor with a word that needs what
 # follows it: a bound ("từ đủ 5 tuổi đến [dưới] 12 tuổi") or the "còn" of a verb ("giảm [còn] 4,5%")
@@ -479,6 +491,7 @@ class IndicatorFinder(LinearModelFiles):
             # no span starts inside a bracket it closes ("(Quảng Trạch[)] mỗi xã": none is annotated so)
             if (
                 depth == 0 and view.can_edge[a] and a <= name and view.words[a] not in CANNOT_START and not rate
+                and not view.phrase_at(a, LEADING_PHRASES)
                 and not view.place_tokens(a, end) and not view.place_then_nothing(a, end)
             ):
                 result.append(a)
