@@ -200,6 +200,11 @@ def indicator_candidates(indicator_parts, text, figure_from):
         ("tổng sản phẩm trên địa bàn tỉnh tăng 7%", "tổng sản phẩm trên địa bàn tỉnh", "tổng sản phẩm trên địa bàn tỉnh"),
         ("tổng mức đầu tư của cả ba là 170 tỷ đồng", "tổng mức đầu tư của cả ba", "tổng mức đầu tư"),
         ("cây lâu năm có diện tích 500 ha, tăng 2%", "cây lâu năm có diện tích", "cây lâu năm"),
+        # a bracket opened inside the span stays closed when what follows it is cut
+        ("lực lượng lao động (từ 15 tuổi trở lên) trong tỉnh là 900 nghìn người, tăng 2%",
+         "lực lượng lao động (từ 15 tuổi trở lên) trong tỉnh", "lực lượng lao động (từ 15 tuổi trở lên)"),
+        ("GRDP (tổng sản phẩm trên địa bàn tỉnh) tính theo giá so sánh tăng 7%",
+         "GRDP (tổng sản phẩm trên địa bàn tỉnh) tính theo giá so sánh", "GRDP (tổng sản phẩm trên địa bàn tỉnh)"),
         ("công trình có trị giá 150.000 USD", "công trình có trị giá", "công trình có trị giá"),
         # a compound the segmenter splits is made whole
         ("diện tích cây hàng năm giảm 2%", "diện tích cây hàng", "diện tích cây hàng năm"),

@@ -321,9 +321,18 @@ class _DocArrays:
                     break
         if cut == b:
             return b
-        while cut > a and (self.words[cut - 1] in CANNOT_END or self.words[cut - 1] == "trên" or not self.can_edge[cut - 1]):
-            cut -= 1  # "[số tiêu chí đạt được] trên toàn tỉnh"
+        cut = self.name_end(a, cut, also=("trên",))  # "[số tiêu chí đạt được] trên toàn tỉnh"
         return cut if cut > a else b
+
+    def name_end(self, a: int, b: int, also: tuple[str, ...] = ()) -> int:
+        """The end of the span [a, b) once the words no name ends with (CANNOT_END, ``also``, punctuation) are
+        dropped from its end; a bracket opened inside the span stays closed ("[lực lượng lao động (từ 15 tuổi
+        trở lên)] trong tỉnh")."""
+        while b > a and (self.words[b - 1] in CANNOT_END or self.words[b - 1] in also or not self.can_edge[b - 1]):
+            if self.texts[b - 1] == ")" and self.opening.get(b - 1, -1) >= a:
+                break
+            b -= 1
+        return b
 
     def phrase_at(self, i: int, phrases: tuple[str, ...]) -> int:
         """How many tokens from i spell one of ``phrases`` (lower case, words joined by spaces); 0 if none."""
@@ -383,8 +392,7 @@ class _DocArrays:
                 or self.qualifies_after(start, i, end)
             ):
                 end = i
-                while end > start and (self.words[end - 1] in CANNOT_END or not self.can_edge[end - 1]):
-                    end -= 1
+                end = self.name_end(start, end)
                 break
         if end <= start or not any(self.words[i] not in NON_NAME_WORDS for i in range(start, end)):
             start, end = a, b
