@@ -206,6 +206,9 @@ def indicator_candidates(indicator_parts, text, figure_from):
         ("GRDP (tổng sản phẩm trên địa bàn tỉnh) tính theo giá so sánh tăng 7%",
          "GRDP (tổng sản phẩm trên địa bàn tỉnh) tính theo giá so sánh", "GRDP (tổng sản phẩm trên địa bàn tỉnh)"),
         ("công trình có trị giá 150.000 USD", "công trình có trị giá", "công trình có trị giá"),
+        # a word that completes the name before it goes in
+        ("Nhóm hàng hóa và dịch vụ khác tăng 1,2%", "Nhóm hàng hóa và dịch vụ", "Nhóm hàng hóa và dịch vụ khác"),
+        ("vốn ngân sách nhà nước cấp tỉnh đạt 60%", "vốn ngân sách nhà nước", "vốn ngân sách nhà nước cấp tỉnh"),
         # a compound the segmenter splits is made whole
         ("diện tích cây hàng năm giảm 2%", "diện tích cây hàng", "diện tích cây hàng năm"),
         ("số xã đạt chuẩn nông thôn mới đạt 80%", "số xã đạt chuẩn nông thôn", "số xã đạt chuẩn nông thôn mới"),

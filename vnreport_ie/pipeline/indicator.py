@@ -178,6 +178,10 @@ MEMBER_QUALIFIERS = ("của cả", "cho cả", "của từng", "cho từng", "c�
 MEASURE_WORDS = frozenset(
     ("diện tích", "giá trị", "tổng", "sản lượng", "năng suất", "doanh thu", "tổng giá trị", "số lượng")
 )
+# words that complete the name before them and never start what follows ("[dịch vụ khác]", "[doanh thu dịch vụ tiêu
+# dùng]", "[ngân sách cấp tỉnh]", "[trạm y tế]", "[hoàn thành tốt nhiệm vụ trở lên]"): no annotation ends a name
+# right before one
+NAME_COMPLETIONS = ("khác", "y tế", "tiêu dùng", "cấp tỉnh", "cấp huyện", "cấp xã", "trở lên", "hiện có")
 # two words the segmenter may split that make one name ("cây hàng | năm", "nông thôn | mới", "giải phóng mặt |
 # bằng"): the second is a period or degree word alone, never an end after the first (no annotation cuts them)
 SPLIT_COMPOUNDS = frozenset(
@@ -398,6 +402,9 @@ class _DocArrays:
             start, end = a, b
         while end < self.length and not self.blocked[end] and (self.words[end - 1], self.words[end]) in SPLIT_COMPOUNDS:
             end += 1
+        n = self.phrase_at(end, NAME_COMPLETIONS) if end < self.length else 0
+        if n and not any(self.blocked[end : end + n]):
+            end += n
         return start, end
 
     def word(self, i: int) -> str:
