@@ -1116,3 +1116,24 @@ def test_a_lead_in_after_a_period_or_a_name_number_covers_the_list(blank_nlp, te
 def test_a_structure_whole_or_a_comparison_of_a_whole_group_heads_its_list(blank_nlp, text, reference, figures, covered):
     spans = [(reference, "TARGET")] + [(f, "PERCENT") for f in figures]
     assert {figure for figure, _ in lead_in_covered(blank_nlp, text, spans)} == covered
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "counted"),
+    [
+        # a rate compared after a count of an object measures the object
+        ("toàn tỉnh gieo cấy được 30,3 nghìn ha lúa vụ mùa, so với cùng vụ năm trước tăng 0,6%.", "0,6%", "lúa vụ mùa"),
+        ("Khánh Hòa đã đón gần 199.000 lượt khách du lịch, so với cùng kỳ năm 2021 tăng 50,4%.", "50,4%",
+         "khách du lịch"),
+        # ... not one named before the count in its own unit, nor across another clause
+        ("lượt khách tới các cơ sở du lịch đạt 123.000 lượt khách, bằng 13,57% kế hoạch.", "13,57%", None),
+        ("gieo cấy được 500 ha lúa, năng suất đạt 60 tạ/ha, tăng 2%.", "2%", None),
+    ],
+)
+def test_a_rate_compared_after_a_count_measures_the_counted_object(indicator_parts, text, figure, counted):
+    nlp, finder = indicator_parts
+    doc = nlp.get_pipe("vnreport_lexical_hints")(nlp.make_doc(text))
+    doc.ents = [doc.char_span(text.index(figure), text.index(figure) + len(figure), label="PERCENT")]
+    view = finder._context(doc)
+    found = view.object_counted_before(doc.ents[0].start)
+    assert (doc[found[0] : found[1]].text if found else None) == counted

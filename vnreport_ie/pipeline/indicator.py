@@ -182,6 +182,19 @@ MEASURE_WORDS = frozenset(
 # dùng]", "[ngân sách cấp tỉnh]", "[trạm y tế]", "[hoàn thành tốt nhiệm vụ trở lên]"): no annotation ends a name
 # right before one
 NAME_COMPLETIONS = ("khác", "y tế", "tiêu dùng", "cấp tỉnh", "cấp huyện", "cấp xã", "trở lên", "hiện có")
+# a comparison written between a counted object and its rate ("... ha [lúa Xuân], giảm 1% so với vụ Xuân năm 2022",
+# "... lượt [khách du lịch], so với cùng kỳ năm 2021 tăng 50,4%"), the units of a count, and how long an object is
+COMPARISON_BETWEEN = frozenset(
+    (
+        ",", "so", "với", "so với", "so sánh", "cùng kỳ", "cùng", "kỳ", "vụ", "cùng vụ", "năm", "năm trước", "trước",
+        "ngoái", "năm ngoái", "tăng", "giảm", "cao", "thấp", "ít", "nhiều", "hơn", "cao hơn", "thấp hơn", "ít hơn",
+        "nhiều hơn", "bằng", "đạt", "chiếm", "vượt", "lên", "xuống", "khoảng", "gần", "trên", "là", "ước", "thêm",
+        "tương đương", "tương ứng", "mùa", "xuân", "đông", "hè thu", "hè", "thu", "tháng", "quý", "kế hoạch", "chỉ tiêu",
+    )
+)
+YEAR = re.compile(r"(?:19|20)\d\d")
+COUNT_UNITS = frozenset(("ha", "tấn", "con", "lượt", "người", "km", "hộ", "căn", "chiếc", "cái", "m2", "m²", "m3", "tạ", "héc ta"))
+OBJECT_LENGTH = 10  # tokens
 # two words the segmenter may split that make one name ("cây hàng | năm", "nông thôn | mới", "giải phóng mặt |
 # bằng"): the second is a period or degree word alone, never an end after the first (no annotation cuts them)
 SPLIT_COMPOUNDS = frozenset(
@@ -361,6 +374,39 @@ class _DocArrays:
         if n and i + n < end and self.words[i - 1] not in ("kể", "tính"):
             return True
         return self.words[i] == "có" and i + 1 < end and self.words[i + 1] in MEASURE_WORDS
+
+    def object_counted_before(self, figure_start: int) -> tuple[int, int, int] | None:
+        """(start, end, count) of the object of a count ("30,3 nghìn ha [lúa vụ mùa]") that a figure starting at
+        ``figure_start`` is compared after, when only a comparison lies between them (COMPARISON_BETWEEN, a
+        comma, a year): count is the token of the count's number. None when there is no such object."""
+        e = figure_start
+        while e > 0 and (self.words[e - 1] in COMPARISON_BETWEEN or YEAR.fullmatch(self.words[e - 1])):
+            e -= 1
+        if e == figure_start or e == 0:
+            return None
+        # the object ends at the comma that opens the comparison ("ha [lúa vụ mùa], so với cùng vụ ...")
+        e = next((k for k in range(e, figure_start) if self.words[k] == ","), e)
+        a = e
+        while a > 0 and e - a < OBJECT_LENGTH:
+            i = a - 1
+            if self.blocked[i] or self.stops[i] or self.has_digit[i] or not (self.can_edge[i] or self.words[i] == ","):
+                break
+            if self.words[i] in COUNT_UNITS and i > 0 and (self.has_digit[i - 1] or self.words[i - 1] in ("nghìn", "ngàn", "triệu")):
+                count = i - 1 if self.has_digit[i - 1] else i - 2
+                if a < e and count >= 0 and self.has_digit[count] and not self.figure[count]:
+                    end = self.name_end(a, e)
+                    names = any(self.words[k] not in NON_NAME_WORDS for k in range(a, end))
+                    # an object already named before the count is counted in that name's unit ("[lượt khách tới
+                    # các cơ sở ...] đạt 123.000 lượt khách, bằng 13,57%"): the name before it stays
+                    sentence = max((k for k in range(count) if self.stops[k]), default=-1) + 1
+                    earlier = self.text[self.token_start_char[sentence] : self.token_start_char[count]].lower()
+                    named_before = self.text[self.token_start_char[a] : self.token_end_char[end - 1]].lower() in earlier if end > a else True
+                    return (a, end, count) if names and end > a and not named_before else None
+                return None
+            if self.words[i] == ",":
+                break
+            a = i
+        return None
 
     def names_actor(self, a: int, b: int) -> bool:
         """Whether tokens [a, b) name who acts rather than what is measured: a place, a unit word ("tỉnh",
@@ -717,6 +763,11 @@ class IndicatorFinder(LinearModelFiles):
                 continue
             best_end = view.without_reporting_unit(best_start, best_end)
             best_start, best_end = view.without_qualifiers(best_start, best_end, after=written_after)
+            # a rate compared after a count of an object ("gieo cấy được 30,3 nghìn ha [lúa vụ mùa], so với cùng vụ
+            # năm trước tăng 0,6%") measures the object, not the verb or subject before the count
+            counted = view.object_counted_before(figure.start) if figure.label_ == "PERCENT" and not written_after else None
+            if counted is not None and best_end <= counted[2]:
+                best_start, best_end = counted[0], counted[1]
             with_abbreviation = past_abbreviation(view.texts, best_end)  # "[chỉ số sản xuất công nghiệp (IIP)]"
             if not any(view.blocked[best_end:with_abbreviation]):  # (not over another entity)
                 best_end = with_abbreviation
