@@ -1137,3 +1137,20 @@ def test_a_rate_compared_after_a_count_measures_the_counted_object(indicator_par
     view = finder._context(doc)
     found = view.object_counted_before(doc.ents[0].start)
     assert (doc[found[0] : found[1]].text if found else None) == counted
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "term"),
+    [
+        ("Trung tâm văn hóa huyện có tổng mức đầu tư 50 tỷ đồng.", "50 tỷ đồng", "tổng mức đầu tư"),
+        ("dự án được phê duyệt với tổng mức đầu tư là hơn 49 tỷ đồng.", "49 tỷ đồng", "tổng mức đầu tư"),
+        # a generic cost word is no standard term: the series named before it may be the indicator
+        ("xã đã xây dựng 5 nhà văn hóa, tổng kinh phí 15 tỷ đồng.", "15 tỷ đồng", None),
+    ],
+)
+def test_a_standard_cost_term_right_before_an_amount_is_found(indicator_parts, text, figure, term):
+    nlp, finder = indicator_parts
+    doc = nlp.get_pipe("vnreport_lexical_hints")(nlp.make_doc(text))
+    doc.ents = [doc.char_span(text.index(figure), text.index(figure) + len(figure), label="MONEY")]
+    found = finder._context(doc).standard_term_before(doc.ents[0].start)
+    assert (doc[found[0] : found[1]].text if found else None) == term

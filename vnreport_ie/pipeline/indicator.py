@@ -182,6 +182,13 @@ MEASURE_WORDS = frozenset(
 # dùng]", "[ngân sách cấp tỉnh]", "[trạm y tế]", "[hoàn thành tốt nhiệm vụ trở lên]"): no annotation ends a name
 # right before one
 NAME_COMPLETIONS = ("khác", "y tế", "tiêu dùng", "cấp tỉnh", "cấp huyện", "cấp xã", "trở lên", "hiện có")
+# standard terms of a work's cost, always the indicator of the amount right after them (the guide's notes: "[tổng
+# mức đầu tư] is an INDICATOR, a standard term, unlike bare tổng kinh phí"); each precedes its amount in every
+# annotation of the development data
+STANDARD_COST_TERMS = ("tổng mức đầu tư", "tổng vốn đầu tư", "tổng vốn đăng ký", "chi phí xây lắp")
+APPROXIMATIONS = frozenset(
+    ("là", "khoảng", "gần", "hơn", "trên", "lên tới", "xấp xỉ", "chừng", "dự kiến", "ước", "ước tính", "vào khoảng", "tới")
+)
 # a comparison written between a counted object and its rate ("... ha [lúa Xuân], giảm 1% so với vụ Xuân năm 2022",
 # "... lượt [khách du lịch], so với cùng kỳ năm 2021 tăng 50,4%"), the units of a count, and how long an object is
 COMPARISON_BETWEEN = frozenset(
@@ -374,6 +381,17 @@ class _DocArrays:
         if n and i + n < end and self.words[i - 1] not in ("kể", "tính"):
             return True
         return self.words[i] == "có" and i + 1 < end and self.words[i + 1] in MEASURE_WORDS
+
+    def standard_term_before(self, figure_start: int) -> tuple[int, int] | None:
+        """The span of a STANDARD_COST_TERMS right before a figure starting at ``figure_start`` (an estimate or
+        approximation between: "tổng mức đầu tư là hơn ..."), or None."""
+        e = figure_start
+        while e > 0 and self.words[e - 1] in APPROXIMATIONS:
+            e -= 1
+        for n in (1, 2, 3, 4):
+            if e - n >= 0 and not any(self.blocked[e - n : e]) and self.phrase_at(e - n, STANDARD_COST_TERMS) == n:
+                return e - n, e
+        return None
 
     def object_counted_before(self, figure_start: int) -> tuple[int, int, int] | None:
         """(start, end, count) of the object of a count ("30,3 nghìn ha [lúa vụ mùa]") that a figure starting at
@@ -768,6 +786,11 @@ class IndicatorFinder(LinearModelFiles):
             counted = view.object_counted_before(figure.start) if figure.label_ == "PERCENT" and not written_after else None
             if counted is not None and best_end <= counted[2]:
                 best_start, best_end = counted[0], counted[1]
+            # a standard cost term right before an amount names it ("có [tổng mức đầu tư] 50 tỷ đồng"), unlike a
+            # generic "tổng kinh phí" after a named series (annotation notes)
+            term = view.standard_term_before(figure.start) if figure.label_ == "MONEY" else None
+            if term is not None:
+                best_start, best_end = term
             with_abbreviation = past_abbreviation(view.texts, best_end)  # "[chỉ số sản xuất công nghiệp (IIP)]"
             if not any(view.blocked[best_end:with_abbreviation]):  # (not over another entity)
                 best_end = with_abbreviation
