@@ -1033,6 +1033,8 @@ def test_an_indicator_leaves_out_the_unit_that_reports_it(indicator_parts, text,
         ("các xã nhận mức hỗ trợ 2 tỷ đồng", "2 tỷ", "nhận"),
         ("tiếp theo là gỗ và vật liệu xây dựng tăng 3 tỷ đồng", "3 tỷ", "tiếp"),
         ("chia ra vốn sự nghiệp 41 tỷ đồng", "41 tỷ", "chia"),
+        ("hỗ trợ mua máy móc, không quá 300 triệu đồng", "300 triệu", "không"),
+        ("sau cùng là đường vào nghĩa trang, với 400 triệu đồng", "400 triệu", "sau"),
     ],
 )
 def test_no_indicator_candidate_starts_with_the_verb_that_leads_to_the_quantity(indicator_parts, text, figure, never):

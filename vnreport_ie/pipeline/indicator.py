@@ -133,6 +133,9 @@ LEADING_PHRASES = (
     "một", "vài", "loại", "các loại", "con số", "việc", "cách",
     "tiếp theo", "kế đến", "tiếp đến", "cao nhất", "thấp nhất", "chủ yếu", "đáng chú ý", "cơ bản",
     "chia ra", "chia thành", "xét theo", "trái lại", "tới nay", "tính đến nay",
+    # a bound, an order or a period before the name ("[không quá] 300 triệu đồng", "[sau cùng là] đường ...",
+    # "mỗi [năm] bình quân đạt 12,04%")
+    "không quá", "tối đa", "tối thiểu", "sau cùng", "cùng", "năm", "tháng", "quý",
 )
 # ... nor does an indicator end with one, except the few that close names ("[Số tiền thu được]", "[Trẻ nhà trẻ đạt]")
 # (nor with a negation, which always comes before its verb: "[mức Chưa đạt]"), nor with a word that needs what
@@ -145,6 +148,8 @@ CANNOT_END |= {"này", "đó", "trên đây"}
 CANNOT_END |= {"gồm", "bao gồm", "như sau", "cho thấy", "thấy", "thứ"}
 # ... nor with an adverb, which comes before the verb it qualifies ("khoản thu này [cũng] hơn 2,5 tỉ đồng")
 CANNOT_END |= {"cũng", "rồi", "nữa", "đều"}
+# ... nor with the "each" of a rate's members ("bình quân [mỗi] năm")
+CANNOT_END |= {"mỗi"}
 # the unit that reports a figure, or the work that spends it, after "của" / "ở" at the end of an indicator: left out
 # ("[GRDP] của tỉnh Đồng Tháp", "[Tổng vốn đầu tư] của dự án"), as is a whole place ("[tỷ lệ hộ nghèo] toàn tỉnh")
 REPORTING_UNITS = frozenset(
