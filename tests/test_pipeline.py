@@ -149,6 +149,16 @@ def test_records_of_an_unseen_paragraph(shipped_nlp):
     assert records["24,5%"].target == "dự toán huyện giao"
 
 
+def test_a_figure_of_a_demonstrative_subject_takes_the_indicator_named_before(shipped_nlp):
+    from vnreport_ie.api import extract
+
+    text = "Chỉ số sản xuất công nghiệp tháng 9 tăng 5,2%. Chỉ số này cao hơn cùng kỳ 2,1%."
+    records = {r.text: r for r in extract(text, nlp=shipped_nlp)}
+    assert records["5,2%"].indicator == "Chỉ số sản xuất công nghiệp"
+    assert records["2,1%"].indicator == "Chỉ số sản xuất công nghiệp"
+    assert records["2,1%"].target == "cùng kỳ"
+
+
 def test_extract_many_keeps_order_and_ids(small_nlp):
     from vnreport_ie.api import extract_many
 

@@ -1156,3 +1156,22 @@ def test_a_standard_cost_term_right_before_an_amount_is_found(indicator_parts, t
     doc.ents = [doc.char_span(text.index(figure), text.index(figure) + len(figure), label="MONEY")]
     found = finder._context(doc).standard_term_before(doc.ents[0].start)
     assert (doc[found[0] : found[1]].text if found else None) == term
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "refers_back"),
+    [
+        ("Chỉ số sản xuất công nghiệp tăng 5%. Chỉ số này cao hơn cùng kỳ 2%.", "2%", True),
+        ("Cộng dồn 9 tháng, giá trị này ước đạt 82.988 tỷ đồng.", "82.988 tỷ đồng", True),
+        # a part, a period or a name of its own is no reference back
+        ("Tổng thu đạt 50 tỷ đồng; trong số này thu nội địa 30 tỷ đồng.", "30 tỷ đồng", False),
+        ("Tháng này chỉ số giá tăng 1%.", "1%", False),
+        ("Kinh phí xây dựng công trình này là 2 tỷ đồng.", "2 tỷ đồng", False),
+    ],
+)
+def test_a_clause_opening_with_a_demonstrative_subject_refers_back(indicator_parts, text, figure, refers_back):
+    nlp, finder = indicator_parts
+    doc = nlp.get_pipe("vnreport_lexical_hints")(nlp.make_doc(text))
+    label = "PERCENT" if figure.endswith("%") else "MONEY"
+    doc.ents = [doc.char_span(text.index(figure), text.index(figure) + len(figure), label=label)]
+    assert finder._context(doc).opens_with_demonstrative(doc.ents[0].start) is refers_back

@@ -194,6 +194,8 @@ STANDARD_COST_TERMS = ("tổng mức đầu tư", "tổng vốn đầu tư", "t�
 APPROXIMATIONS = frozenset(
     ("là", "khoảng", "gần", "hơn", "trên", "lên tới", "xấp xỉ", "chừng", "dự kiến", "ước", "ước tính", "vào khoảng", "tới")
 )
+# conjunctions that may open a clause before its subject ("còn chỉ số này ...", "riêng khoản thu này ...")
+CLAUSE_OPENING_CONJUNCTIONS = frozenset(("còn", "và", "riêng", "nhưng", "tuy nhiên", "trong khi đó", "đồng thời"))
 # a comparison written between a counted object and its rate ("... ha [lúa Xuân], giảm 1% so với vụ Xuân năm 2022",
 # "... lượt [khách du lịch], so với cùng kỳ năm 2021 tăng 50,4%"), the units of a count, and how long an object is
 COMPARISON_BETWEEN = frozenset(
@@ -386,6 +388,24 @@ class _DocArrays:
         if n and i + n < end and self.words[i - 1] not in ("kể", "tính"):
             return True
         return self.words[i] == "có" and i + 1 < end and self.words[i + 1] in MEASURE_WORDS
+
+    def opens_with_demonstrative(self, figure_start: int) -> bool:
+        """Whether the clause of a figure starting at ``figure_start`` opens with a subject of one or two words
+        and "này" ("Chỉ số này tăng 5%", "Khu vực này ước tăng trưởng 2,22%", "..., giá trị này ước đạt ..."):
+        a name given before, not a new one (not a period: "tháng này", nor a part: "trong số này")."""
+        if figure_start == 0:
+            return False
+        i = self.clause_first[figure_start - 1]
+        while i < figure_start and self.words[i] in CLAUSE_OPENING_CONJUNCTIONS:
+            i += 1
+        if i >= figure_start or self.words[i] in NON_NAME_WORDS:
+            return False
+        for n in (1, 2):
+            if i + n < figure_start and self.words[i + n] == "này" and all(
+                self.can_edge[k] and not self.blocked[k] and not self.has_digit[k] for k in range(i, i + n)
+            ):
+                return True
+        return False
 
     def standard_term_before(self, figure_start: int) -> tuple[int, int] | None:
         """The span of a STANDARD_COST_TERMS right before a figure starting at ``figure_start`` (an estimate or
@@ -752,6 +772,11 @@ class IndicatorFinder(LinearModelFiles):
         links: list[tuple[Span, tuple[int, int]]] = []
         previous_end = None
         for figure in figures:
+            # "[chỉ số sản xuất công nghiệp] tăng 5%. Chỉ số này ..." : a clause that opens with a demonstrative
+            # subject measures what the figure before it measured
+            if links and view.opens_with_demonstrative(figure.start):
+                links.append((figure, links[-1][1]))
+                continue
             ends = self.end_candidates(view, figure.start)
             after = self.after_candidates(view, figure)
             if not ends and not after:
