@@ -439,12 +439,16 @@ class _DocArrays:
                 if a < e and count >= 0 and self.has_digit[count] and not self.figure[count]:
                     end = self.name_end(a, e)
                     names = any(self.words[k] not in NON_NAME_WORDS for k in range(a, end))
+                    if not names or end <= a:
+                        return None
                     # an object already named before the count is counted in that name's unit ("[lượt khách tới
                     # các cơ sở ...] đạt 123.000 lượt khách, bằng 13,57%"): the name before it stays
-                    sentence = max((k for k in range(count) if self.stops[k]), default=-1) + 1
+                    sentence = count
+                    while sentence > 0 and not self.stops[sentence - 1]:
+                        sentence -= 1
                     earlier = self.text[self.token_start_char[sentence] : self.token_start_char[count]].lower()
-                    named_before = self.text[self.token_start_char[a] : self.token_end_char[end - 1]].lower() in earlier if end > a else True
-                    return (a, end, count) if names and end > a and not named_before else None
+                    named = self.text[self.token_start_char[a] : self.token_end_char[end - 1]].lower()
+                    return None if named in earlier else (a, end, count)
                 return None
             if self.words[i] == ",":
                 break
@@ -461,11 +465,13 @@ class _DocArrays:
         )
 
     def without_qualifiers(self, a: int, b: int, after: bool = False) -> tuple[int, int]:
-        """The span [a, b) without what qualifies its figure rather than naming it: a source and its verb of
-        saying before it (REPORTED_SPEECH), a relative clause or a price basis after it (QUALIFIER_OPENERS: not
-        in a span after the figure, which describes what the figure counts: "9 trường hợp mà [nhà ở bị ...]");
-        and with the second word of a split compound after it (SPLIT_COMPOUNDS). Unchanged when nothing that
-        names would be left."""
+        """The span [a, b) without what qualifies its figure rather than naming it: before the name, a source
+        and its verb of saying (REPORTED_SPEECH) and a subject that acts with its adverb (PREVERBAL_ADVERBS,
+        :meth:`names_actor`); after it, a relative clause or a price basis (QUALIFIER_OPENERS) and the place,
+        members or measure it is counted by (:meth:`qualifies_after`), none of them in a span written after the
+        figure, which describes what the figure counts ("9 trường hợp mà [nhà ở bị ...]"). The span then takes
+        the second word of a split compound (SPLIT_COMPOUNDS) and a word that completes its name
+        (NAME_COMPLETIONS). Unchanged but for those two when nothing that names would be left."""
         start, end = a, b
         for i in range(b - 2, a - 1, -1):  # the last verb of saying inside the span
             n = self.phrase_at(i, REPORTED_SPEECH)
