@@ -434,3 +434,20 @@ def test_a_figure_after_a_colon_takes_the_name_in_its_own_clause():
     text = "Sáu tháng đầu năm, kinh tế của huyện có nhiều khởi sắc: tổng giá trị sản xuất hơn 5.600 tỷ đồng, so với cùng kỳ tăng 6,68%."
     records = {r.text: r for r in extract(text, nlp=nlp)}
     assert records["5.600 tỷ đồng"].indicator == "tổng giá trị sản xuất"
+
+
+def test_the_items_of_a_breakdown_by_place_share_the_indicator_of_their_total():
+    import copy
+
+    from vnreport_ie.api import extract, load
+    from vnreport_ie.pipeline.indicator import NAME
+
+    # a ranker that prefers the clause between the total and its items still gives the items the total's name
+    nlp = load()
+    finder = nlp.get_pipe(NAME)
+    finder.end_model = copy.deepcopy(finder.end_model)
+    finder.end_model.weights["last=lợi ích"] = 100.0
+    text = ("Năm 2020, các huyện được phân bổ 32,360 tỷ đồng, mang lại lợi ích cho 111 xã; cụ thể, Kỳ Sơn 5,8 tỷ "
+            "đồng, Tương Dương 11 tỷ đồng, Con Cuông 8,2 tỷ đồng.")
+    records = {r.text: r for r in extract(text, nlp=nlp)}
+    assert {records[t].indicator for t in ("32,360 tỷ đồng", "5,8 tỷ đồng", "11 tỷ đồng", "8,2 tỷ đồng")} == {"phân bổ"}

@@ -416,6 +416,12 @@ class _DocArrays:
                 return i
         return None
 
+    def clause_is_place(self, figure_start: int) -> bool:
+        """Whether the clause of a figure starting at ``figure_start`` holds only a place before it ("Kỳ Sơn 5,8
+        tỷ đồng", "xã Tân Thịnh 2,5 tỷ đồng")."""
+        first = self.clause_first[figure_start - 1] if figure_start else 0
+        return first < figure_start and self.place_tokens(first, figure_start)
+
     def standard_term_before(self, figure_start: int) -> tuple[int, int] | None:
         """The span of a STANDARD_COST_TERMS right before a figure starting at ``figure_start`` (an estimate or
         approximation between: "tổng mức đầu tư là hơn ..."), or None."""
@@ -789,7 +795,9 @@ class IndicatorFinder(LinearModelFiles):
         for figure in figures:
             # "[chỉ số sản xuất công nghiệp] tăng 5%. Chỉ số này ..." : a clause that opens with a demonstrative
             # subject measures what the figure before it measured
-            if links and view.opens_with_demonstrative(figure.start):
+            # ... and so does a clause that is only a place: an item of a breakdown by place ("được phân bổ 32,360 tỷ
+            # đồng ...; cụ thể, Kỳ Sơn 5,8 tỷ đồng, Tương Dương 11 tỷ, ...")
+            if links and (view.opens_with_demonstrative(figure.start) or view.clause_is_place(figure.start)):
                 links.append((figure, links[-1][1]))
                 continue
             ends = self.end_candidates(view, figure.start)
