@@ -419,23 +419,6 @@ def test_evaluate_split_trains_its_folds_with_the_seed_given(tmp_path, corpus_ex
     assert meta["vnreport_training"]["seed"] == 7
 
 
-def test_a_figure_after_a_colon_takes_the_name_in_its_own_clause():
-    import copy
-
-    from vnreport_ie.api import extract, load
-    from vnreport_ie.pipeline.indicator import NAME
-
-    # a ranker that prefers any end before a colon (as one trained on report headings may) still takes the name
-    # in the figure's own clause
-    nlp = load()
-    finder = nlp.get_pipe(NAME)
-    finder.end_model = copy.deepcopy(finder.end_model)
-    finder.end_model.weights["colon=True"] = 100.0
-    text = "Sáu tháng đầu năm, kinh tế của huyện có nhiều khởi sắc: tổng giá trị sản xuất hơn 5.600 tỷ đồng, so với cùng kỳ tăng 6,68%."
-    records = {r.text: r for r in extract(text, nlp=nlp)}
-    assert records["5.600 tỷ đồng"].indicator == "tổng giá trị sản xuất"
-
-
 def test_the_items_of_a_breakdown_by_place_share_the_indicator_of_their_total():
     import copy
 

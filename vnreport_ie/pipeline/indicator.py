@@ -407,15 +407,6 @@ class _DocArrays:
                 return True
         return False
 
-    def colon_before(self, figure_start: int) -> int | None:
-        """The token of the nearest colon before a figure starting at ``figure_start`` in its sentence, or None."""
-        for i in range(figure_start - 1, -1, -1):
-            if self.stops[i]:
-                return None
-            if self.words[i] == ":":
-                return i
-        return None
-
     def clause_is_place(self, figure_start: int) -> bool:
         """Whether the clause of a figure starting at ``figure_start`` holds only a place before it ("Kỳ Sơn 5,8
         tỷ đồng", "xã Tân Thịnh 2,5 tỷ đồng")."""
@@ -812,11 +803,6 @@ class IndicatorFinder(LinearModelFiles):
                     self.end_features(view, figure, b, figure_starts, previous_end, pattern_end)
                 ),
             )
-            # the figure's own clause decides: after a colon that opens it ("... có nhiều khởi sắc: [tổng giá trị
-            # sản xuất] hơn 5.600 tỷ đồng"), a name in it comes before anything said before the colon
-            colon = view.colon_before(figure.start)
-            if colon is not None:
-                ranked = [b for b in ranked if b > colon] + [b for b in ranked if b <= colon]
             best_end, starts = next(((b, s) for b in ranked if (s := self.start_candidates(view, b))), (None, []))
             # ... or a span after the figure, when it scores above that end
             best_after = max(after, key=lambda span: self.end_model.score(self.after_features(view, figure, *span)), default=None)
