@@ -708,15 +708,21 @@ def test_a_figure_against_a_list_of_communes_links_to_each_only_when_stated_for_
     assert decisions == [1.0 if linked else 0.0] * 3
 
 
-def after_figure_candidates(indicator_parts, text, figure):
-    """Every candidate indicator written after ``figure`` (a MONEY or PERCENT entity) in ``text``."""
+def indicator_view_of_figure(indicator_parts, text, figure):
+    """The indicator component's view of ``text`` whose one entity is ``figure`` (PERCENT if it ends with "%",
+    else MONEY), and that figure's Span."""
     nlp, finder = indicator_parts
     doc = nlp.get_pipe("vnreport_lexical_hints")(nlp.make_doc(text))
     label = "PERCENT" if figure.endswith("%") else "MONEY"
     span = doc.char_span(text.index(figure), text.index(figure) + len(figure), label=label)
     doc.ents = [span]
-    view = finder._context(doc)
-    return [doc[a:b].text for a, b in finder.after_candidates(view, span)]
+    return finder._context(doc), span
+
+
+def after_figure_candidates(indicator_parts, text, figure):
+    """Every candidate indicator written after ``figure`` (a MONEY or PERCENT entity) in ``text``."""
+    view, span = indicator_view_of_figure(indicator_parts, text, figure)
+    return [span.doc[a:b].text for a, b in indicator_parts[1].after_candidates(view, span)]
 
 
 @pytest.mark.parametrize(
@@ -1133,12 +1139,9 @@ def test_a_structure_whole_or_a_comparison_of_a_whole_group_heads_its_list(blank
     ],
 )
 def test_a_rate_compared_after_a_count_measures_the_counted_object(indicator_parts, text, figure, counted):
-    nlp, finder = indicator_parts
-    doc = nlp.get_pipe("vnreport_lexical_hints")(nlp.make_doc(text))
-    doc.ents = [doc.char_span(text.index(figure), text.index(figure) + len(figure), label="PERCENT")]
-    view = finder._context(doc)
-    found = view.object_counted_before(doc.ents[0].start)
-    assert (doc[found[0] : found[1]].text if found else None) == counted
+    view, span = indicator_view_of_figure(indicator_parts, text, figure)
+    found = view.object_counted_before(span.start)
+    assert (span.doc[found[0] : found[1]].text if found else None) == counted
 
 
 @pytest.mark.parametrize(
@@ -1151,11 +1154,9 @@ def test_a_rate_compared_after_a_count_measures_the_counted_object(indicator_par
     ],
 )
 def test_a_standard_cost_term_right_before_an_amount_is_found(indicator_parts, text, figure, term):
-    nlp, finder = indicator_parts
-    doc = nlp.get_pipe("vnreport_lexical_hints")(nlp.make_doc(text))
-    doc.ents = [doc.char_span(text.index(figure), text.index(figure) + len(figure), label="MONEY")]
-    found = finder._context(doc).standard_term_before(doc.ents[0].start)
-    assert (doc[found[0] : found[1]].text if found else None) == term
+    view, span = indicator_view_of_figure(indicator_parts, text, figure)
+    found = view.standard_term_before(span.start)
+    assert (span.doc[found[0] : found[1]].text if found else None) == term
 
 
 @pytest.mark.parametrize(
@@ -1170,8 +1171,5 @@ def test_a_standard_cost_term_right_before_an_amount_is_found(indicator_parts, t
     ],
 )
 def test_a_clause_opening_with_a_demonstrative_subject_refers_back(indicator_parts, text, figure, refers_back):
-    nlp, finder = indicator_parts
-    doc = nlp.get_pipe("vnreport_lexical_hints")(nlp.make_doc(text))
-    label = "PERCENT" if figure.endswith("%") else "MONEY"
-    doc.ents = [doc.char_span(text.index(figure), text.index(figure) + len(figure), label=label)]
-    assert finder._context(doc).opens_with_demonstrative(doc.ents[0].start) is refers_back
+    view, span = indicator_view_of_figure(indicator_parts, text, figure)
+    assert view.opens_with_demonstrative(span.start) is refers_back
