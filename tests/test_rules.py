@@ -1106,6 +1106,125 @@ def test_a_lead_in_after_a_period_or_a_name_number_covers_the_list(blank_nlp, te
 @pytest.mark.parametrize(
     ("text", "reference", "figures", "covered"),
     [
+        # a comparison of degree that heads a list ("thấp hơn cùng kỳ, gồm: ...") covers its items ...
+        (
+            "Ba ngành còn lại có chỉ số IIP thấp hơn cùng kỳ, gồm: chế biến gỗ (giảm 5,1%), sửa chữa máy móc "
+            "(giảm 4,7%) và sản xuất xe có động cơ (giảm 1,8%).",
+            "cùng kỳ", ("5,1%", "4,7%", "1,8%"), {"5,1%", "4,7%", "1,8%"},
+        ),
+        # ... but one followed by its own figure is that figure's, no lead-in of the clauses after it
+        (
+            "GRDP của tỉnh cao hơn cùng kỳ năm trước 5,13%; theo khu vực, nông nghiệp tăng 3,63%, dịch vụ tăng 7,32%.",
+            "cùng kỳ năm trước", ("5,13%", "3,63%", "7,32%"), set(),
+        ),
+        # a comparison at the end of a clause covers every change of the clause, across an ellipsis ...
+        (
+            "Sản lượng chuối đạt 5.400 tấn (tăng 5,9%), dứa 3.930 tấn (tăng 4%), xoài 130 tấn (tăng 4,8%)... so "
+            "với cùng kỳ năm trước.",
+            "cùng kỳ năm trước", ("5,9%", "4%", "4,8%"), {"5,9%", "4%", "4,8%"},
+        ),
+        # ... not a change before a ratio that the comparison is said of (the classifier links the ratio)
+        (
+            "khu vực DNNN địa phương 230,3 tỷ đồng (tăng 24,6%), bằng 25,6% so với dự toán năm; khu vực khác tăng 2%.",
+            "dự toán năm", ("24,6%", "25,6%", "2%"), set(),
+        ),
+        # a difference compared by degree and restated as a percentage takes the difference's reference
+        ("Năm nay gieo trồng 11.691 ha, ít hơn vụ Đông năm 2017 là 919 ha (giảm 7,29%).", "vụ Đông năm 2017", ("7,29%",),
+         {"7,29%"}),
+        ("năng suất dự kiến 58,4 tạ/ha, cao hơn vụ hè thu năm trước 0,5 tạ/ha, tức tăng 0,86%.", "vụ hè thu năm trước",
+         ("0,86%",), {"0,86%"}),
+    ],
+)
+def test_comparisons_of_degree_and_at_the_end_of_a_clause_cover_the_changes_they_compare(
+    blank_nlp, text, reference, figures, covered
+):
+    spans = [(reference, "TARGET")] + [(f, "PERCENT") for f in figures]
+    assert {figure for figure, _ in lead_in_covered(blank_nlp, text, spans)} == covered
+
+
+def test_a_reference_of_the_figures_sentence_is_a_candidate_however_far(blank_nlp):
+    from vnreport_ie.pipeline.relation_linker import candidate_pairs
+
+    items = ", ".join(f"năng suất cây số {i} là {i} tạ/ha, cao hơn {i} tạ/ha" for i in range(1, 12))
+    text = f"So với năm trước, năng suất các cây trồng như sau: {items}, sản lượng rau thấp hơn 0,2%. Tháng sau tăng 3%."
+    doc = blank_nlp.make_doc(text)
+    spans = [("năm trước", "TARGET"), ("0,2%", "PERCENT"), ("3%", "PERCENT")]
+    doc.ents = [doc.char_span(text.index(s), text.index(s) + len(s), label=label) for s, label in spans]
+    pairs = {(c.figure.text, c.other.text) for c in candidate_pairs(doc, 80, ("target",))}
+    assert doc.ents[1].start - doc.ents[0].end > 80
+    assert ("0,2%", "năm trước") in pairs and ("3%", "năm trước") not in pairs  # the next sentence is not read
+
+
+@pytest.mark.parametrize(
+    ("text", "ends"),
+    [
+        ("ít hơn 5%. Còn lại", True),
+        ("(tăng 4,8%)... so với", False),  # an ellipsis before a lower-case word goes on
+        ("(+70,1%)... Duy nhất", True),
+        ("giảm 2%; B tăng 3%", False),
+    ],
+)
+def test_a_sentence_ends_at_a_full_stop_and_at_an_ellipsis_only_before_a_capital(text, ends):
+    from vnreport_ie.pipeline.relation_linker import sentence_ends_in
+
+    assert sentence_ends_in(text) is ends
+
+
+@pytest.mark.parametrize(
+    ("text", "chosen", "allowed"),
+    [
+        ("tăng 5% so với cùng kỳ 2019 chỉ số sản xuất tăng", "cùng kỳ 2019 chỉ số", False),  # past the period
+        ("tăng 5% so với cùng kỳ 2019 chỉ số sản xuất tăng", "cùng kỳ 2019", True),
+        ("tăng 5% so với cùng kỳ năm trước (CK) tăng", "cùng kỳ năm trước (CK)", True),  # its abbreviation stays
+        ("đạt 10% kỳ báo cáo trước đó", "kỳ báo cáo trước đó", True),
+        ("bằng 100% thời hạn đã qua", "thời hạn đã", False),  # never on a function word
+        ("tăng 5% so với cùng kỳ gồm", "cùng kỳ gồm", False),
+    ],
+)
+def test_a_reference_ends_where_its_period_ends_and_never_on_a_function_word(blank_nlp, text, chosen, allowed):
+    from vnreport_ie.pipeline.target import reference_may_end
+
+    doc = blank_nlp.make_doc(text)
+    span = doc.char_span(text.index(chosen), text.index(chosen) + len(chosen))
+    view = {"words": [t.text.lower() for t in doc], "texts": [t.text for t in doc]}
+    assert reference_may_end(view, span.start, span.end) is allowed
+
+
+@pytest.mark.parametrize(
+    ("text", "targets"),
+    [
+        ("Đến nay 100% số hộ dân đã sử dụng nước sạch.", ["số hộ dân"]),  # the whole of a share, before its verb
+        ("Huyện hỗ trợ 30% kinh phí xây dựng cầu.", ["kinh phí xây dựng cầu"]),
+        ("Tốc độ tăng trưởng cao hơn cùng kỳ 6,5%, nhanh hơn mức tăng (4,9%) của cùng kỳ năm trước.", ["cùng kỳ"]),
+    ],
+)
+def test_a_noun_after_a_percentage_is_its_whole_and_no_reference_starts_with_a_function_word(text, targets):
+    import vnreport_ie
+
+    doc = vnreport_ie.load()(text)
+    assert [e.text for e in doc.ents if e.label_ == "TARGET"] == targets
+
+
+@pytest.mark.parametrize(
+    ("text", "members"),
+    [
+        ("Số chủ thể gồm 38,1% hợp tác xã, 24,2% doanh nghiệp và 34,9% hộ kinh doanh.", [True, True, True]),
+        ("Đến nay 100% số xã, phường đạt chuẩn.", [False]),  # one whole, listed
+        ("Tỷ lệ hộ nghèo giảm 2%, 100% số xã đạt chuẩn.", [False]),
+    ],
+)
+def test_the_shares_of_a_list_of_members_name_no_whole(text, members):
+    from vnreport_ie.pipeline.target import _one_of_members
+
+    finder, doc = targets_and_doc_before_them(text)
+    view = finder._view(doc)
+    anchors = [i for i, kinds in sorted(finder.anchors(doc, view).items()) if "figure%" in kinds]
+    assert [_one_of_members(view, i) for i in anchors] == members
+
+
+@pytest.mark.parametrize(
+    ("text", "reference", "figures", "covered"),
+    [
         # the whole after "cơ cấu ... của" heads the shares listed after it
         (
             "Về cơ cấu ngành hàng của tổng mức bán lẻ hàng hóa, lương thực có tỷ trọng lớn nhất, 44,75%; "

@@ -32,7 +32,20 @@ from vnreport_ie.text.tokenizer import doc_text
 
 LABEL_RELATION = {label: rel for rel, label in RELATION_TARGET_LABEL.items()}
 NAME = "vnreport_relations"
-SENTENCE_END = re.compile(r"[.!?](?:\s|$)")
+SENTENCE_MARK = re.compile(r"([.!?]+|…)(?=\s|$)")
+
+
+def sentence_ends_in(text: str) -> bool:
+    """Whether a sentence ends in ``text``: a full stop, "!" or "?" before a space or the end; an ellipsis only
+    before a capital or the end ("(+70,1%)... Duy nhất ...", not "xoài 130 tấn (tăng 4,8%)... so với cùng kỳ")."""
+    for match in SENTENCE_MARK.finditer(text):
+        mark = match.group(1)
+        if mark in (".", "!", "?") or mark[-1] in "!?":
+            return True
+        rest = text[match.end() :].lstrip()
+        if not rest or rest[0].isupper():
+            return True
+    return False
 
 
 @dataclass(frozen=True)
@@ -89,6 +102,15 @@ def candidate_pairs(
             for i in members[chain]:
                 if not first <= i < index and _same_sentence(doc, figure, others[i]):
                     candidates.append(Candidate("location", figure, others[i]))
+        # a comparison that heads a long list ("So với năm trước, ... như sau: A 57,5 tạ/ha, thấp hơn 0,3 tạ/ha,
+        # ..., sản lượng rau các loại 32 nghìn tấn, thấp hơn 0,2%") is read for every figure of its sentence
+        if "target" in types:
+            entities = entities or DocEntities(doc)
+            taken = {c.other.start for c in candidates[own:] if c.type == "target"}
+            candidates.extend(
+                Candidate("target", figure, target) for target in entities.in_sentence_of("TARGET", figure)
+                if target.start not in taken
+            )
         # the works a figure's clause refers back to, however far before it
         if "project" in types:
             entities = entities or DocEntities(doc)
@@ -136,7 +158,7 @@ def _gap(figure: Span, other: Span) -> tuple[int, int]:
 
 def _same_sentence(doc: Doc, a: Span, b: Span) -> bool:
     left, right = (a, b) if a.start < b.start else (b, a)
-    return not SENTENCE_END.search(doc_text(doc)[left.end_char : right.start_char])
+    return not sentence_ends_in(doc_text(doc)[left.end_char : right.start_char])
 
 
 DISTANCE_EDGES = (0, 1, 2, 3, 5, 8, 13, 21, 34)
@@ -184,7 +206,7 @@ def pair_features(candidate: Candidate, entities: DocEntities | None = None) -> 
         f"dir={direction}|semicolons={bucket(between_text.count(';'), (0, 1))}": 1.0,
         f"commas={bucket(between_text.count(','), (0, 1, 2, 4))}": 1.0,
         f"colon={':' in between_text}": 1.0,
-        f"sentence_end={bool(SENTENCE_END.search(between_text))}": 1.0,
+        f"sentence_end={sentence_ends_in(between_text)}": 1.0,
         f"bracket={'(' in between_text or ')' in between_text}": 1.0,
         f"figure={figure.label_}": 1.0,
         f"other_len={bucket(len(other), (1, 2, 4, 8))}": 1.0,
@@ -203,7 +225,7 @@ def pair_features(candidate: Candidate, entities: DocEntities | None = None) -> 
         features[f"{name}={token.lower_ if token is not None else '<edge>'}"] = 1.0
     features[f"other_head={other[0].lower_}"] = 1.0
     # the rule baseline's choice: the nearest span of this label, in the figure's clause
-    in_clause = not SENTENCE_END.search(between_text) and ";" not in between_text
+    in_clause = not sentence_ends_in(between_text) and ";" not in between_text
     # (scaled up, so that the regularisation barely holds its weight back: with few examples of a relation
     # type, the classifier starts from the rule and learns where the data says otherwise)
     nearest_in_clause = entities.nearest(figure, other.label_) == other and in_clause
@@ -389,6 +411,25 @@ def _heads_figures(group: list[Span], targets: list[Span], entities: "DocEntitie
 
 JOINING_WORDS = {"và", "với", "so", "so với", ",", "cũng như"}  # between references joined in one lead-in
 COMPARE_WORDS = {"so", "so sánh", "đối chiếu"}  # what opens a comparison: "so (với)", "so sánh với", "đối chiếu với"
+# ... and a comparison of degree, written as one token or two ("thấp hơn [cùng kỳ], gồm: A (giảm 5,1%), ...")
+DEGREE_WORDS = {"cao", "thấp", "nhiều", "ít", "lớn", "nhỏ"}
+DEGREE_COMPARISONS = {f"{w} hơn" for w in DEGREE_WORDS}
+# the word before a figure that a comparison at the end of its clause compares: a change ("A tăng 5,1%, B giảm
+# 4,7% so với [cùng kỳ]"), not a level ("tỷ lệ hộ nghèo 3,5%, giảm 0,8% so với [năm trước]": 3,5% is compared
+# with nothing)
+CHANGE_WORDS = {"tăng", "giảm", "tăng trưởng", "cao hơn", "thấp hơn", "hơn", "+", "-"}
+
+
+# what lies between a reference compared by degree and the percentage that restates the difference: "là 919 ha (",
+# "0,5 tạ / ha , tức tăng ", "777 ha (" (the words of a unit, a bracket or "tức", a word of change)
+RESTATED_DIFFERENCE = re.compile(
+    rf"(?:là )?{NUMBER_PATTERN}(?: [^\s(),;:.]+){{1,4}} (?:\( (?:tức )?|, tức )(?:(?:tăng|giảm) )?"
+)
+
+
+def _said_as_change(figure: Span, words: list[str]) -> bool:
+    """Whether a percentage is written as a change: signed ("+46,2%") or after a word of change ("tăng 5,1%")."""
+    return figure.text[:1] in "+-" or (figure.start >= 1 and words[figure.start - 1] in CHANGE_WORDS)
 
 
 # a comparison written once for a list of figures: before them ("So với cùng kỳ, A tăng x%; B tăng y%",
@@ -429,7 +470,20 @@ def _comparison_start(words: list[str], reference: int) -> int:
     """The token where the comparison words before a reference starting at ``reference`` start: "so" of "so với
     X", "so sánh" of "so sánh với X", ... (else the token right before it; -1 at the start)."""
     joined = reference >= 2 and words[reference - 1] == "với" and words[reference - 2] in COMPARE_WORDS
+    if not joined and reference >= 2 and words[reference - 1] == "hơn" and words[reference - 2] in DEGREE_WORDS:
+        return reference - 2  # "thấp hơn [cùng kỳ]" written as two tokens
     return reference - 2 if joined else reference - 1
+
+
+def _opens_comparison(words: list[str], compare: int) -> bool:
+    """Whether the comparison words found by :func:`_comparison_start` at ``compare`` open a comparison: "so
+    (với)", "so sánh với", "đối chiếu với", or one of degree ("cao hơn", "thấp hơn", ...)."""
+    if compare < 0:
+        return False
+    word = words[compare]
+    return word in COMPARE_WORDS or word in DEGREE_COMPARISONS or (
+        word in DEGREE_WORDS and words[compare + 1 : compare + 2] == ["hơn"]
+    )
 
 
 def _figure_led(words: list[str], in_figure: list[bool], end: int) -> int | None:
@@ -455,8 +509,12 @@ def target_scope_features(
     words, in_figure, clause, _ = entities.clauses()
     # "so với X", "so X" ("đều tăng so tháng trước"), "so sánh với X", "đối chiếu với X": where the comparison starts
     compare = _comparison_start(words, other.start)
-    after_compare = compare >= 0 and words[compare] in COMPARE_WORDS
+    after_compare = _opens_comparison(words, compare)
     opens_list = after_compare and not (compare >= 1 and in_figure[compare - 1])
+    # a comparison of degree heads a list only when no figure follows it as its own ("thấp hơn [cùng kỳ], gồm: A
+    # (giảm 5,1%), ..."; not "cao hơn [cùng kỳ năm trước] 5,13%; theo khu vực, A tăng 3,63%, ...")
+    if opens_list and words[compare] not in COMPARE_WORDS:
+        opens_list = entities.figure_led(other) is None
     # "Trong [tổng giá trị sản xuất], A 23,4%, B 31,6%", "trong cơ cấu [GRDP], ...": the whole of the shares after it
     whole = next((i for i in (other.start - 1, other.start - 2, other.start - 3) if i >= 0 and words[i] == "trong"), None)
     if whole is not None and " ".join(words[whole + 1 : other.start]) in ("", "cơ cấu") and direction == "before":
@@ -470,8 +528,16 @@ def target_scope_features(
     closes_list = after_compare and any(
         w in COVERS_ALL_BEFORE for w in words[max(0, other.start - 4) : other.start]
     )
-    same_sentence = not SENTENCE_END.search(between_text)
+    same_sentence = not sentence_ends_in(between_text)
     own_clause = clause[figure.start] == clause[other.start]
+    # the guide's comparison at the end of a clause covers every change of that clause before it ("A tăng 5,1%, B
+    # giảm 4,7% và C tăng 1,8% so với [cùng kỳ]")
+    # (every percentage up to it a change too: "(tăng 24,6%), bằng 25,6% so với [dự toán năm]" compares 25,6% alone)
+    closes_clause = False
+    if after_compare and direction == "after" and own_clause and figure.label_ == "PERCENT":
+        ends_clause = other.end == len(words) or words[other.end] in (";", ".", "!", "?", "...", "…")
+        between = entities.ents[bisect_left(entities.starts, figure.start) : bisect_left(entities.starts, other.start)]
+        closes_clause = ends_clause and all(_said_as_change(e, words) for e in between if e.label_ == "PERCENT")
     # another comparison of the figure's clause takes precedence, unless it is the lead-in of a later figure
     # ("So với [tháng 3/2023], IIP giảm 5,71%, nhưng so với [cùng kỳ năm 2021] lại tăng 16,14%")
     other_in_clause = any(
@@ -485,7 +551,7 @@ def target_scope_features(
     # sentence that has no comparison of its own and no other comparison written between
     if scope == "lead_in" and of_all:
         scope = "lead_in_of_all"
-    covers = scope.startswith("lead_in") or scope == "closing"
+    covers = scope.startswith("lead_in") or scope == "closing" or closes_clause
     # ... and so does a lead-in of the figure's own clause, however far ("So với tháng 6/2024, ... 7 nhóm hàng tăng
     # giá, gồm: A (4,54%), B (1,47%), ...")
     # (not from inside the brackets of one item: "thịt trâu 0,1 nghìn tấn (so với cùng kỳ tăng 14,9%), thịt bò
@@ -495,6 +561,10 @@ def target_scope_features(
         between = words[other.end : figure.start]
         covers = between.count(")") <= between.count("(") and not entities.measured_before(compare)
     covers = covers and same_sentence and not other_in_clause and not targets_between
+    # a difference compared by degree and then restated as a percentage has the difference's reference ("ít hơn
+    # [vụ Đông năm 2017] là 919 ha (giảm 7,29%)", "cao hơn [vụ hè thu năm trước] 0,5 tạ/ha, tức tăng 0,86%")
+    if direction == "before" and after_compare and words[compare] not in COMPARE_WORDS and figure.label_ == "PERCENT":
+        covers = covers or RESTATED_DIFFERENCE.fullmatch(" ".join(words[other.end : figure.start]) + " ") is not None
     # across ";" a lead-in covers the list only when it heads it ("So với cùng thời điểm năm trước, A giảm 0,6%;
     # B tăng 0,4%"), not when it sits in the first item after its own measure ("lạc ước 37,35 tạ/ha, so với
     # cùng kỳ tăng 0,43%; đậu tương 24,51 tạ/ha, tăng 1,28%": the guide's comparison of one item)
@@ -693,6 +763,12 @@ class DocEntities:
         """Whether clause ``number`` holds a figure."""
         return any(self.starts_in_clause(label, number) for label in FIGURE_LABELS)
 
+    def in_sentence_of(self, label: str, span: Span) -> list[Span]:
+        """The entities of ``label`` in the sentence of ``span``."""
+        _, _, _, sentence = self.clauses()
+        own = sentence[span.start]
+        return [e for e in self.by_label.get(label, []) if sentence[e.start] == own]
+
     def count_in_sentence(self, label: str, number: int) -> int:
         """How many entities of ``label`` the sentence ``number`` holds (counted once per label)."""
         if label not in self._per_sentence:
@@ -813,6 +889,9 @@ class DocEntities:
                 sentence.append(sentences)
                 end = start + len(word)
                 ends_sentence = (word in (".", "!", "?") and (end == len(text) or text[end].isspace())) or "\n" in word
+                if ends_sentence and word == "." and i >= 1 and words[i - 1] == ".":
+                    # an ellipsis ends its sentence only before a capital (see sentence_ends_in)
+                    ends_sentence = i + 1 == len(tokens) or tokens[i + 1][1][:1].isupper()
                 if word == ";" or ends_sentence:
                     number += 1
                 sentences += ends_sentence

@@ -35,6 +35,30 @@ REPORTING_UNITS = {"huyện", "tỉnh", "xã", "phường", "thị trấn", "th�
 BEFORE_REFERENCE = {"hẳn", "nhiều"}
 # words where the sentence goes on after a reference: no target holds them
 GOES_ON = {"thì", "nên", "vẫn", "sẽ", "là", "với", "tăng", "đang"}
+# words no reference starts with: what ties a figure to a period or a cause ("(4,9%) của cùng kỳ năm trước" dates
+# the figure, "giảm 25,24% do ..." gives a cause), joins ("và có 42 sản phẩm") or reports ("ghi nhận ở ...")
+CANNOT_START = {"của", "và", "do", "mà", "nhưng", "gồm", "thì", "là", "đã", "được", "ghi nhận", "ghi", "bởi", "nhờ", "tại", "ở"}
+# ... nor ends with: a verb's marker or a function word ("[thời hạn] đã", "[số xã] đã ...")
+CANNOT_END = {
+    "đã", "được", "đang", "sẽ", "và", "của", "do", "với", "có", "các", "những", "mà", "đều", "cũng", "vẫn", "ở",
+    "tại", "trong", "theo", "cho", "từ", "là", "thì",
+}
+# a reference that opens with a period ends where the period ends, at its year, date, "trước" or "ngoái" ("[cùng kỳ
+# 2019] chỉ số sản xuất ...", "[tháng trước] chỉ số này ..."); an abbreviation in brackets may still follow
+PERIOD_START_WORDS = {"cùng", "cùng kỳ", "tháng", "năm", "quý", "vụ", "kỳ", "đầu năm", "cuối năm", "giữa năm"}
+PERIOD_CLOSE = re.compile(r"(?:\d{4}|\d{1,2}/\d{4}|\d{1,2}/\d{1,2}/\d{4}|trước|ngoái)")
+# words after a percentage that start no whole of it: prepositions and conjunctions ("75% trở lên", "6,5% cùng kỳ
+# ..."), periods ("7,0% năm 2022", "60-80% hồi đầu năm"), verbs ("4,96% xuống 3,99%", "7,0% đặt cho cả năm",
+# "61% hưởng ...") and "sv" (written for "so với"); the annotations start a whole after every other word but for
+# a share's members ("38,1% hợp tác xã, 24,2% doanh nghiệp")
+NOT_A_WHOLE = {
+    "so", "sv", "và", "hoặc", "hay", "nhưng", "còn", "thì", "nên", "mà", "của", "trên", "trong", "về", "các", "những",
+    "mức", "ở", "tại", "vì", "do", "bởi", "nhờ", "ghi", "đối", "vào", "trở", "tức", "phần", "góp", "là", "với", "cho",
+    "đến", "tới", "từ", "theo", "được", "đã", "đang", "sẽ", "đạt", "bằng", "tăng", "giảm", "xuống", "lên", "gồm",
+    "đặt", "hồi", "hưởng", "khi", "sau", "trước", "cùng", "năm", "tháng", "quý", "kỳ", "vụ", "đầu", "cuối", "giữa",
+    "ngày", "tuần", "giai", "đợt", "lần", "đều", "mỗi", "một", "như", "cả", "toàn", "riêng", "trong đó",
+}
+VERB_MARKERS = {"đã", "được", "đang", "sẽ", "do", "cho", "có", "thuộc", "mà"}
 ABBREVIATION = re.compile(r"[A-ZĐ]{1,6}")  # KH, CK, NSNN
 # what goes on after "cùng kỳ" in a reference (tokens joined by spaces): "năm trước", "năm ngoái", "năm 2022"
 BASE_PERIOD = re.compile(r"(?:nhiều )?năm(?: |$)(?:trước|ngoái|\d{4})(?![^ ])|năm trước|năm ngoái")
@@ -213,8 +237,28 @@ class TargetFinder(AnchoredSpanFinder):
         return result
 
     def _best_end(self, view: dict, anchors: dict[int, set[str]], start: int) -> int:
-        """The ranker's end, gone on where the guide's reference goes on (:func:`reference_goes_on`)."""
-        end = super()._best_end(view, anchors, start)
+        """The ranker's end among those the guide's reference allows (:func:`reference_may_end`), gone on where
+        the reference goes on (:func:`reference_goes_on`)."""
+        if view["words"][start] in CANNOT_START:
+            return NONE
+        candidates = [b for b in self.end_candidates(view, start, anchors) if reference_may_end(view, start, b)]
+        # a noun right after a percentage is the whole it is a share of ("100% [số xã]", "30% [tổng vốn đầu tư
+        # phát triển]", "50% [kinh phí]", "97% [hộ dân]"): the guide's written total, whatever the ranker learned
+        # of such anchors; a function word, a period or a verb there starts none (NOT_A_WHOLE)
+        words = view["words"]
+        ordered = sorted(anchors)
+
+        def score(b: int) -> float:
+            return self.model.score(self.features(view, anchors[start], start, b, ordered))
+
+        end = max([*candidates, NONE], key=score)
+        if end == NONE and "figure%" in anchors[start] and words[start].split()[0] not in NOT_A_WHOLE:
+            # (a whole the ranker would not take ends before a verb: "100% [đường xá] đã được nhựa hóa", "95%
+            # [người dân] đã tham gia BHYT"; and one percentage of a list of members takes none: "gồm 38,1% hợp tác
+            # xã, 24,2% doanh nghiệp")
+            nominal = [b for b in candidates if not any(w in VERB_MARKERS for w in words[start:b])]
+            if nominal and not _one_of_members(view, start):
+                end = max(nominal, key=score)
         goes_on = reference_goes_on(view["words"], start, end) if end != NONE else None
         if goes_on is not None and goes_on in self.end_candidates(view, start, anchors):
             return goes_on
@@ -237,12 +281,56 @@ class TargetFinder(AnchoredSpanFinder):
                 break
             if b - 1 in view.get("reference_joiners", ()):
                 break  # "so với [tháng trước] và [cùng kỳ năm trước]": two references
-            if words[b - 1] == "của" and b < len(words) and words[b] in REPORTING_UNITS:
+            # ("[tổng vốn đầu tư phát triển] của cả tỉnh": "cả" / "toàn" written apart from the unit)
+            if words[b - 1] == "của" and b < len(words) and (
+                words[b] in REPORTING_UNITS
+                or words[b] in ("cả", "toàn") and b + 1 < len(words) and words[b + 1] in REPORTING_UNITS
+            ):
                 break
             if token[:1].isalnum():
                 result.append(b)
             b += 1
         return result
+
+
+def _one_of_members(view: dict, start: int) -> bool:
+    """Whether the words at ``start`` after a percentage name one member of a list of shares: the next share right
+    after the comma that ends them ("38,1% [hợp tác xã], 24,2% doanh nghiệp"), or, for the last, a share and its
+    member right before the comma or "và" before the percentage ("38,1% hợp tác xã, 24,2% [doanh nghiệp]")."""
+    texts, figure, stop = view["texts"], view["figure"], view["stop"]
+    for j in range(start, len(texts)):
+        if figure[j] or stop[j] or texts[j] in (";", ":", "(", ")"):
+            break
+        if texts[j] == ",":
+            if j + 1 < len(texts) and figure[j + 1]:
+                return True
+            break
+    f = start - 1  # back to the percentage's first token
+    while f > 0 and not figure[f]:
+        f -= 1
+    while f > 0 and figure[f - 1]:
+        f -= 1
+    if f < 2 or texts[f - 1] not in (",", "và"):
+        return False
+    j = f - 2
+    while j > 0 and not figure[j] and texts[j][:1].isalnum():
+        j -= 1
+    return figure[j] and j < f - 2
+
+
+def reference_may_end(view: dict, start: int, end: int) -> bool:
+    """Whether a reference [start, end) may end there (the ranker's candidates are read so when it predicts, not
+    when it learns, so that it keeps every wrong end to learn from): not on a function word (CANNOT_END), not past
+    "gồm" / "nhưng", and, opened by a period, not past the word that closes it (PERIOD_CLOSE) but for an
+    abbreviation in brackets ("[cùng kỳ năm trước (CK)]")."""
+    words, texts = view["words"], view["texts"]
+    if words[end - 1] in CANNOT_END or any(w in ("gồm", "nhưng") for w in words[start:end]):
+        return False
+    if words[start] in PERIOD_START_WORDS:
+        for b in range(start + 1, end):
+            if PERIOD_CLOSE.fullmatch(words[b - 1].rsplit(" ", 1)[-1]) and words[b] != "đó":
+                return b + 3 == end and texts[b] == "(" and ABBREVIATION.fullmatch(texts[b + 1]) is not None
+    return True
 
 
 def reference_goes_on(words: list[str], start: int, end: int) -> int | None:
