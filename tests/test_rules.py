@@ -1196,6 +1196,9 @@ def test_a_reference_ends_where_its_period_ends_and_never_on_a_function_word(bla
         ("Đến nay 100% số hộ dân đã sử dụng nước sạch.", ["số hộ dân"]),  # the whole of a share, before its verb
         ("Huyện hỗ trợ 30% kinh phí xây dựng cầu.", ["kinh phí xây dựng cầu"]),
         ("Tốc độ tăng trưởng cao hơn cùng kỳ 6,5%, nhanh hơn mức tăng (4,9%) của cùng kỳ năm trước.", ["cùng kỳ"]),
+        ("GRDP tăng 5,2%, còn cách xa mục tiêu tăng trưởng 7,0% đặt cho cả năm.", []),
+        # the whole a structure names before its shares
+        ("Trong cơ cấu giá trị sản xuất, nông nghiệp chiếm tỷ trọng 34%, dịch vụ 41,7%.", ["giá trị sản xuất"]),
     ],
 )
 def test_a_noun_after_a_percentage_is_its_whole_and_no_reference_starts_with_a_function_word(text, targets):

@@ -37,7 +37,10 @@ BEFORE_REFERENCE = {"hẳn", "nhiều"}
 GOES_ON = {"thì", "nên", "vẫn", "sẽ", "là", "với", "tăng", "đang"}
 # words no reference starts with: what ties a figure to a period or a cause ("(4,9%) của cùng kỳ năm trước" dates
 # the figure, "giảm 25,24% do ..." gives a cause), joins ("và có 42 sản phẩm") or reports ("ghi nhận ở ...")
-CANNOT_START = {"của", "và", "do", "mà", "nhưng", "gồm", "thì", "là", "đã", "được", "ghi nhận", "ghi", "bởi", "nhờ", "tại", "ở"}
+CANNOT_START = {
+    "của", "và", "do", "mà", "nhưng", "gồm", "thì", "là", "đã", "được", "ghi nhận", "ghi", "bởi", "nhờ", "tại", "ở", "mỗi",
+    "đặt",
+}
 # ... nor ends with: a verb's marker or a function word ("[thời hạn] đã", "[số xã] đã ...")
 CANNOT_END = {
     "đã", "được", "đang", "sẽ", "và", "của", "do", "với", "có", "các", "những", "mà", "đều", "cũng", "vẫn", "ở",
@@ -251,7 +254,10 @@ class TargetFinder(AnchoredSpanFinder):
         def score(b: int) -> float:
             return self.model.score(self.features(view, anchors[start], start, b, ordered))
 
-        end = max([*candidates, NONE], key=score)
+        # the whole a structure or "trong tổng ..." names before the shares of its sentence is one ("Về cơ cấu ngành
+        # hàng của [tổng mức bán lẻ hàng hóa], ...", "trong cơ cấu [giá trị sản xuất], ..."), however seldom the
+        # ranker saw one
+        end = max(candidates if "lead:trong" in anchors[start] and candidates else [*candidates, NONE], key=score)
         if end == NONE and "figure%" in anchors[start] and words[start].split()[0] not in NOT_A_WHOLE:
             # (a whole the ranker would not take ends before a verb: "100% [đường xá] đã được nhựa hóa", "95%
             # [người dân] đã tham gia BHYT"; and one percentage of a list of members takes none: "gồm 38,1% hợp tác
