@@ -767,7 +767,9 @@ class DocEntities:
         """The entities of ``label`` in the sentence of ``span``."""
         _, _, _, sentence = self.clauses()
         own = sentence[span.start]
-        return [e for e in self.by_label.get(label, []) if sentence[e.start] == own]
+        first, end = bisect_left(sentence, own), bisect_left(sentence, own + 1)
+        starts = self.label_starts(label)
+        return self.by_label.get(label, [])[bisect_left(starts, first) : bisect_left(starts, end)]
 
     def count_in_sentence(self, label: str, number: int) -> int:
         """How many entities of ``label`` the sentence ``number`` holds (counted once per label)."""
