@@ -233,9 +233,12 @@ class AnchoredSpanFinder(LinearModelFiles):
         return ent
 
     def _best_end(self, view: dict, anchors: dict[int, set[str]], start: int) -> int:
-        candidates = [*self.end_candidates(view, start, anchors), NONE]
+        return self._ranked_best(view, anchors, start, [*self.end_candidates(view, start, anchors), NONE])
+
+    def _ranked_best(self, view: dict, anchors: dict[int, set[str]], start: int, ends: list[int]) -> int:
+        """The end of ``ends`` (NONE among them for "no span") that the ranker scores highest at ``start``."""
         ordered = sorted(anchors)
-        return max(candidates, key=lambda b: self.model.score(self.features(view, anchors[start], start, b, ordered)))
+        return max(ends, key=lambda b: self.model.score(self.features(view, anchors[start], start, b, ordered)))
 
     # ------------------------------------------------------------ training
 

@@ -242,29 +242,24 @@ class TargetFinder(AnchoredSpanFinder):
     def _best_end(self, view: dict, anchors: dict[int, set[str]], start: int) -> int:
         """The ranker's end among those the guide's reference allows (:func:`reference_may_end`), gone on where
         the reference goes on (:func:`reference_goes_on`)."""
-        if view["words"][start] in CANNOT_START:
+        words = view["words"]
+        if words[start] in CANNOT_START:
             return NONE
         candidates = [b for b in self.end_candidates(view, start, anchors) if reference_may_end(view, start, b)]
-        # a noun right after a percentage is the whole it is a share of ("100% [số xã]", "30% [tổng vốn đầu tư
-        # phát triển]", "50% [kinh phí]", "97% [hộ dân]"): the guide's written total, whatever the ranker learned
-        # of such anchors; a function word, a period or a verb there starts none (NOT_A_WHOLE)
-        words = view["words"]
-        ordered = sorted(anchors)
-
-        def score(b: int) -> float:
-            return self.model.score(self.features(view, anchors[start], start, b, ordered))
-
         # the whole a structure or "trong tổng ..." names before the shares of its sentence is one ("Về cơ cấu ngành
         # hàng của [tổng mức bán lẻ hàng hóa], ...", "trong cơ cấu [giá trị sản xuất], ..."), however seldom the
         # ranker saw one
-        end = max(candidates if "lead:trong" in anchors[start] and candidates else [*candidates, NONE], key=score)
+        whole_first = "lead:trong" in anchors[start] and candidates
+        end = self._ranked_best(view, anchors, start, candidates if whole_first else [*candidates, NONE])
+        # a noun right after a percentage is the whole it is a share of ("100% [số xã]", "30% [tổng vốn đầu tư
+        # phát triển]", "50% [kinh phí]", "97% [hộ dân]"): the guide's written total, whatever the ranker learned
+        # of such anchors; a function word, a period or a verb there starts none (NOT_A_WHOLE). Where the ranker
+        # would take none, the whole ends before a verb ("100% [đường xá] đã được nhựa hóa"), and one percentage of
+        # a list of members takes none ("gồm 38,1% hợp tác xã, 24,2% doanh nghiệp")
         if end == NONE and "figure%" in anchors[start] and words[start].split()[0] not in NOT_A_WHOLE:
-            # (a whole the ranker would not take ends before a verb: "100% [đường xá] đã được nhựa hóa", "95%
-            # [người dân] đã tham gia BHYT"; and one percentage of a list of members takes none: "gồm 38,1% hợp tác
-            # xã, 24,2% doanh nghiệp")
             nominal = [b for b in candidates if not any(w in VERB_MARKERS for w in words[start:b])]
             if nominal and not _one_of_members(view, start):
-                end = max(nominal, key=score)
+                end = self._ranked_best(view, anchors, start, nominal)
         goes_on = reference_goes_on(view["words"], start, end) if end != NONE else None
         if goes_on is not None and goes_on in self.end_candidates(view, start, anchors):
             return goes_on
