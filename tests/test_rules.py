@@ -1128,6 +1128,11 @@ def test_a_lead_in_after_a_period_or_a_name_number_covers_the_list(blank_nlp, te
             "khu vực DNNN địa phương 230,3 tỷ đồng (tăng 24,6%), bằng 25,6% so với dự toán năm; khu vực khác tăng 2%.",
             "dự toán năm", ("24,6%", "25,6%", "2%"), set(),
         ),
+        # an amount said as a change is compared with the comparison after it; a level ("hơn" = "over") is not
+        ("Dự toán năm 2024 là 300 tỷ đồng, giảm 8 tỷ đồng so với năm 2023.", "năm 2023", (), {"8 tỷ đồng"}),
+        ("Vốn huy động cao hơn 1.475 tỷ đồng (+6,2%) so với 31/12/2021.", "31/12/2021", ("+6,2%",),
+         {"1.475 tỷ đồng", "+6,2%"}),
+        ("Thu ngân sách đạt hơn 312 tỷ đồng so với cùng kỳ.", "cùng kỳ", (), set()),
         # a difference compared by degree and restated as a percentage takes the difference's reference
         ("Năm nay gieo trồng 11.691 ha, ít hơn vụ Đông năm 2017 là 919 ha (giảm 7,29%).", "vụ Đông năm 2017", ("7,29%",),
          {"7,29%"}),
@@ -1138,7 +1143,8 @@ def test_a_lead_in_after_a_period_or_a_name_number_covers_the_list(blank_nlp, te
 def test_comparisons_of_degree_and_at_the_end_of_a_clause_cover_the_changes_they_compare(
     blank_nlp, text, reference, figures, covered
 ):
-    spans = [(reference, "TARGET")] + [(f, "PERCENT") for f in figures]
+    amounts = [a for a in ("300 tỷ đồng", "8 tỷ đồng", "1.475 tỷ đồng", "312 tỷ đồng") if a in text]
+    spans = [(reference, "TARGET")] + [(f, "PERCENT") for f in figures] + [(a, "MONEY") for a in amounts]
     assert {figure for figure, _ in lead_in_covered(blank_nlp, text, spans)} == covered
 
 

@@ -345,8 +345,13 @@ def lead_in_rule(candidate: Candidate, features: dict[str, float]) -> float:
     under the classifier's probability: a percentage that a comparison covers (``comparison_covers`` of
     :func:`target_scope_features`, the pair's ``features``) links to it with at least
     :data:`LEAD_IN_PROBABILITY`; 0.0 for every other pair. Report text seldom lists figures so, and a classifier
-    trained on it weighs distance over the lead-in; an amount in such a list is a level, not the figure compared."""
-    covered = candidate.type == "target" and candidate.figure.label_ == "PERCENT" and "comparison_covers=True" in features
+    trained on it weighs distance over the lead-in; an amount in such a list is a level, not the figure compared.
+    An amount said as a change is compared, and links so to the comparison after it in its clause
+    (``change_compared``: "giảm 8 tỷ đồng so với [năm 2023]", "cao hơn 1.475 tỷ đồng (+6,2%) so với [31/12/2021]")."""
+    covered = candidate.type == "target" and (
+        candidate.figure.label_ == "PERCENT" and "comparison_covers=True" in features
+        or "change_compared=True" in features
+    )
     return LEAD_IN_PROBABILITY if covered else 0.0
 
 
@@ -417,7 +422,7 @@ DEGREE_COMPARISONS = {f"{w} hơn" for w in DEGREE_WORDS}
 # the word before a figure that a comparison at the end of its clause compares: a change ("A tăng 5,1%, B giảm
 # 4,7% so với [cùng kỳ]"), not a level ("tỷ lệ hộ nghèo 3,5%, giảm 0,8% so với [năm trước]": 3,5% is compared
 # with nothing)
-CHANGE_WORDS = {"tăng", "giảm", "tăng trưởng", "cao hơn", "thấp hơn", "hơn", "+", "-"}
+CHANGE_WORDS = {"tăng", "giảm", "tăng trưởng", "+", "-"} | DEGREE_COMPARISONS  # (a bare "hơn 312 tỷ" is "over")
 
 
 # what lies between a reference compared by degree and the percentage that restates the difference: "là 919 ha (",
@@ -429,7 +434,9 @@ RESTATED_DIFFERENCE = re.compile(
 
 def _said_as_change(figure: Span, words: list[str]) -> bool:
     """Whether a percentage is written as a change: signed ("+46,2%") or after a word of change ("tăng 5,1%")."""
-    return figure.text[:1] in "+-" or (figure.start >= 1 and words[figure.start - 1] in CHANGE_WORDS)
+    if figure.text[:1] in "+-" or (figure.start >= 1 and words[figure.start - 1] in CHANGE_WORDS):
+        return True
+    return figure.start >= 2 and words[figure.start - 1] == "hơn" and words[figure.start - 2] in DEGREE_WORDS
 
 
 # a comparison written once for a list of figures: before them ("So với cùng kỳ, A tăng x%; B tăng y%",
@@ -577,6 +584,12 @@ def target_scope_features(
     led = entities.figure_led(other)
     leads_next = led is not None and led != figure.start
     features = {f"comparison_covers={covers}|figure={figure.label_}": 1.0}
+    # an amount said as a change is compared with the first comparison after it in its clause, no other amount
+    # between ("giảm 8 tỷ đồng so với [năm 2023]"; the annotations link every such amount, and almost no level)
+    if figure.label_ == "MONEY" and direction == "after" and own_clause and after_compare and _said_as_change(figure, words):
+        between = entities.ents[bisect_left(entities.starts, figure.end) : bisect_left(entities.starts, other.start)]
+        if not any(e.label_ in ("MONEY", "TARGET") for e in between):
+            features["change_compared=True"] = 1.0
     # the figure is the reference's own value ("(kế hoạch 10,01%)", "(cùng kỳ 6,1%)", "KH là 4%"): a plan value
     # gets no target (the guide), unless the reference is what it is compared with ("vượt [kế hoạch] 6%")
     reference = entities.reference_before(figure)
