@@ -1123,11 +1123,14 @@ def test_a_lead_in_after_a_period_or_a_name_number_covers_the_list(blank_nlp, te
             "với cùng kỳ năm trước.",
             "cùng kỳ năm trước", ("5,9%", "4%", "4,8%"), {"5,9%", "4%", "4,8%"},
         ),
-        # ... not a change before a ratio that the comparison is said of (the classifier links the ratio)
+        # ... not a change before a ratio that the comparison is said of
         (
             "khu vực DNNN địa phương 230,3 tỷ đồng (tăng 24,6%), bằng 25,6% so với dự toán năm; khu vực khác tăng 2%.",
-            "dự toán năm", ("24,6%", "25,6%", "2%"), set(),
+            "dự toán năm", ("24,6%", "25,6%", "2%"), {"25,6%"},
         ),
+        # ratios joined to the first share its verb and its closing comparison
+        ("Thu ngân sách đạt 167,67% (năm 2018) và 157,29% (năm 2019) so với dự toán năm.", "dự toán năm",
+         ("167,67%", "157,29%"), {"167,67%", "157,29%"}),
         # an amount said as a change is compared with the comparison after it; a level ("hơn" = "over") is not
         ("Dự toán năm 2024 là 300 tỷ đồng, giảm 8 tỷ đồng so với năm 2023.", "năm 2023", (), {"8 tỷ đồng"}),
         ("Vốn huy động cao hơn 1.475 tỷ đồng (+6,2%) so với 31/12/2021.", "31/12/2021", ("+6,2%",),
@@ -1239,6 +1242,12 @@ def test_the_shares_of_a_list_of_members_name_no_whole(text, members):
             "Về cơ cấu ngành hàng của tổng mức bán lẻ hàng hóa, lương thực có tỷ trọng lớn nhất, 44,75%; "
             "tiếp theo là gỗ 12,66%.",
             "tổng mức bán lẻ hàng hóa", ("44,75%", "12,66%"), {"44,75%", "12,66%"},
+        ),
+        # ... and the whole right after "cơ cấu"
+        (
+            "Xét theo giá hiện hành, cơ cấu GRDP 6 tháng năm 2022 của tỉnh như sau: nông nghiệp chiếm tỷ trọng 21,9%, "
+            "công nghiệp - xây dựng 43,1%, dịch vụ 29,2%.",
+            "GRDP", ("21,9%", "43,1%", "29,2%"), {"21,9%", "43,1%", "29,2%"},
         ),
         # said of a whole group ("mọi nhóm ... đều"), a comparison heads the list after ";" though its clause
         # measured a figure before it

@@ -432,6 +432,12 @@ RESTATED_DIFFERENCE = re.compile(
 )
 
 
+def _joined_to_previous(figure: Span, words: list[str]) -> bool:
+    """Whether a figure is joined to the one before it with no verb of its own: after "và", "," or a bracket that
+    closed ("167,67% (năm 2018) và [157,29%]", "A tăng 5%, [6%] ...")."""
+    return figure.start >= 1 and words[figure.start - 1] in ("và", ",", "hoặc")
+
+
 def _said_as_change(figure: Span, words: list[str]) -> bool:
     """Whether a percentage is written as a change: signed ("+46,2%") or after a word of change ("tăng 5,1%")."""
     if figure.text[:1] in "+-" or (figure.start >= 1 and words[figure.start - 1] in CHANGE_WORDS):
@@ -527,7 +533,14 @@ def target_scope_features(
     if whole is not None and " ".join(words[whole + 1 : other.start]) in ("", "cơ cấu") and direction == "before":
         opens_list = not (whole >= 1 and in_figure[whole - 1])
     # ... and "Về cơ cấu ngành hàng của [tổng mức bán lẻ hàng hóa], A 44,75%; B 12,66%": the whole after "của"
-    structure = other.start >= 2 and words[other.start - 1] == "của" and "cơ cấu" in words[max(0, other.start - 5) : other.start - 1]
+    # (or right after it: "cơ cấu [GRDP] 6 tháng năm 2022 ... như sau: A chiếm tỷ trọng 21,9%, B 43,1%, ...")
+    # (the whole after "trong cơ cấu" is read above)
+    structure = (
+        other.start >= 2 and words[other.start - 1] == "của" and "cơ cấu" in words[max(0, other.start - 5) : other.start - 1]
+        or whole is None and (
+            words[max(0, other.start - 1) : other.start] == ["cơ cấu"] or words[max(0, other.start - 2) : other.start] == ["cơ", "cấu"]
+        )
+    )
     if structure and direction == "before":
         opens_list = not any(in_figure[max(0, other.start - 5) : other.start])
     # "mọi nhóm hàng đều tăng so với X; A 8,79%, B ...": said of a whole group, the comparison crosses ";"
@@ -544,7 +557,13 @@ def target_scope_features(
     if after_compare and direction == "after" and own_clause and figure.label_ == "PERCENT":
         ends_clause = other.end == len(words) or words[other.end] in (";", ".", "!", "?", "...", "…")
         between = entities.ents[bisect_left(entities.starts, figure.start) : bisect_left(entities.starts, other.start)]
-        closes_clause = ends_clause and all(_said_as_change(e, words) for e in between if e.label_ == "PERCENT")
+        shares = [e for e in between if e.label_ == "PERCENT"]
+        closes_clause = ends_clause and (
+            all(_said_as_change(e, words) for e in shares)
+            # or ratios joined to the first, its verb said once ("đạt 167,67% (năm 2018) và 157,29% (năm 2019) so
+            # với [dự toán năm]")
+            or all(_joined_to_previous(e, words) for e in shares[1:])
+        )
     # another comparison of the figure's clause takes precedence, unless it is the lead-in of a later figure
     # ("So với [tháng 3/2023], IIP giảm 5,71%, nhưng so với [cùng kỳ năm 2021] lại tăng 16,14%")
     other_in_clause = any(
