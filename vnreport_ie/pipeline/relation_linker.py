@@ -433,13 +433,14 @@ RESTATED_DIFFERENCE = re.compile(
 
 
 def _joined_to_previous(figure: Span, words: list[str]) -> bool:
-    """Whether a figure is joined to the one before it with no verb of its own: after "và", "," or a bracket that
-    closed ("167,67% (năm 2018) và [157,29%]", "A tăng 5%, [6%] ...")."""
+    """Whether a figure is joined to the one before it with no verb of its own: right after "và", "hoặc" or a comma
+    ("167,67% (năm 2018) và [157,29%]")."""
     return figure.start >= 1 and words[figure.start - 1] in ("và", ",", "hoặc")
 
 
 def _said_as_change(figure: Span, words: list[str]) -> bool:
-    """Whether a percentage is written as a change: signed ("+46,2%") or after a word of change ("tăng 5,1%")."""
+    """Whether a figure is written as a change: signed ("+46,2%") or after a word of change ("tăng 5,1%", "giảm 8 tỷ
+    đồng", "cao hơn 1.475 tỷ đồng")."""
     if figure.text[:1] in "+-" or (figure.start >= 1 and words[figure.start - 1] in CHANGE_WORDS):
         return True
     return figure.start >= 2 and words[figure.start - 1] == "hơn" and words[figure.start - 2] in DEGREE_WORDS
