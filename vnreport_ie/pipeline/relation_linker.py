@@ -419,6 +419,11 @@ COMPARE_WORDS = {"so", "so sánh", "đối chiếu"}  # what opens a comparison:
 # ... and a comparison of degree, written as one token or two ("thấp hơn [cùng kỳ], gồm: A (giảm 5,1%), ...")
 DEGREE_WORDS = {"cao", "thấp", "nhiều", "ít", "lớn", "nhỏ"}
 DEGREE_COMPARISONS = {f"{w} hơn" for w in DEGREE_WORDS}
+
+
+def _split_degree_before(words: list[str], position: int) -> bool:
+    """Whether a comparison of degree written as two tokens ("thấp" "hơn") ends right before ``position``."""
+    return position >= 2 and words[position - 1] == "hơn" and words[position - 2] in DEGREE_WORDS
 # the word before a figure that a comparison at the end of its clause compares: a change ("A tăng 5,1%, B giảm
 # 4,7% so với [cùng kỳ]"), not a level ("tỷ lệ hộ nghèo 3,5%, giảm 0,8% so với [năm trước]": 3,5% is compared
 # with nothing)
@@ -443,7 +448,7 @@ def _said_as_change(figure: Span, words: list[str]) -> bool:
     đồng", "cao hơn 1.475 tỷ đồng")."""
     if figure.text[:1] in "+-" or (figure.start >= 1 and words[figure.start - 1] in CHANGE_WORDS):
         return True
-    return figure.start >= 2 and words[figure.start - 1] == "hơn" and words[figure.start - 2] in DEGREE_WORDS
+    return _split_degree_before(words, figure.start)
 
 
 # a comparison written once for a list of figures: before them ("So với cùng kỳ, A tăng x%; B tăng y%",
@@ -484,7 +489,7 @@ def _comparison_start(words: list[str], reference: int) -> int:
     """The token where the comparison words before a reference starting at ``reference`` start: "so" of "so với
     X", "so sánh" of "so sánh với X", ... (else the token right before it; -1 at the start)."""
     joined = reference >= 2 and words[reference - 1] == "với" and words[reference - 2] in COMPARE_WORDS
-    if not joined and reference >= 2 and words[reference - 1] == "hơn" and words[reference - 2] in DEGREE_WORDS:
+    if not joined and _split_degree_before(words, reference):
         return reference - 2  # "thấp hơn [cùng kỳ]" written as two tokens
     return reference - 2 if joined else reference - 1
 
