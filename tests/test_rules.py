@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -1310,3 +1311,52 @@ def test_a_standard_cost_term_right_before_an_amount_is_found(indicator_parts, t
 def test_a_clause_opening_with_a_demonstrative_subject_refers_back(indicator_parts, text, figure, refers_back):
     view, span = indicator_view_of_figure(indicator_parts, text, figure)
     assert view.opens_with_demonstrative(span.start) is refers_back
+
+
+@pytest.mark.parametrize(
+    ("text", "merged"),
+    [
+        ("Xã Hợp Lý hình thành khi hợp nhất Đảng bộ của 3 xã là Hợp Lý, Quang Sơn và Ngọc Mỹ; giá trị sản xuất "
+         "tăng 9,15%.", ["Hợp Lý", "Quang Sơn", "Ngọc Mỹ"]),
+        ("Xã Nghĩa Hành được lập mới bằng việc sáp nhập 3 xã Phú Sơn, Nghĩa Hành và Tân Hương, thu nhập đạt 51,2 "
+         "triệu đồng.", ["Phú Sơn", "Nghĩa Hành", "Tân Hương"]),
+        ("các xã, thị trấn đã sáp nhập là Thanh Lãng, Đạo Đức; xã Xuân Lãng thu 1.058 tỷ đồng.", ["Thanh Lãng", "Đạo Đức"]),
+        # merged into: the unit the merger made is not one of them
+        ("Năm 2019 sáp nhập xã Lạc Hưng vào xã Bảo Hiệu, thu nhập đạt 33 triệu đồng.", ["Lạc Hưng"]),
+        # after the merger: no list of the units before it
+        ("Sau sáp nhập, xã Bảo Hiệu có 15 xóm, thu nhập đạt 33 triệu đồng.", []),
+    ],
+)
+def test_communes_a_merger_made_one_are_not_the_place_of_the_merged_communes_figures(blank_nlp, text, merged):
+    from vnreport_ie.pipeline.relation_linker import DocEntities, candidate_pairs, group_rule
+
+    doc = blank_nlp.make_doc(text)
+    names = ("Hợp Lý", "Quang Sơn", "Ngọc Mỹ", "Phú Sơn", "Nghĩa Hành", "Tân Hương", "Thanh Lãng", "Đạo Đức",
+             "Xuân Lãng", "Lạc Hưng", "Bảo Hiệu")
+    figures = ("9,15%", "51,2 triệu đồng", "1.058 tỷ đồng", "33 triệu đồng")
+    spans = [
+        doc.char_span(m.start(), m.end(), label="COMMUNE" if m.group() in names else "PERCENT" if m.group().endswith("%") else "MONEY")
+        for m in re.finditer("|".join(map(re.escape, names + figures)), text)
+    ]
+    doc.ents = spans
+    entities = DocEntities(doc)
+    assert [e.text for e in doc.ents if e.start in entities.merged_from()] == merged
+    ruled_out = {(c.other.start_char, c.other.text) for c in candidate_pairs(doc, 80, ("location",)) if group_rule(c, entities) == 0.0}
+    assert {(e.start_char, e.text) for e in doc.ents if e.start in entities.merged_from()} <= ruled_out
+    # the merged commune is the one the paragraph names, however often its predecessors are named
+    assert entities.distinct_names("COMMUNE") == len({e.text for e in doc.ents if e.label_ == "COMMUNE" and e.start not in entities.merged_from()})
+
+
+def test_a_name_repeated_in_the_paragraph_is_linked_at_its_nearest_mention(blank_nlp):
+    from vnreport_ie.pipeline.relation_linker import Candidate, decode
+
+    text = "Xã Tấn Mỹ họp cuối năm. Tổng thu ngân sách của Tấn Mỹ đạt 12 tỷ đồng, xã Long Điền 3 tỷ đồng."
+    doc = blank_nlp.make_doc(text)
+    found = [(text.index("Tấn Mỹ"), "Tấn Mỹ", "COMMUNE"), (text.rindex("Tấn Mỹ"), "Tấn Mỹ", "COMMUNE"),
+             (text.index("12 tỷ đồng"), "12 tỷ đồng", "MONEY"), (text.index("Long Điền"), "Long Điền", "COMMUNE")]
+    doc.ents = [doc.char_span(start, start + len(s), label=label) for start, s, label in found]
+    first, second, figure, other = doc.ents
+    relations = decode([(0.9, Candidate("location", figure, first)), (0.6, Candidate("location", figure, second)),
+                        (0.7, Candidate("location", figure, other))], 0.5)
+    assert {text[r.tail_start : r.tail_end] + f"@{r.tail_start}" for r in relations} == {
+        f"Tấn Mỹ@{second.start_char}", f"Long Điền@{other.start_char}"}

@@ -76,8 +76,11 @@ def candidate_pairs(
     # the one commune (project) a paragraph names, maybe more than once, may be what the whole paragraph is
     # about (the guide): its mentions, per label
     soles = []
+    if "location" in types:
+        entities = entities or DocEntities(doc)
+    merged = entities.merged_from() if entities is not None else set()
     for label in ("COMMUNE", "PROJECT"):
-        mentions = [i for i, e in enumerate(others) if e.label_ == label]
+        mentions = [i for i, e in enumerate(others) if e.label_ == label and e.start not in merged]
         if len({others[i].text.lower() for i in mentions}) == 1:
             soles.append(mentions)
     candidates = []
@@ -284,6 +287,9 @@ def group_rule(candidate: Candidate, entities: "DocEntities") -> float | None:
     after it."""
     if candidate.type != "location":
         return None
+    # a commune a merger made one ("sáp nhập 3 xã A, B và C"): no figure of the merged commune is stated for it
+    if candidate.other.start in entities.merged_from():
+        return 0.0
     # a group named before and referred back to ("Thu nhập bình quân đầu người ở các xã này đều trên 54 triệu
     # đồng", "6 xã này đã hoàn thành 50% các tiêu chí"): the guide's "referred back" read for each member
     if candidate.other in entities.group_referred_back(candidate.figure):
@@ -474,6 +480,16 @@ GROUP_REFERRED_BACK = re.compile(
     rf"(?i)(?<!\w)(?:{GROUP_COUNT})\s+(?:xã|phường|thị\s+trấn|địa\s+phương)(?:\s*,\s*(?:phường|thị\s+trấn))?"
     rf"\s+(?:{DEMONSTRATIVES})(?!\w)"
 )
+# the communes a merger made one, named after it: "được lập mới bằng việc sáp nhập 3 xã A, B và C", "hình thành khi
+# hợp nhất Đảng bộ của 3 xã là A, B và C", "các xã, thị trấn đã sáp nhập là A, B", "sáp nhập xã A vào xã B" (A):
+# units before the merger, not the place the figures of the paragraph are stated for (the merged commune it is
+# about is; "sau sáp nhập, toàn xã có ..." names none)
+MERGED_FROM = re.compile(
+    r"(?i)(?<!sau\s)(?<!\w)(?:sáp\s+nhập|hợp\s+nhất)(?!\w)"
+    rf"(?:\s+(?:đảng\s+bộ\s+)?(?:của\s+)?(?:{GROUP_COUNT})\s+(?:xã|phường|thị\s+trấn)(?:\s*,\s*(?:phường|thị\s+trấn))*)?"
+    r"(?:\s+(?:là|gồm))?\s*:?\s*(?:(?:xã|phường|thị\s+trấn)\s+)?$"
+)
+MERGED_FROM_REACH = 80  # characters before the first commune of the list
 LIST_GAP_WORDS = {",", ";", "và"} | UNIT_WORDS
 DISTRICT_GAP = re.compile(rf"{ITEM_DISTRICT}\s*(?:,|;|và)\s*(?:{UNIT_WORD}\s+)?")  # "(Cẩm Xuyên), xã "
 COVERS_ALL_BEFORE = {"đều", "lần lượt", "tất cả"}
@@ -656,6 +672,7 @@ class DocEntities:
         self._joined: set[int] | None = None
         self._led: dict[int, int | None] = {}
         self._sentences_with: tuple[set[int], set[int]] | None = None
+        self._merged: set[int] | None = None
 
     def members_named_after(self, figure: Span) -> list[Span]:
         """The communes named in the sentences after ``figure``'s, up to the next sentence that states a figure,
@@ -684,6 +701,35 @@ class DocEntities:
             self._members_after[own] = members if len(members) >= 2 else []
         return self._members_after[own]
 
+    def commune_chains(self) -> dict[int, list[Span]]:
+        """The lists of communes of the Doc (see :func:`commune_lists`), each under its first member's index."""
+        if self._chains is None:
+            communes = self.by_label.get("COMMUNE", [])
+            self._chains = {}
+            for i, chain in commune_lists(self._doc, communes).items():
+                self._chains.setdefault(chain, []).append(communes[i])
+        return self._chains
+
+    def merged_from(self) -> set[int]:
+        """The starts of the communes a merger made one, named in a list right after it (see :data:`MERGED_FROM`)."""
+        if self._merged is None:
+            text = doc_text(self._doc)
+            members = {chain[0].start: chain for chain in self.commune_chains().values()}
+            self._merged = set()
+            for commune in self.by_label.get("COMMUNE", []):
+                if commune.start in self._merged:
+                    continue
+                window = text[max(0, commune.start_char - MERGED_FROM_REACH) : commune.start_char]
+                if MERGED_FROM.search(window) is None:
+                    continue
+                chain = members.get(commune.start, [commune])
+                self._merged.add(commune.start)
+                for previous, member in zip(chain, chain[1:]):
+                    if ";" in text[previous.end_char : member.start_char]:
+                        break  # the next group of a list across ";" is not the merger's
+                    self._merged.add(member.start)
+        return self._merged
+
     def group_referred_back(self, figure: Span) -> list[Span]:
         """The communes of the last list before ``figure``'s sentence when its clause refers back to a group of
         communes before the figure ("ở các xã này", "6 xã này", "những địa phương nói trên"); none otherwise."""
@@ -697,13 +743,8 @@ class DocEntities:
         reference = GROUP_REFERRED_BACK.search(doc_text(self._doc), self._token_starts[opening], figure.start_char)
         group: list[Span] = []
         if reference is not None:
-            if self._chains is None:
-                chains = commune_lists(self._doc, communes)
-                self._chains = {}
-                for i, chain in chains.items():
-                    self._chains.setdefault(chain, []).append(communes[i])
             before = [
-                members for members in self._chains.values()
+                members for members in self.commune_chains().values()
                 if sentence[members[-1].start] < sentence[figure.start] and members[-1].end_char <= reference.start()
             ]
             group = max(before, key=lambda members: members[-1].start) if before else []
@@ -820,9 +861,11 @@ class DocEntities:
         return self._per_sentence[label].get(number, 0)
 
     def distinct_names(self, label: str) -> int:
-        """How many different names (lower-cased) the Doc's entities of ``label`` have."""
+        """How many different names (lower-cased) the Doc's entities of ``label`` have (communes a merger made
+        one left out: see :meth:`merged_from`)."""
         if label not in self._distinct:
-            self._distinct[label] = len({e.text.lower() for e in self.by_label.get(label, [])})
+            merged = self.merged_from() if label == "COMMUNE" else set()
+            self._distinct[label] = len({e.text.lower() for e in self.by_label.get(label, []) if e.start not in merged})
         return self._distinct[label]
 
     def measured_before(self, position: int) -> bool:
@@ -1026,9 +1069,11 @@ class RelationLinker(LinearModelFiles):
 
 
 def decode(scored: list[tuple[float, Candidate]], threshold: float) -> list[FigureRelation]:
-    """Relations from scored candidates: the best indicator and target per figure, every location and project."""
+    """Relations from scored candidates: the best indicator and target per figure, every location and project
+    (a name the paragraph repeats at the mention nearest to the figure)."""
     best: dict[tuple[int, str], tuple[float, Candidate]] = {}
-    relations = []
+    # a name repeated in the paragraph is linked at its nearest mention (the guide): one per figure and name
+    nearest: dict[tuple[int, str, str], Candidate] = {}
     for probability, candidate in scored:
         if probability < threshold:
             continue
@@ -1037,7 +1082,10 @@ def decode(scored: list[tuple[float, Candidate]], threshold: float) -> list[Figu
             if key not in best or probability > best[key][0]:
                 best[key] = (probability, candidate)
         else:
-            relations.append(candidate.as_relation())
+            name = (candidate.figure.start, candidate.type, candidate.other.text.lower())
+            if name not in nearest or _gap(candidate.figure, candidate.other) < _gap(candidate.figure, nearest[name].other):
+                nearest[name] = candidate
+    relations = [candidate.as_relation() for candidate in nearest.values()]
     relations.extend(candidate.as_relation() for _, candidate in best.values())
     return sorted(relations, key=lambda r: (r.head_start, r.type, r.tail_start))
 
