@@ -425,16 +425,25 @@ def gazetteer_key(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def commune_gazetteer() -> frozenset[str]:
-    """Lower-cased names of every commune-level unit (pre-2025) in underthesea's mapping data."""
+    """Lower-cased names of every commune-level unit in underthesea's mapping data: those before the 2025 merger,
+    and those it made ("Quế Sơn Trung", "Điện Bàn Tây") where the name is no district's or province's before it
+    ("Liên Chiểu", "Thăng Bình", "Bạc Liêu" name the district or the province in text of any year)."""
     import underthesea.address
 
     path = Path(underthesea.address.__file__).parent / "data" / "mapping.json"
     with path.open(encoding="utf-8") as handle:
         data = json.load(handle)
     names = set()
+    merged = set()
     for row in data["ward_mapping"]:
-        name = re.sub(r"^(?:Xã|Phường|Thị trấn)\s+", "", row["old_ward"])
-        names.add(gazetteer_key(name))
+        names.add(gazetteer_key(re.sub(r"^(?:Xã|Phường|Thị trấn)\s+", "", row["old_ward"])))
+        if row.get("new_ward"):
+            merged.add(re.sub(r"^(?:Xã|Phường|Đặc khu)\s+", "", row["new_ward"]))
+    linker = shared_linker()
+    names.update(
+        gazetteer_key(name) for name in merged
+        if not linker.is_district_name(name) and linker.province_name(name) is None
+    )
     return frozenset(names)
 
 
