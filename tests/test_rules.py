@@ -1364,3 +1364,40 @@ def test_a_name_repeated_in_the_paragraph_is_linked_at_its_nearest_mention(blank
                         (0.7, Candidate("location", figure, other))], 0.5)
     assert {text[r.tail_start : r.tail_end] + f"@{r.tail_start}" for r in relations} == {
         f"Tấn Mỹ@{second.start_char}", f"Long Điền@{other.start_char}"}
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "name", "candidate"),
+    [
+        # "thực hiện" after a value noun completes the name of the value done
+        ("Vốn đầu tư thực hiện trên địa bàn tỉnh ước hơn 20.000 tỷ đồng", "20.000", "Vốn đầu tư thực hiện", True),
+        ("tổng kinh phí đã thực hiện là 86 tỷ đồng", "86", "tổng kinh phí đã thực hiện", True),
+        # ... after any other word it is the verb
+        ("giá trị sản xuất ngành xây dựng thực hiện trên 1.154 tỷ đồng", "1.154", "giá trị sản xuất ngành xây dựng thực hiện", False),
+    ],
+)
+def test_thuc_hien_after_a_value_noun_may_end_an_indicator(indicator_parts, text, figure, name, candidate):
+    assert (name in indicator_candidates(indicator_parts, text, figure)) == candidate
+
+
+def test_no_indicator_ends_right_before_a_verb_of_saying_when_predicting(indicator_parts):
+    nlp, finder = indicator_parts
+    text = "Số liệu thống kê cho thấy Hà Nội xuất khẩu hàng hóa đạt 1,406 tỷ USD"
+    doc = nlp.get_pipe("vnreport_lexical_hints")(nlp.make_doc(text))
+    doc.ents = [doc.char_span(text.index("1,406"), len(text), label="MONEY")]
+    view = finder._context(doc)
+    source_end = doc.char_span(0, len("Số liệu thống kê"), alignment_mode="expand").end
+    assert source_end not in finder.end_candidates(view, doc.ents[0].start)
+    # the ranker learns from that end as a wrong one
+    assert source_end in finder.end_candidates(view, doc.ents[0].start, predicting=False)
+
+
+def test_phat_sinh_before_the_place_revenue_arises_in_is_left_out(indicator_parts):
+    nlp, finder = indicator_parts
+    text = "tổng thu ngân sách nhà nước phát sinh trên địa bàn thành phố là 40.988 tỷ đồng"
+    doc = nlp.get_pipe("vnreport_lexical_hints")(nlp.make_doc(text))
+    doc.ents = [doc.char_span(text.index("40.988"), len(text), label="MONEY")]
+    view = finder._context(doc)
+    end = doc.char_span(0, len("tổng thu ngân sách nhà nước phát sinh"), alignment_mode="expand").end
+    start, cut = view.without_qualifiers(0, end)
+    assert doc[start:cut].text == "tổng thu ngân sách nhà nước"

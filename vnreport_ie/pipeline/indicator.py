@@ -150,6 +150,11 @@ CANNOT_END |= {"gồm", "bao gồm", "như sau", "cho thấy", "thấy", "thứ"
 CANNOT_END |= {"cũng", "rồi", "nữa", "đều"}
 # ... nor with the "each" of a rate's members ("bình quân [mỗi] năm")
 CANNOT_END |= {"mỗi"}
+# ... except "thực hiện" right after a value noun, which completes the name of the value done, not a verb: "[Vốn đầu tư
+# thực hiện] trên địa bàn tỉnh ước hơn ...", "[khối lượng thực hiện] cả năm", "[tổng kinh phí đã thực hiện]" (as
+# against "giá trị sản xuất ngành xây dựng thực hiện trên 1.154 tỷ đồng", where it is the verb)
+VALUE_NOUNS = frozenset(("vốn", "đầu tư", "kinh phí", "nguồn vốn", "tổng vốn", "giá trị", "khối lượng"))
+VALUE_DONE = "thực hiện"
 # the unit that reports a figure, or the work that spends it, after "của" / "ở" at the end of an indicator: left out
 # ("[GRDP] của tỉnh Đồng Tháp", "[Tổng vốn đầu tư] của dự án"), as is a whole place ("[tỷ lệ hộ nghèo] toàn tỉnh")
 REPORTING_UNITS = frozenset(
@@ -163,6 +168,9 @@ WHOLE_PLACE_PAIRS = frozenset(
 # what a source says comes after its verb of saying: the indicator starts after it ("Sở KH&ĐT cho biết [tốc độ tăng
 # trưởng kinh tế (GRDP)] ...", "báo cáo rằng [chỉ số sản xuất ...]", "trong số này [chi đầu tư ...]")
 REPORTED_SPEECH = ("cho biết", "cho thấy", "rằng", "công bố", "trong số này")
+# ... so a span right before a verb of saying is the source, never the indicator ("[Số liệu thống kê] cho thấy",
+# "Kết quả [điều tra] cho thấy"): no annotation ends an indicator there
+SAYING = ("cho biết", "cho thấy", "rằng", "công bố")
 # the adverbs between a subject and its verb ("địa phương [đã] huy động", "Đồng Nai [vì thế] xuất siêu"): after a
 # subject that is a place, a unit or a proper name, the indicator is the verb phrase ("[huy động]"); after a
 # measured noun the adverb stays in ("[vốn đã giải ngân]", "[diện tích lúa đã thu hoạch]")
@@ -172,6 +180,9 @@ PREVERBAL_ADVERBS = ("đã", "mới", "cũng", "còn", "sẽ", "đang", "vừa",
 # inside the name's own bracket stays: "tổng sản phẩm (GRDP, giá so sánh)"); a relative clause after a one-word
 # head is the name itself ("9 trường hợp mà [nhà ở bị lửa thiêu ...]"), so it stays
 QUALIFIER_OPENERS = ("mà", "tính theo giá", "theo giá", "( theo giá", "( tính theo giá")
+# ... and so does "phát sinh" before the place revenue arises in ("[thu ngân sách nhà nước] phát sinh trên địa bàn
+# phường", "[tổng số thu ngân sách nội địa] phát sinh tại thành phố": 5 annotations of 7 leave it out)
+ARISES_IN = ("phát sinh trên địa bàn", "phát sinh tại")
 # ... and so do a place inside which it is counted ("[doanh thu bán lẻ hàng hóa] trên địa bàn tỉnh", "[lực lượng lao
 # động] trong tỉnh"; the guide leaves out "trên địa bàn ..."; "tổng sản phẩm trên địa bàn" is the name of GRDP and
 # keeps it), the members it is counted over ("[tổng mức đầu tư] của cả ba", "[mức đầu tư] cho từng trường"; not
@@ -280,6 +291,16 @@ class _DocArrays:
         self.stops = [text in (";", ".") or "\n" in text for text in texts]
         self.has_digit = [not text.isalpha() and any(c.isdigit() for c in text) for text in texts]
         self.is_title = [text[:1].isupper() for text in texts]
+        # where a name may end on a word that ends none elsewhere: "thực hiện" after a value noun (VALUE_NOUNS)
+        words = self.words
+        self.may_end = [
+            w not in CANNOT_END or (
+                w == VALUE_DONE and (
+                    i >= 1 and words[i - 1] in VALUE_NOUNS or i >= 2 and words[i - 1] == "đã" and words[i - 2] in VALUE_NOUNS
+                )
+            )
+            for i, w in enumerate(words)
+        ]
         # nearest_name[b]: the last token before b that can carry a name, with no entity or stop after it
         self.nearest_name: list[int | None] = [None]
         last = None
@@ -359,7 +380,7 @@ class _DocArrays:
         """The end of the span [a, b) once the words no name ends with (CANNOT_END, ``also``, punctuation) are
         dropped from its end; a bracket opened inside the span stays closed ("[lực lượng lao động (từ 15 tuổi
         trở lên)] trong tỉnh")."""
-        while b > a and (self.words[b - 1] in CANNOT_END or self.words[b - 1] in also or not self.can_edge[b - 1]):
+        while b > a and (not self.may_end[b - 1] or self.words[b - 1] in also or not self.can_edge[b - 1]):
             if self.texts[b - 1] == ")" and self.opening.get(b - 1, -1) >= a:
                 break
             b -= 1
@@ -495,10 +516,13 @@ class _DocArrays:
             if (
                 (self.phrase_at(i, QUALIFIER_OPENERS) and (self.words[i] != "mà" or i - start >= 2))
                 or self.qualifies_after(start, i, end)
+                or self.phrase_at(i, ARISES_IN)
             ):
                 end = i
                 end = self.name_end(start, end)
                 break
+        if end - start >= 2 and self.phrase_at(end - 1, ARISES_IN):
+            end -= 1  # the span ends on "phát sinh", the place after it
         if end <= start or not any(self.words[i] not in NON_NAME_WORDS for i in range(start, end)):
             start, end = a, b
         while end < self.length and not self.blocked[end] and (self.words[end - 1], self.words[end]) in SPLIT_COMPOUNDS:
@@ -563,12 +587,14 @@ class IndicatorFinder(LinearModelFiles):
         last = bisect_right(view.token_start_char, guess[1] - 1) - 1
         return max(first, 0), last + 1
 
-    def end_candidates(self, view: "_DocArrays", figure_start: int) -> list[int]:
-        """Exclusive token ends b of a possible indicator [a, b) before the figure starting at ``figure_start``."""
+    def end_candidates(self, view: "_DocArrays", figure_start: int, predicting: bool = True) -> list[int]:
+        """Exclusive token ends b of a possible indicator [a, b) before the figure starting at ``figure_start``;
+        ``predicting``: also not right before a verb of saying (SAYING), a limit of the prediction only (the
+        ranker learns from those ends as wrong ones)."""
         max_length = self.cfg["max_length"]
         result = []
         for b in range(figure_start, max(0, figure_start - self.cfg["max_gap"]) - 1, -1):
-            if b < 1 or view.blocked[b - 1] or view.words[b - 1] in CANNOT_END:
+            if b < 1 or view.blocked[b - 1] or not view.may_end[b - 1] or (predicting and view.phrase_at(b, SAYING)):
                 continue
             if view.has_digit[b - 1] and QUANTITY.search(view.words[b - 1]):
                 continue
@@ -640,7 +666,7 @@ class IndicatorFinder(LinearModelFiles):
                 if view.blocked[last] or view.stops[last] or view.barrier[last] or word in AFTER_CLAUSE_MARKS:
                     break
                 names = names or word not in NON_NAME_WORDS
-                if names and view.can_edge[last] and word not in CANNOT_END and not view.place_tokens(a, b):
+                if names and view.can_edge[last] and view.may_end[last] and not view.place_tokens(a, b):
                     result.append((a, b))
             if starts == AFTER_STARTS:
                 break
@@ -878,7 +904,7 @@ class IndicatorFinder(LinearModelFiles):
                 gold_previous, previous_end = previous_end, (span.end if span is not None else None)
                 if target:
                     counts["with_indicator"] += 1
-                candidates = self.end_candidates(view, figure.start)
+                candidates = self.end_candidates(view, figure.start, predicting=False)
                 after = self.after_candidates(view, figure)
                 is_after = span is not None and span.start >= figure.end
                 reachable = span is not None and ((span.start, span.end) in after if is_after else span.end in candidates)
