@@ -508,10 +508,13 @@ def test_named_works_read_by_the_guide_rule(guide_reader, text, figure, works):
 def test_a_work_named_in_a_list_after_another_anchor_is_read_by_the_guide_rule(guide_reader, finder):
     text = "Khánh thành 3 công trình trường học, gồm Trường mầm non Họa Mi, Trường tiểu học Phú Lợi 2 ở phường Phú Lợi."
     assert guide_read_works(guide_reader, text) == ["Trường tiểu học Phú Lợi 2"]
-    # the ranker's reading anchors no work noun after another anchor of the sentence
+    # the ranker's reading anchors a work noun after another anchor of the sentence only where a list goes on
+    # (the comma after "Họa Mi"): not "Trường" right after "công trình"
     nlp, ranker = finder
     doc = doc_with_hints(nlp, text)
-    assert not any(kinds == {"work"} for kinds in ranker.anchors(doc, ranker._view(doc)).values())
+    works = [doc[i].text for i, kinds in ranker.anchors(doc, ranker._view(doc)).items() if kinds == {"work"}]
+    assert works == ["Trường"] and text.index("Trường tiểu học") in [
+        doc[i].idx for i, kinds in ranker.anchors(doc, ranker._view(doc)).items() if kinds == {"work"}]
 
 
 def test_named_works_are_read_by_the_guide_rule_when_the_training_text_names_too_few(
@@ -531,3 +534,24 @@ def test_named_works_are_read_by_the_guide_rule_when_the_training_text_names_too
     monkeypatch.setattr(project, "MIN_LEARNED_WORKS", 0)  # enough named works: the ranker reads them
     component.fit(data.examples)
     assert component.cfg["work_reading"] == "ranker"
+
+
+@pytest.mark.parametrize(
+    ("text", "work", "anchored"),
+    [
+        # the next work of a list, after "và" or a comma that follows a name
+        ("Dự án Gia cố sạt lở đê Tân Bắc ở xã Tân Phú và đê Cồn Dơi ở xã Phú Đức đã được phê duyệt.", "đê Cồn", True),
+        ("xây dựng cầu Cửa Lục 1, đường cao tốc Vân Đồn - Móng Cái và đường ven biển Hạ Long - Cẩm Phả", "đường ven", True),
+        # a work noun inside the name the trigger opens is no anchor of its own
+        ("Dự án kè sông Gò Chàm dài 650m được đầu tư xây dựng.", "kè sông", False),
+        ("Dự án nâng cấp và cải tạo đường Lê Lợi.", "đường Lê", False),
+    ],
+)
+def test_a_work_named_next_in_a_list_after_another_anchor_is_an_anchor(finder, text, work, anchored):
+    nlp, component = finder
+    doc = doc_with_hints(nlp, text)
+    view = component._view(doc)
+    anchors = component.anchors(doc, view)
+    position = text.index(work)
+    index = next(t.i for t in doc if t.idx == position)
+    assert (anchors.get(index) == {"work"}) == anchored, {doc[i].text: k for i, k in anchors.items()}

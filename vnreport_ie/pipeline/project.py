@@ -234,7 +234,7 @@ class ProjectFinder(AnchoredSpanFinder):
         others = sorted(result)
         for index in self.work_anchors(view, text):
             before = others[bisect_left(others, index + 1) - 1] if others and others[0] <= index else None
-            if before is None or any(view["stop"][before:index]):
+            if before is None or any(view["stop"][before:index]) or _joined_after(view, before, index):
                 result.setdefault(index, {"work"})
             elif self.reads_works_by_guide and index not in result:
                 result[index] = {"work"}
@@ -544,6 +544,22 @@ class ProjectFinder(AnchoredSpanFinder):
             # the guide's test for a named work: reported as funded, built, started or opened
             f"none|built_before={built}|kind={kind}": 1.0,
         }
+
+
+# what ends one name and joins the next: "đê Tân Bắc ở xã Tân Phú [và] đê Cồn Dơi", "tuyến đường bộ ven biển[,]
+# đường ĐH.90"
+NAME_LIST_JOINERS = frozenset((",", "và", "cùng", "cùng với"))
+
+
+def _joined_after(view: dict, anchor: int, index: int) -> bool:
+    """Whether the work noun at ``index`` follows a joining word ("và", a comma) that comes after a place or a
+    capitalised word since the anchor before it: the next work of a list, not a word inside the name the anchor
+    opens ("dự án [kè] sông Gò Chàm" stays one name)."""
+    words, title = view["words"], view["title"]
+    joiner = index - 1
+    if joiner <= anchor or words[joiner] not in NAME_LIST_JOINERS:
+        return False
+    return any(title[i] for i in range(anchor + 1, joiner))
 
 
 def _clause_facts(view: dict, sentence: bool = False) -> list[tuple[bool, bool]]:
