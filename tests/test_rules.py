@@ -1381,23 +1381,19 @@ def test_thuc_hien_after_a_value_noun_may_end_an_indicator(indicator_parts, text
 
 
 def test_no_indicator_ends_right_before_a_verb_of_saying_when_predicting(indicator_parts):
-    nlp, finder = indicator_parts
+    _, finder = indicator_parts
     text = "Số liệu thống kê cho thấy Hà Nội xuất khẩu hàng hóa đạt 1,406 tỷ USD"
-    doc = nlp.get_pipe("vnreport_lexical_hints")(nlp.make_doc(text))
-    doc.ents = [doc.char_span(text.index("1,406"), len(text), label="MONEY")]
-    view = finder._context(doc)
-    source_end = doc.char_span(0, len("Số liệu thống kê"), alignment_mode="expand").end
-    assert source_end not in finder.end_candidates(view, doc.ents[0].start)
+    view, figure = indicator_view_of_figure(indicator_parts, text, "1,406 tỷ USD")
+    source_end = figure.doc.char_span(0, len("Số liệu thống kê"), alignment_mode="expand").end
+    assert source_end not in finder.end_candidates(view, figure.start)
     # the ranker learns from that end as a wrong one
-    assert source_end in finder.end_candidates(view, doc.ents[0].start, predicting=False)
+    assert source_end in finder.end_candidates(view, figure.start, predicting=False)
 
 
 def test_phat_sinh_before_the_place_revenue_arises_in_is_left_out(indicator_parts):
-    nlp, finder = indicator_parts
     text = "tổng thu ngân sách nhà nước phát sinh trên địa bàn thành phố là 40.988 tỷ đồng"
-    doc = nlp.get_pipe("vnreport_lexical_hints")(nlp.make_doc(text))
-    doc.ents = [doc.char_span(text.index("40.988"), len(text), label="MONEY")]
-    view = finder._context(doc)
+    view, figure = indicator_view_of_figure(indicator_parts, text, "40.988 tỷ đồng")
+    doc = figure.doc
     end = doc.char_span(0, len("tổng thu ngân sách nhà nước phát sinh"), alignment_mode="expand").end
     start, cut = view.without_qualifiers(0, end)
     assert doc[start:cut].text == "tổng thu ngân sách nhà nước"

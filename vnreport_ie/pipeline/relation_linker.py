@@ -490,6 +490,7 @@ MERGED_FROM = re.compile(
     r"(?:\s+(?:là|gồm))?\s*:?\s*(?:(?:xã|phường|thị\s+trấn)\s+)?$"
 )
 MERGED_FROM_REACH = 80  # characters before the first commune of the list
+MERGER_WORD = re.compile(r"(?i)sáp\s+nhập|hợp\s+nhất")
 LIST_GAP_WORDS = {",", ";", "và"} | UNIT_WORDS
 DISTRICT_GAP = re.compile(rf"{ITEM_DISTRICT}\s*(?:,|;|và)\s*(?:{UNIT_WORD}\s+)?")  # "(Cẩm Xuyên), xã "
 COVERS_ALL_BEFORE = {"đều", "lần lượt", "tất cả"}
@@ -714,8 +715,10 @@ class DocEntities:
         """The starts of the communes a merger made one, named in a list right after it (see :data:`MERGED_FROM`)."""
         if self._merged is None:
             text = doc_text(self._doc)
-            members = {chain[0].start: chain for chain in self.commune_chains().values()}
             self._merged = set()
+            if MERGER_WORD.search(text) is None:  # most paragraphs tell of no merger: nothing to read
+                return self._merged
+            members = {chain[0].start: chain for chain in self.commune_chains().values()}
             for commune in self.by_label.get("COMMUNE", []):
                 if commune.start in self._merged:
                     continue
