@@ -219,3 +219,15 @@ def test_linker_reads_a_mapping_file_given_to_it(tmp_path):
     path.write_text(json.dumps({"ward_mapping": [row]}), encoding="utf-8")
     link = CommuneLinker(path).link("Hợp Thành")
     assert (link.status, link.new_commune) == ("linked", "Phường Kỳ Lừa")
+
+
+def test_a_unit_the_2025_merger_made_links_to_its_new_province():
+    link = link_commune("xã Quế Sơn Trung")
+    assert (link.status, link.new_province, link.new_commune) == ("linked", "Thành phố Đà Nẵng", "Xã Quế Sơn Trung")
+    assert link.commune == "" and link.district == ""  # no pre-2025 unit, no district
+    assert "2025" in link.reason
+    # within the province the text names; not in another one
+    assert link_commune("Điện Bàn Tây", province="thành phố Đà Nẵng").status == "linked"
+    assert link_commune("Điện Bàn Tây", province="Lạng Sơn").status == "not_found"
+    # a pre-2025 unit of the name comes first: "Bằng Mạc" is Chi Lăng's commune, whatever it merged into
+    assert link_commune("Bằng Mạc").district == "Huyện Chi Lăng"

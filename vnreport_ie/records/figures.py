@@ -31,8 +31,9 @@ class FigureRecord:
     ``commune`` and ``project`` are the nearest linked span; ``communes``
     and ``projects`` list every linked one. ``commune_link`` is the official
     unit ``commune`` names (province, district, pre-2025 commune and the unit
-    it merged into on 1 July 2025), resolved with the report's own district
-    when known; its ``status`` says when the name is ambiguous or unknown.
+    it merged into on 1 July 2025; for a name only the merger made, that unit
+    and its province), resolved with the report's own district when known;
+    its ``status`` says when the name is ambiguous or unknown.
 
     ``period_start`` .. ``period_end`` is the period the figure covers, read from ``period_text``
     (None where nothing says); ``estimate`` is True for "ước", "dự kiến", ...; ``kind`` is one of

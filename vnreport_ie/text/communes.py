@@ -242,6 +242,8 @@ class CommuneLinker:
         self._districts: dict[str, list[_District]] = {}
         self._provinces: dict[str, str] = {}  # key of the bare name -> official name
         self._place_keys: frozenset[str] = frozenset()
+        # the units the 2025 merger made, by the key of their bare name: (new province, new unit) pairs
+        self._new_units: dict[str, list[tuple[str, str]]] = {}
 
     # -- loading -------------------------------------------------------------------------
     def _ensure_loaded(self) -> None:
@@ -297,6 +299,12 @@ class CommuneLinker:
         for (_, district), entry in districts.items():
             bare = _split_official(district, OFFICIAL_DISTRICT_PREFIXES)[1]
             self._districts.setdefault(tone_key(bare), []).append(entry)
+        for row in rows:
+            if row.get("new_ward", "").strip():
+                pair = (row["new_province"], row["new_ward"])
+                units = self._new_units.setdefault(tone_key(_split_official(row["new_ward"], OFFICIAL_COMMUNE_PREFIXES)[1]), [])
+                if pair not in units:
+                    units.append(pair)
 
     # -- scope (district / province as the caller writes them) -----------------------------
     def _scope(self, district: str | None, province: str | None) -> _Scope:
@@ -384,13 +392,37 @@ class CommuneLinker:
             return self._decide(name, exact, unit_type, "exact", f"in the country{outside}")
         if loose and written_unaccented:
             return self._decide(name, loose, unit_type, "unaccented", f"in the country{outside}")
+        made = self._made_by_merger(bare, unit_type, scope)
+        if made is not None:
+            return made
         alike = "; ".join(f"{u.commune}, {u.district}" for u in loose[:3])
         return CommuneLink(
             name=name,
             status="not_found",
-            reason=f"no pre-2025 commune, ward or township named {bare!r} in the mapping{outside}"
+            reason=f"no commune, ward or township named {bare!r} in the mapping, before or after the 2025 merger{outside}"
             + (f"; spelled alike with other diacritics: {alike}" if alike else ""),
         )
+
+    def _made_by_merger(self, name: str, unit_type: str, scope: "_Scope") -> CommuneLink | None:
+        """The unit the 2025 merger made that ``name`` (no pre-2025 unit's) names ("Quế Sơn Trung"), within the
+        given province when there is one, or None: new_province / new_commune filled, the pre-2025 fields empty
+        (the unit had no district). Several of that name are ambiguous."""
+        hits = self._new_units.get(tone_key(name), [])
+        if unit_type:  # "phường Hòa Xuân" vs "xã Hòa Xuân"
+            hits = [h for h in hits if _split_official(h[1], OFFICIAL_COMMUNE_PREFIXES)[0].lower() == unit_type] or hits
+        if scope.province_key:
+            hits = [h for h in hits if tone_key(_split_official(h[0], OFFICIAL_PROVINCE_PREFIXES)[1]) == scope.province_key]
+        if not hits:
+            return None
+        reason = "a unit the 2025 merger made; no pre-2025 unit has that name"
+        if len(hits) > 1:
+            return CommuneLink(
+                name=name, status="ambiguous", candidates=tuple(sorted(("", province, unit) for province, unit in hits)),
+                match="exact", reason=f"{len(hits)} units the 2025 merger made have that name; the province would choose",
+            )
+        province, unit = hits[0]
+        return CommuneLink(name=name, status="linked", new_province=province, new_commune=unit, new_communes=(unit,),
+                           match="exact", reason=reason)
 
     @staticmethod
     def _decide(name: str, hits: list[_Unit], unit_type: str, match: MatchKind, where: str) -> CommuneLink:
