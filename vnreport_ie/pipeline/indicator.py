@@ -171,6 +171,9 @@ REPORTED_SPEECH = ("cho biết", "cho thấy", "rằng", "công bố", "trong s�
 # ... so a span right before a verb of saying is the source, never the indicator ("[Số liệu thống kê] cho thấy",
 # "Kết quả [điều tra] cho thấy"): no annotation ends an indicator there
 SAYING = ("cho biết", "cho thấy", "rằng", "công bố")
+# ... nor on a superlative, an approximation, a degree or a city's abbreviation ("Tây Giang cao [nhất] với 38,07%",
+# "ở mức [chừng] 72,6 tỷ đồng", "[xấp xỉ] 6 tỷ đồng", "[ít] hơn", "TP"): no annotation ends an indicator on one
+NEVER_LAST = frozenset(("nhất", "chừng", "xấp xỉ", "ít", "đà", "tp", "tp."))
 # the adverbs between a subject and its verb ("địa phương [đã] huy động", "Đồng Nai [vì thế] xuất siêu"): after a
 # subject that is a place, a unit or a proper name, the indicator is the verb phrase ("[huy động]"); after a
 # measured noun the adverb stays in ("[vốn đã giải ngân]", "[diện tích lúa đã thu hoạch]")
@@ -589,12 +592,14 @@ class IndicatorFinder(LinearModelFiles):
 
     def end_candidates(self, view: "_DocArrays", figure_start: int, predicting: bool = True) -> list[int]:
         """Exclusive token ends b of a possible indicator [a, b) before the figure starting at ``figure_start``;
-        ``predicting``: also not right before a verb of saying (SAYING), a limit of the prediction only (the
-        ranker learns from those ends as wrong ones)."""
+        ``predicting``: also not right before a verb of saying (SAYING) nor on a word no name ends with
+        (NEVER_LAST), limits of the prediction only (the ranker learns from those ends as wrong ones)."""
         max_length = self.cfg["max_length"]
         result = []
         for b in range(figure_start, max(0, figure_start - self.cfg["max_gap"]) - 1, -1):
-            if b < 1 or view.blocked[b - 1] or not view.may_end[b - 1] or (predicting and view.phrase_at(b, SAYING)):
+            if b < 1 or view.blocked[b - 1] or not view.may_end[b - 1]:
+                continue
+            if predicting and (view.phrase_at(b, SAYING) or view.words[b - 1] in NEVER_LAST):
                 continue
             if view.has_digit[b - 1] and QUANTITY.search(view.words[b - 1]):
                 continue
