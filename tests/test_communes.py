@@ -229,5 +229,11 @@ def test_a_unit_the_2025_merger_made_links_to_its_new_province():
     # within the province the text names; not in another one
     assert link_commune("Điện Bàn Tây", province="thành phố Đà Nẵng").status == "linked"
     assert link_commune("Điện Bàn Tây", province="Lạng Sơn").status == "not_found"
+    # two units the merger made share the name: the written unit word chooses, else both are candidates
+    # (province, district, commune), the district empty
+    assert link_commune("phường Thượng Hồng").new_province == "Tỉnh Hưng Yên"
+    both = link_commune("Thượng Hồng")
+    assert both.status == "ambiguous"
+    assert both.candidates == (("Thành phố Hải Phòng", "", "Xã Thượng Hồng"), ("Tỉnh Hưng Yên", "", "Phường Thượng Hồng"))
     # a pre-2025 unit of the name comes first: "Bằng Mạc" is Chi Lăng's commune, whatever it merged into
     assert link_commune("Bằng Mạc").district == "Huyện Chi Lăng"

@@ -433,15 +433,10 @@ def commune_gazetteer() -> frozenset[str]:
     path = Path(underthesea.address.__file__).parent / "data" / "mapping.json"
     with path.open(encoding="utf-8") as handle:
         data = json.load(handle)
-    names = set()
-    merged = set()
-    for row in data["ward_mapping"]:
-        names.add(gazetteer_key(re.sub(r"^(?:Xã|Phường|Thị trấn)\s+", "", row["old_ward"])))
-        if row.get("new_ward"):
-            merged.add(re.sub(r"^(?:Xã|Phường|Đặc khu)\s+", "", row["new_ward"]))
+    names = {gazetteer_key(re.sub(r"^(?:Xã|Phường|Thị trấn)\s+", "", row["old_ward"])) for row in data["ward_mapping"]}
     linker = shared_linker()
     names.update(
-        gazetteer_key(name) for name in merged
+        gazetteer_key(name) for name in linker.merger_made_names()
         if not linker.is_district_name(name) and linker.province_name(name) is None
     )
     return frozenset(names)

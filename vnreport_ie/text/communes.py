@@ -403,13 +403,18 @@ class CommuneLinker:
             + (f"; spelled alike with other diacritics: {alike}" if alike else ""),
         )
 
+    def merger_made_names(self) -> list[str]:
+        """The bare names (no unit word) of the units the 2025 merger made, official spelling."""
+        self._ensure_loaded()
+        return [_split_official(units[0][1], OFFICIAL_COMMUNE_PREFIXES)[1] for units in self._new_units.values()]
+
     def _made_by_merger(self, name: str, unit_type: str, scope: "_Scope") -> CommuneLink | None:
         """The unit the 2025 merger made that ``name`` (no pre-2025 unit's) names ("Quế Sơn Trung"), within the
         given province when there is one, or None: new_province / new_commune filled, the pre-2025 fields empty
         (the unit had no district). Several of that name are ambiguous."""
         hits = self._new_units.get(tone_key(name), [])
         if unit_type:  # "phường Hòa Xuân" vs "xã Hòa Xuân"
-            hits = [h for h in hits if _split_official(h[1], OFFICIAL_COMMUNE_PREFIXES)[0].lower() == unit_type] or hits
+            hits = [h for h in hits if _split_official(h[1], OFFICIAL_COMMUNE_PREFIXES)[0].lower() == unit_type.lower()] or hits
         if scope.province_key:
             hits = [h for h in hits if tone_key(_split_official(h[0], OFFICIAL_PROVINCE_PREFIXES)[1]) == scope.province_key]
         if not hits:
@@ -417,7 +422,7 @@ class CommuneLinker:
         reason = "a unit the 2025 merger made; no pre-2025 unit has that name"
         if len(hits) > 1:
             return CommuneLink(
-                name=name, status="ambiguous", candidates=tuple(sorted(("", province, unit) for province, unit in hits)),
+                name=name, status="ambiguous", candidates=tuple(sorted((province, "", unit) for province, unit in hits)),
                 match="exact", reason=f"{len(hits)} units the 2025 merger made have that name; the province would choose",
             )
         province, unit = hits[0]
