@@ -1407,3 +1407,64 @@ def test_no_indicator_ends_on_a_superlative_or_an_approximation_when_predicting(
     assert "nhất" not in words and "với" not in words, words
     # the ranker learns from that end as a wrong one
     assert "nhất" in [figure.doc[b - 1].text for b in finder.end_candidates(view, figure.start, predicting=False)]
+
+
+@pytest.mark.parametrize(
+    ("before", "level"),
+    [
+        ("tổng sản phẩm tăng 5,99%, vượt mức tăng ", True),
+        ("tỷ lệ là 48,10%, vượt mức ", True),
+        ("tăng 7,14%, tức thấp hơn tốc độ ", True),
+        ("mức tăng là 12,58%, vượt xa tốc độ ", True),
+        ("thu ngân sách vượt mức ", True),
+        ("tăng 5,99%, cao hơn cùng kỳ ", False),  # the figure compared, not the level it is compared with
+        ("với mức tăng chung ", False),
+        ("vượt kế hoạch ", False),
+    ],
+)
+def test_a_figure_after_vuot_muc_or_hon_toc_do_is_the_level_compared_with(before, level):
+    from vnreport_ie.pipeline.target import compared_level
+
+    assert compared_level(before + "4,03% của năm trước", len(before)) is level
+
+
+def test_the_level_compared_with_and_a_plan_value_in_brackets_get_no_target(shipped_nlp):
+    text = (
+        "Tổng sản phẩm trên địa bàn tăng 5,99%, vượt mức tăng 4,03% cùng kỳ năm 2020. Trong tổng giá trị sản "
+        "xuất, nông nghiệp có tỷ trọng 23,4% (KH 24,5%), dịch vụ 45,0% (KH 43,0%)."
+    )
+    from vnreport_ie.pipeline.relations import get_relations
+
+    doc = shipped_nlp(text)
+    targeted = {text[r.head_start : r.head_end] for r in get_relations(doc) if r.type == "target"}
+    figures = [e.text for e in doc.ents if e.label_ == "PERCENT"]
+    assert {"4,03%", "24,5%", "43,0%"} <= set(figures)
+    assert not targeted & {"4,03%", "24,5%", "43,0%"}
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "name", "candidate"),
+    [
+        # a capitalised name inside a sentence that the gazetteer does not know (merged before its date), then
+        # words that name nothing: an item of a breakdown by place, no indicator
+        ("xã Tùng Ảnh được 540 triệu, Đức Yên được 120 triệu", "120 triệu", "Đức Yên", False),
+        ("xã Tùng Ảnh được 540 triệu, Đức Yên được 120 triệu", "120 triệu", "Đức Yên được", False),
+        # ... a capitalised name may open a heading or a list item
+        ("- Vốn Ngân Sách: 120 triệu", "120 triệu", "Vốn Ngân Sách", True),
+        # ... and a name that goes on names something
+        ("xã Tùng Ảnh được 540 triệu, Đức Yên nhận hỗ trợ 120 triệu", "120 triệu", "Đức Yên nhận hỗ trợ", True),
+    ],
+)
+def test_a_proper_name_alone_inside_a_sentence_is_no_indicator_when_predicting(
+    indicator_parts, text, figure, name, candidate
+):
+    assert (name in indicator_candidates(indicator_parts, text, figure)) == candidate
+
+
+def test_no_indicator_ends_before_a_verb_of_saying_once_the_reporting_place_is_cut(indicator_parts):
+    _, finder = indicator_parts
+    text = "Báo cáo tiến độ cho thấy toàn tỉnh gieo cấy được 45.286 tỷ đồng"
+    view, figure = indicator_view_of_figure(indicator_parts, text, "45.286 tỷ đồng")
+    place_end = figure.doc.char_span(0, len("Báo cáo tiến độ cho thấy toàn tỉnh"), alignment_mode="expand").end
+    assert place_end not in finder.end_candidates(view, figure.start)
+    assert place_end in finder.end_candidates(view, figure.start, predicting=False)

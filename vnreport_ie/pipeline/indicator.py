@@ -50,6 +50,8 @@ AFTER_CLAUSE_MARKS = {",", ";", ":", "(", ")", ".", "-", "–"}
 RANKER_C = 2.0
 # underthesea's Vietnamese stop words ("có", "để", "lại", "hiện", ...): a span of these alone names nothing
 STOPWORDS = frozenset(w.strip() for w in underthesea_stopwords.words if w.strip() and not w.strip().isdigit())
+# marks after which a capitalised name may open an indicator: a heading or a list item ("- Lúa: ...", "* Vốn ...")
+NAME_MAY_OPEN_AFTER = frozenset((":", "-", "–", "+", "•", "*", "**", "(", '"', "“"))
 CLAUSE_BOUNDARIES = {",", ";", ":", ".", "(", ")", "-", "+", "•"}
 ALNUM = re.compile(r"[^\W_]")
 PUNCTUATION_EDGE = set(".,;:!?()[]{}\"'“”*-+/%…")
@@ -352,6 +354,28 @@ class _DocArrays:
             for k in (1, 2, 3) if a + k < b
         )
 
+    def says_place(self, b: int) -> bool:
+        """Whether the tokens before b end on a verb of saying and then a place, which the reporting unit is cut
+        from ("Báo cáo tiến độ cho thấy [toàn tỉnh]": the span would end right before "cho thấy")."""
+        for i in range(max(0, b - 5), b - 1):
+            n = self.phrase_at(i, SAYING)
+            if n and i + n < b and self.place_tokens(i + n, b):
+                return True
+        return False
+
+    def name_only(self, a: int, b: int) -> bool:
+        """Whether the span [a, b) is a proper name of two syllables or more, every one capitalised, inside a
+        sentence, and then only words that name nothing: a place the gazetteer does not know ("Đức Yên được 120
+        triệu": a commune merged before its date), a fund or a firm ("Quỹ Dariu Foundation"); no indicator of the
+        annotations is one."""
+        if a == 0 or self.stops[a - 1] or self.texts[a - 1] in NAME_MAY_OPEN_AFTER:
+            return False
+        end = a  # the name: the capitalised words from a, then words that name nothing ("Đức Yên được")
+        while end < b and all(w[:1].isupper() and ALNUM.search(w) and not w.isupper() for w in self.texts[end].split()):
+            end += 1
+        syllables = sum(len(text.split()) for text in self.texts[a:end])
+        return syllables >= 2 and all(self.words[i] in NON_NAME_WORDS for i in range(end, b))
+
     def place_after(self, a: int, b: int) -> bool:
         """Whether the span [a, b) opens with a place name and goes on ("Gia Lai giải ngân")."""
         return any(self.place_tokens(a, a + k) for k in (1, 2, 3) if a + k < b)
@@ -599,7 +623,7 @@ class IndicatorFinder(LinearModelFiles):
         for b in range(figure_start, max(0, figure_start - self.cfg["max_gap"]) - 1, -1):
             if b < 1 or view.blocked[b - 1] or not view.may_end[b - 1]:
                 continue
-            if predicting and (view.phrase_at(b, SAYING) or view.words[b - 1] in NEVER_LAST):
+            if predicting and (view.phrase_at(b, SAYING) or view.words[b - 1] in NEVER_LAST or view.says_place(b)):
                 continue
             if view.has_digit[b - 1] and QUANTITY.search(view.words[b - 1]):
                 continue
@@ -616,8 +640,10 @@ class IndicatorFinder(LinearModelFiles):
                 result.append(b)
         return result
 
-    def start_candidates(self, view: "_DocArrays", end: int) -> list[int]:
-        """Token starts a of a possible indicator [a, end): no entity, sentence end or semicolon inside."""
+    def start_candidates(self, view: "_DocArrays", end: int, predicting: bool = True) -> list[int]:
+        """Token starts a of a possible indicator [a, end): no entity, sentence end or semicolon inside;
+        ``predicting``: also no proper name alone inside a sentence (``view.name_only``), a limit of the prediction
+        only."""
         result = []
         name = view.nearest_name[end]
         if end - 1 in view.opening:  # the span holds the whole bracket: it starts before "("
@@ -640,6 +666,7 @@ class IndicatorFinder(LinearModelFiles):
                 depth == 0 and view.can_edge[a] and a <= name and view.words[a] not in CANNOT_START and not rate
                 and not view.phrase_at(a, LEADING_PHRASES)
                 and not view.place_tokens(a, end) and not view.place_then_nothing(a, end)
+                and not (predicting and view.name_only(a, end))
             ):
                 result.append(a)
         return result
@@ -926,7 +953,7 @@ class IndicatorFinder(LinearModelFiles):
                 end_groups.append((gold_features, list(features.values()) + list(after_features.values())))
                 if is_after:
                     continue
-                starts = self.start_candidates(view, span.end)
+                starts = self.start_candidates(view, span.end, predicting=False)
                 if span.start in starts:
                     features = {a: self.start_features(view, a, span.end, pattern_start) for a in starts}
                     start_groups.append((features.pop(span.start), list(features.values())))

@@ -28,6 +28,7 @@ from vnreport_ie.pipeline.project import ALL_WORK_NOUNS, GENERIC_BEFORE, NOT_A_W
 from vnreport_ie.pipeline.linear import LinearModel, LinearModelFiles, bucket, fit_linear
 from vnreport_ie.schema import FIGURE_LABELS, RELATION_TARGET_LABEL, RELATION_TYPES, SINGLE_VALUED_RELATIONS
 from vnreport_ie.pipeline.relations import FigureRelation, get_relations, set_relations
+from vnreport_ie.pipeline.target import compared_level
 from vnreport_ie.text.tokenizer import doc_text
 
 LABEL_RELATION = {label: rel for rel, label in RELATION_TARGET_LABEL.items()}
@@ -1024,6 +1025,13 @@ class RelationLinker(LinearModelFiles):
             if model is None and candidate.type not in self.guide_read:
                 continue
             ruled = group_rule(candidate, entities)
+            if ruled is None and candidate.type == "target" and (
+                compared_level(doc_text(doc), candidate.figure.start_char)
+                or entities.reference_before(candidate.figure) == "("
+            ):
+                # the level another figure is compared with, or a reference's own value in brackets ("(KH
+                # 24,5-25,5%)", "(cùng kỳ: 6,1%)"): itself compared with nothing (the annotations link none of them)
+                ruled = 0.0
             if ruled is None:
                 ruled = works_rule(candidate, entities)
             if ruled is None:

@@ -21,8 +21,17 @@ from spacy.tokens import Doc
 from vnreport_ie.pipeline.anchored import NONE, AnchoredSpanFinder
 from vnreport_ie.pipeline.patterns import NUMBER
 from vnreport_ie.schema import FIGURE_LABELS
+from vnreport_ie.text.tokenizer import doc_text
 
 NAME = "vnreport_targets"
+# a figure that is the level another figure is compared with ("vượt mức 47,9% của năm trước", "thấp hơn mức tăng
+# 7,8% của cùng kỳ 2018", "vượt xa tốc độ 0,49% mà 6 tháng đầu năm 2021 đạt được"): the value of a reference, itself
+# compared with nothing (none of the ten such figures of the annotations has a target)
+COMPARED_LEVEL = re.compile(
+    r"(?i)(?:vượt|hơn|so\s+với)\s+(?:xa\s+|hẳn\s+)?(?:mức\s+tăng\s+trưởng|mức\s+tăng|tốc\s+độ(?:\s+tăng)?|mức|con\s+số)"
+    r"(?:\s+(?:chung|bình\s+quân|trung\s+bình))?\s+(?:là\s+)?(?:(?:khoảng|gần|hơn|trên)\s+)?$"
+)
+COMPARED_LEVEL_REACH = 60  # characters before the figure
 # words between a figure and its target, skipped to reach the anchor (longest first); a plural word before the
 # whole a share is taken of stays outside it ("hoàn thành 50% các [tiêu chí]", "100% những [xã] ...")
 COMPARISON_WORDS = (("so", "với"), ("so",), ("với",), ("trên",), ("so", "cùng"), ("trong",), ("các",), ("những",))
@@ -112,8 +121,9 @@ class TargetFinder(AnchoredSpanFinder):
         words = view["words"]
         result: dict[int, set[str]] = {}
         view["said_with"] = said_with = {}  # anchor -> the word before its figure ("bằng", "tăng", "xuống")
+        text = doc_text(doc)
         for ent in doc.ents:
-            if ent.label_ not in FIGURE_LABELS:
+            if ent.label_ not in FIGURE_LABELS or compared_level(text, ent.start_char):
                 continue
             position = ent.end
             while position < len(words) and (
@@ -417,3 +427,9 @@ def _may_start(view: dict, position: int) -> bool:
 def make_target_finder(nlp: Language, name: str, max_length: int) -> TargetFinder:
     """Factory of the target component (``nlp.add_pipe("vnreport_targets")``)."""
     return TargetFinder(nlp, name, max_length)
+
+
+def compared_level(text: str, figure_start: int) -> bool:
+    """Whether the figure starting at character ``figure_start`` of ``text`` is the level another figure is
+    compared with ("vượt mức [47,9%] của năm trước"; see :data:`COMPARED_LEVEL`)."""
+    return COMPARED_LEVEL.search(text, max(0, figure_start - COMPARED_LEVEL_REACH), figure_start) is not None
