@@ -1468,3 +1468,17 @@ def test_no_indicator_ends_before_a_verb_of_saying_once_the_reporting_place_is_c
     place_end = figure.doc.char_span(0, len("Báo cáo tiến độ cho thấy toàn tỉnh"), alignment_mode="expand").end
     assert place_end not in finder.end_candidates(view, figure.start)
     assert place_end in finder.end_candidates(view, figure.start, predicting=False)
+
+
+def test_a_dated_period_right_after_a_figure_is_its_own_and_no_target(shipped_nlp):
+    from vnreport_ie.pipeline.relations import get_relations
+
+    text = (
+        "Tỷ trọng ngành nông nghiệp giảm từ 34,66% năm 2021 xuống 33,34% năm 2022; tỷ lệ hộ nghèo còn 0,78% vào cuối "
+        "năm 2019, giảm 1,2% so với năm 2018."
+    )
+    doc = shipped_nlp(text)
+    relations = [r for r in get_relations(doc) if r.type == "target"]
+    targets = {text[r.head_start : r.head_end]: text[r.tail_start : r.tail_end] for r in relations}
+    assert not {"34,66%", "33,34%", "0,78%"} & set(targets)
+    assert targets.get("1,2%") == "năm 2018"  # a period after comparison words is the reference

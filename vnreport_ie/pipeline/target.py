@@ -32,6 +32,11 @@ COMPARED_LEVEL = re.compile(
     r"(?:\s+(?:chung|bình\s+quân|trung\s+bình))?\s+(?:là\s+)?(?:(?:khoảng|gần|hơn|trên)\s+)?$"
 )
 COMPARED_LEVEL_REACH = 60  # characters before the figure
+# a dated period right after a figure is the figure's own ("từ 34,66% [năm 2021] xuống 33,34% [năm 2022]", "còn
+# 0,78% [vào cuối năm 2019]"), not what it is compared with: no annotation makes one (16 figures) a target
+OWN_PERIOD_AFTER = re.compile(
+    r"\)?\s*(?:(?:vào|của|trong)\s+)?(?:(?:cuối|đầu|giữa)\s+)?(?:năm|tháng|quý)\s+[\dIVX]", re.IGNORECASE
+)
 # words between a figure and its target, skipped to reach the anchor (longest first); a plural word before the
 # whole a share is taken of stays outside it ("hoàn thành 50% các [tiêu chí]", "100% những [xã] ...")
 COMPARISON_WORDS = (("so", "với"), ("so",), ("với",), ("trên",), ("so", "cùng"), ("trong",), ("các",), ("những",))
@@ -148,6 +153,8 @@ class TargetFinder(AnchoredSpanFinder):
                     position += len(phrase)
                     kind = "after:" + " ".join(phrase)
                     break
+            if kind.startswith("figure") and OWN_PERIOD_AFTER.match(text, ent.end_char):
+                continue
             position = _reference_start(words, position)
             if position < len(words) and _may_start(view, position):
                 result.setdefault(position, set()).add(kind)
