@@ -1478,3 +1478,26 @@ def test_a_dated_period_right_after_a_figure_is_its_own_and_no_target_anchor():
     anchored = [doc[i].text for i in sorted(finder.anchors(doc, finder._view(doc)))]
     # a period after comparison words is the reference, and so is an undated one ("năm trước")
     assert anchored == ["năm", "năm"]
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "level"),
+    [
+        ("So với cùng kỳ, giá trị sản xuất ước 14.550 tỷ đồng, tăng 16,6%", "14.550 tỷ đồng", True),
+        ("tổng thu được 55 tỉ đồng; so với chỉ tiêu là 38,760 tỉ đồng thì vượt", "38,760 tỉ đồng", True),
+        ("so với cùng kỳ giảm 8 tỷ đồng", "8 tỷ đồng", False),  # said as a change: compared
+        ("So với cùng kỳ, giá trị sản xuất ước 14.550 tỷ đồng, tăng 16,6%", "16,6%", False),  # a rate
+    ],
+)
+def test_an_amount_stated_as_a_level_after_so_voi_is_not_what_is_compared(blank_nlp, text, figure, level):
+    from vnreport_ie.pipeline.relation_linker import Candidate, DocEntities, level_after_comparison
+
+    doc = blank_nlp.make_doc(text)
+    reference = next(r for r in ("cùng kỳ", "chỉ tiêu") if r in text)
+    label = "PERCENT" if figure.endswith("%") else "MONEY"
+    doc.ents = [
+        doc.char_span(text.index(reference), text.index(reference) + len(reference), label="TARGET"),
+        doc.char_span(text.index(figure), text.index(figure) + len(figure), label=label),
+    ]
+    candidate = Candidate("target", doc.ents[1], doc.ents[0])
+    assert level_after_comparison(candidate, DocEntities(doc)) is level

@@ -362,6 +362,20 @@ def lead_in_rule(candidate: Candidate, features: dict[str, float]) -> float:
     return LEAD_IN_PROBABILITY if covered else 0.0
 
 
+def level_after_comparison(candidate: Candidate, entities: "DocEntities") -> bool:
+    """Whether the pair is an amount stated as a level after a comparison opened by "so với" / "so sánh với" /
+    "đối chiếu với" ("So với [cùng kỳ], giá trị sản xuất ngành công nghiệp ước 14.550 tỷ đồng, tăng 16,6%": the
+    comparison is the change's; "so với [chỉ tiêu] là 38,760 tỉ đồng": the reference's own value). None of the 52
+    such amounts of the annotations is linked to the comparison; an amount said as a change is ("so với [năm 2023]
+    giảm 8 tỷ đồng")."""
+    figure, other = candidate.figure, candidate.other
+    if figure.label_ != "MONEY" or other.end > figure.start:
+        return False
+    words = entities.clauses()[0]
+    compare = _comparison_start(words, other.start)
+    return compare >= 0 and words[compare] in COMPARE_WORDS and not _said_as_change(figure, words)
+
+
 def respectively_rule(candidate: Candidate, entities: "DocEntities") -> float | None:
     """The reading of "lần lượt" (respectively) against references joined before it, as a probability, or None
     where it does not decide: "so với [tháng trước] và với [cùng kỳ] thì A lần lượt tăng 2,73% và 24,64%" links
@@ -1028,6 +1042,7 @@ class RelationLinker(LinearModelFiles):
             if ruled is None and candidate.type == "target" and (
                 compared_level(doc_text(doc), candidate.figure.start_char)
                 or entities.reference_before(candidate.figure) == "("
+                or level_after_comparison(candidate, entities)
             ):
                 # the level another figure is compared with, or a reference's own value in brackets ("(KH
                 # 24,5-25,5%)", "(cùng kỳ: 6,1%)"): itself compared with nothing (the annotations link none of them)
