@@ -1501,3 +1501,25 @@ def test_an_amount_stated_as_a_level_after_so_voi_is_not_what_is_compared(blank_
     ]
     candidate = Candidate("target", doc.ents[1], doc.ents[0])
     assert level_after_comparison(candidate, DocEntities(doc)) is level
+
+
+@pytest.mark.parametrize(
+    ("text", "compared"),
+    [
+        ("thu nhập lên 51,2 triệu đồng, vượt mục tiêu nghị quyết; năm nào cũng tăng", True),
+        ("cả năm ước thu trên 29 tỷ đồng, cao hơn chỉ tiêu đề ra.", True),
+        # the reference leads a figure of its own in its clause: the comparison is that figure's
+        ("ước trên 360 tỷ đồng, cao hơn dự toán tỉnh, huyện giao trên 18%; còn chi", False),
+    ],
+)
+def test_a_comparison_of_degree_after_a_figure_and_a_comma_is_the_figures(blank_nlp, text, compared):
+    from vnreport_ie.pipeline.relation_linker import Candidate, DocEntities, compared_after
+
+    doc = blank_nlp.make_doc(text)
+    figure = re.search(r"\d[\d,.]* (?:triệu|tỷ) đồng", text)
+    reference = re.search(r"(?:mục tiêu nghị quyết|chỉ tiêu đề ra|dự toán tỉnh)", text)
+    spans = [doc.char_span(*figure.span(), label="MONEY"), doc.char_span(*reference.span(), label="TARGET")]
+    if "18%" in text:
+        spans.append(doc.char_span(text.index("18%"), text.index("18%") + 3, label="PERCENT"))
+    doc.ents = spans
+    assert compared_after(Candidate("target", spans[0], spans[1]), DocEntities(doc)) is compared

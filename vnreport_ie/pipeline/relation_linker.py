@@ -362,6 +362,29 @@ def lead_in_rule(candidate: Candidate, features: dict[str, float]) -> float:
     return LEAD_IN_PROBABILITY if covered else 0.0
 
 
+# a comparison of degree right after a figure and a comma ("lên 51,2 triệu đồng, vượt [mục tiêu nghị quyết]")
+DEGREE_AFTER_COMMA = re.compile(r"\s*,\s*(?:vượt(?:\s+xa)?|(?:cao|thấp|nhiều|ít)\s+hơn)\s+")
+
+
+def compared_after(candidate: Candidate, entities: "DocEntities") -> bool:
+    """Whether the pair is a figure and the reference a comparison of degree names right after it and a comma,
+    with no figure after it in its clause ("lên 51,2 triệu đồng, vượt [mục tiêu nghị quyết];", "chiếm tỷ lệ 1,32%,
+    vượt [chỉ tiêu đề ra]."): the comparison is the figure's (each of the 4 in the annotations is linked so)."""
+    figure, other = candidate.figure, candidate.other
+    if other.start < figure.end or entities.figure_led(other) is not None:
+        return False
+    text = doc_text(figure.doc)
+    if DEGREE_AFTER_COMMA.fullmatch(text, figure.end_char, other.start_char) is None:
+        return False
+    words, in_figure, _, _ = entities.clauses()
+    for i in range(other.end, len(words)):  # no figure after it before its sentence or clause ends
+        if words[i] in (";", ".", "!", "?", "…"):
+            break
+        if in_figure[i]:
+            return False
+    return True
+
+
 def level_after_comparison(candidate: Candidate, entities: "DocEntities") -> bool:
     """Whether the pair is an amount stated as a level after a comparison opened by "so với" / "so sánh với" /
     "đối chiếu với" ("So với [cùng kỳ], giá trị sản xuất ngành công nghiệp ước 14.550 tỷ đồng, tăng 16,6%": the
@@ -1039,6 +1062,8 @@ class RelationLinker(LinearModelFiles):
             if model is None and candidate.type not in self.guide_read:
                 continue
             ruled = group_rule(candidate, entities)
+            if ruled is None and candidate.type == "target" and compared_after(candidate, entities):
+                ruled = 1.0
             if ruled is None and candidate.type == "target" and (
                 compared_level(doc_text(doc), candidate.figure.start_char)
                 or entities.reference_before(candidate.figure) == "("
