@@ -1523,3 +1523,20 @@ def test_a_comparison_of_degree_after_a_figure_and_a_comma_is_the_figures(blank_
         spans.append(doc.char_span(text.index("18%"), text.index("18%") + 3, label="PERCENT"))
     doc.ents = spans
     assert compared_after(Candidate("target", spans[0], spans[1]), DocEntities(doc)) is compared
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "name", "candidate"),
+    [
+        # the basis a figure is reckoned on, or "itself", opens no indicator ...
+        ("giá xăng dầu tính bình quân cao hơn năm trước 27,72%", "27,72%", "tính bình quân", False),
+        ("khu vực dịch vụ, bản thân tăng trưởng 8,16%", "8,16%", "bản thân tăng trưởng", False),
+        # ... and a clause that opens with it ends none
+        ("GRDP của tỉnh, tính theo giá so sánh năm 2010, ước 5.334,56 tỷ đồng", "5.334,56", "giá so sánh", False),
+        ("GRDP của tỉnh, tính theo giá so sánh năm 2010, ước 5.334,56 tỷ đồng", "5.334,56", "GRDP", True),
+        # a period before the name is no such basis
+        ("tính đến nay tổng giá trị sản xuất đã đạt 5.919 tỷ đồng", "5.919", "tổng giá trị sản xuất", True),
+    ],
+)
+def test_the_basis_of_a_figure_opens_no_indicator_when_predicting(indicator_parts, text, figure, name, candidate):
+    assert (name in indicator_candidates(indicator_parts, text, figure)) == candidate

@@ -176,6 +176,12 @@ SAYING = ("cho biết", "cho thấy", "rằng", "công bố")
 # ... nor on a superlative, an approximation, a degree or a city's abbreviation ("Tây Giang cao [nhất] với 38,07%",
 # "ở mức [chừng] 72,6 tỷ đồng", "[xấp xỉ] 6 tỷ đồng", "[ít] hơn", "TP"): no annotation ends an indicator on one
 NEVER_LAST = frozenset(("nhất", "chừng", "xấp xỉ", "ít", "đà", "tp", "tp."))
+# ... nor starting on the basis a figure is reckoned on or on "itself" ("[tính] theo giá so sánh", "[tính] bình quân",
+# "[tính] trên hộ DTTS", "[bản thân] tăng trưởng"): no annotation starts an indicator on one
+NEVER_FIRST = ("tính", "bản thân", "theo giá")
+# ... and a clause that opens with that basis ends none (", tính theo giá so sánh năm 2010, ước ..."; not "tính đến
+# nay [tổng giá trị sản xuất] ...", a period before the name)
+BASIS_OPENERS = ("tính theo", "theo giá", "tính bình quân", "tính trên")
 # the adverbs between a subject and its verb ("địa phương [đã] huy động", "Đồng Nai [vì thế] xuất siêu"): after a
 # subject that is a place, a unit or a proper name, the indicator is the verb phrase ("[huy động]"); after a
 # measured noun the adverb stays in ("[vốn đã giải ngân]", "[diện tích lúa đã thu hoạch]")
@@ -623,7 +629,11 @@ class IndicatorFinder(LinearModelFiles):
         for b in range(figure_start, max(0, figure_start - self.cfg["max_gap"]) - 1, -1):
             if b < 1 or view.blocked[b - 1] or not view.may_end[b - 1]:
                 continue
-            if predicting and (view.phrase_at(b, SAYING) or view.words[b - 1] in NEVER_LAST or view.says_place(b)):
+            if predicting and (
+                view.phrase_at(b, SAYING) or view.words[b - 1] in NEVER_LAST or view.says_place(b)
+                # a clause that opens with the basis of the figure (", tính theo giá so sánh năm 2010, ước ...")
+                or view.phrase_at(view.clause_first[b - 1], BASIS_OPENERS)
+            ):
                 continue
             if view.has_digit[b - 1] and QUANTITY.search(view.words[b - 1]):
                 continue
@@ -666,7 +676,7 @@ class IndicatorFinder(LinearModelFiles):
                 depth == 0 and view.can_edge[a] and a <= name and view.words[a] not in CANNOT_START and not rate
                 and not view.phrase_at(a, LEADING_PHRASES)
                 and not view.place_tokens(a, end) and not view.place_then_nothing(a, end)
-                and not (predicting and view.name_only(a, end))
+                and not (predicting and (view.name_only(a, end) or view.phrase_at(a, NEVER_FIRST)))
             ):
                 result.append(a)
         return result
