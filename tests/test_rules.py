@@ -1540,3 +1540,22 @@ def test_a_comparison_of_degree_after_a_figure_and_a_comma_is_the_figures(blank_
 )
 def test_the_basis_of_a_figure_opens_no_indicator_when_predicting(indicator_parts, text, figure, name, candidate):
     assert (name in indicator_candidates(indicator_parts, text, figure)) == candidate
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "expected"),
+    [
+        ("Cụ thể, phần vốn thuộc kế hoạch năm 2025 giải ngân đạt 9.276,11 tỷ đồng", "9.276,11", "phần vốn thuộc kế hoạch"),
+        ("trong số đó, vốn kéo dài từ năm trước đã giải ngân gần 70 tỷ đồng", "70", "vốn kéo dài từ năm trước"),
+        ("còn vốn kế hoạch năm 2025 đã giải ngân trên 452 tỷ đồng", "452", "vốn kế hoạch"),
+        # who spends, a part referred back to: the verb stays the name
+        ("tỉnh mới giải ngân 40 tỷ đồng", "40", None),
+        ("phần vốn này đã được giải ngân trên 522 tỷ đồng", "522", None),
+    ],
+)
+def test_a_part_of_the_money_that_is_the_subject_of_giai_ngan_names_the_amount(indicator_parts, text, figure, expected):
+    view, span = indicator_view_of_figure(indicator_parts, text, text[text.index(figure) :])
+    doc = span.doc
+    verb = doc.char_span(text.index("giải ngân"), text.index("giải ngân") + len("giải ngân"), alignment_mode="expand")
+    component = view.component_spent(verb.start, verb.end)
+    assert (doc[component[0] : component[1]].text if component else None) == expected

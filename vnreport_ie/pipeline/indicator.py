@@ -216,6 +216,12 @@ STANDARD_COST_TERMS = ("tổng mức đầu tư", "tổng vốn đầu tư", "t�
 APPROXIMATIONS = frozenset(
     ("là", "khoảng", "gần", "hơn", "trên", "lên tới", "xấp xỉ", "chừng", "dự kiến", "ước", "ước tính", "vào khoảng", "tới")
 )
+# a part of the money that spending is said of ("phần vốn ...", "vốn kế hoạch", "ngân sách địa phương"), the verbs
+# of spending, the words between such a subject and its verb, and the period words it may end on
+MONEY_COMPONENTS = ("vốn", "phần vốn", "nguồn vốn", "ngân sách", "phần ngân sách", "nguồn ngân sách")
+SPENDING_VERBS = ("giải ngân",)
+SUBJECT_TO_VERB = frozenset(("đã", "được", "mới", "ước", "cũng", "còn", "đều", "đang", "vừa", "chỉ"))
+PERIOD_WORDS_AFTER = frozenset(("năm", "sang", "tháng", "quý", "trong"))
 # conjunctions that may open a clause before its subject ("còn chỉ số này ...", "riêng khoản thu này ...")
 CLAUSE_OPENING_CONJUNCTIONS = frozenset(("còn", "và", "riêng", "nhưng", "tuy nhiên", "trong khi đó", "đồng thời"))
 # a comparison written between a counted object and its rate ("... ha [lúa Xuân], giảm 1% so với vụ Xuân năm 2022",
@@ -514,6 +520,30 @@ class _DocArrays:
                 break
             a = i
         return None
+
+    def component_spent(self, a: int, b: int) -> tuple[int, int] | None:
+        """For a span [a, b) that is only a verb of spending ("giải ngân", "đã giải ngân được"), the part of the
+        money its clause opens with as the verb's subject ("Cụ thể, [phần vốn thuộc kế hoạch] năm 2025 giải ngân",
+        "còn [vốn kế hoạch] năm 2025 đã giải ngân"), without the period after it; None when the clause opens
+        otherwise (who spends: "tỉnh mới giải ngân", "số vốn huyện đã giải ngân"; a part referred back to: "phần
+        vốn này"; a programme: "vốn [Chương trình 30a] đã giải ngân")."""
+        verb = next((i for i in range(a, b) if self.phrase_at(i, SPENDING_VERBS)), None)
+        if verb is None or verb + self.phrase_at(verb, SPENDING_VERBS) < b - 1:
+            return None
+        if any(self.words[i] not in SUBJECT_TO_VERB for i in range(a, verb)):
+            return None
+        start = self.clause_first[verb] if verb else 0
+        start += self.phrase_at(start, tuple(CLAUSE_OPENING_CONJUNCTIONS))
+        if not self.phrase_at(start, MONEY_COMPONENTS):
+            return None
+        end = start
+        while end < a and self.words[end] not in SUBJECT_TO_VERB:
+            if self.blocked[end] or self.stops[end] or self.words[end] in ("này", "đó", "đây"):
+                return None
+            end += 1
+        while end > start + 1 and (self.has_digit[end - 1] or self.words[end - 1] in PERIOD_WORDS_AFTER):
+            end -= 1  # "phần vốn thuộc kế hoạch [năm 2025]", "... kéo dài [sang năm 2025]"
+        return (start, end) if end > start else None
 
     def names_actor(self, a: int, b: int) -> bool:
         """Whether tokens [a, b) name who acts rather than what is measured: a place, a unit word ("tỉnh",
@@ -898,6 +928,12 @@ class IndicatorFinder(LinearModelFiles):
             counted = view.object_counted_before(figure.start) if figure.label_ == "PERCENT" and not written_after else None
             if counted is not None and best_end <= counted[2]:
                 best_start, best_end = counted[0], counted[1]
+            # a part of the money that is the subject of its spending ("[phần vốn thuộc kế hoạch] năm 2025 giải ngân
+            # đạt 9.276 tỷ đồng"): a breakdown by component, each component its own name (the guide)
+            if not written_after:
+                component = view.component_spent(best_start, best_end)
+                if component is not None:
+                    best_start, best_end = component
             # a standard cost term right before an amount names it ("có [tổng mức đầu tư] 50 tỷ đồng"), unlike a
             # generic "tổng kinh phí" after a named series (annotation notes)
             term = view.standard_term_before(figure.start) if figure.label_ == "MONEY" else None
