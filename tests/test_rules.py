@@ -1545,7 +1545,11 @@ def test_the_basis_of_a_figure_opens_no_indicator_when_predicting(indicator_part
 @pytest.mark.parametrize(
     ("text", "figure", "expected"),
     [
-        ("Cụ thể, phần vốn thuộc kế hoạch năm 2025 giải ngân đạt 9.276,11 tỷ đồng", "9.276,11", "phần vốn thuộc kế hoạch"),
+        (
+            "Cụ thể, phần vốn thuộc kế hoạch năm 2025 giải ngân đạt 9.276,11 tỷ đồng",
+            "9.276,11",
+            "phần vốn thuộc kế hoạch",
+        ),
         ("trong số đó, vốn kéo dài từ năm trước đã giải ngân gần 70 tỷ đồng", "70", "vốn kéo dài từ năm trước"),
         ("còn vốn kế hoạch năm 2025 đã giải ngân trên 452 tỷ đồng", "452", "vốn kế hoạch"),
         # who spends, a part referred back to: the verb stays the name
