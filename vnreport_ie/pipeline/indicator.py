@@ -176,9 +176,10 @@ SAYING = ("cho biết", "cho thấy", "rằng", "công bố")
 # ... nor on a superlative, an approximation, a degree or a city's abbreviation ("Tây Giang cao [nhất] với 38,07%",
 # "ở mức [chừng] 72,6 tỷ đồng", "[xấp xỉ] 6 tỷ đồng", "[ít] hơn", "TP"): no annotation ends an indicator on one
 NEVER_LAST = frozenset(("nhất", "chừng", "xấp xỉ", "ít", "đà", "tp", "tp."))
-# ... nor starting on the basis a figure is reckoned on or on "itself" ("[tính] theo giá so sánh", "[tính] bình quân",
-# "[tính] trên hộ DTTS", "[bản thân] tăng trưởng"): no annotation starts an indicator on one
-NEVER_FIRST = ("tính", "bản thân", "theo giá")
+# ... nor starting on the basis a figure is reckoned on, on "itself", a copula or a conjunction ("[tính] theo giá so
+# sánh", "[tính] bình quân", "[bản thân] tăng trưởng", "kế đến [là] Nam Trà My 37,37%", "[còn] ..."): no annotation
+# starts an indicator on one
+NEVER_FIRST = ("tính", "bản thân", "theo giá", "là", "tức", "còn", "riêng", "nhưng", "khi", "nếu", "vì", "nên")
 # ... and a clause that opens with that basis ends none (", tính theo giá so sánh năm 2010, ước ..."; not "tính đến
 # nay [tổng giá trị sản xuất] ...", a period before the name)
 BASIS_OPENERS = ("tính theo", "theo giá", "tính bình quân", "tính trên")
