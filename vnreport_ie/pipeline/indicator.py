@@ -177,8 +177,8 @@ SAYING = ("cho biết", "cho thấy", "rằng", "công bố")
 # "ở mức [chừng] 72,6 tỷ đồng", "[xấp xỉ] 6 tỷ đồng", "[ít] hơn", "TP"): no annotation ends an indicator on one
 NEVER_LAST = frozenset(("nhất", "chừng", "xấp xỉ", "ít", "đà", "tp", "tp."))
 # ... nor starting on the basis a figure is reckoned on, on "itself", a copula or a conjunction ("[tính] theo giá so
-# sánh", "[tính] bình quân", "[bản thân] tăng trưởng", "kế đến [là] Nam Trà My 37,37%", "[còn] ..."): no annotation
-# starts an indicator on one
+# sánh", "[tính] bình quân", "[bản thân] tăng trưởng", "kế đến [là] Nam Trà My 37,37%", "[còn] ..."): no development
+# annotation starts an indicator on one
 NEVER_FIRST = ("tính", "bản thân", "theo giá", "là", "tức", "còn", "riêng", "nhưng", "khi", "nếu", "vì", "nên")
 # ... and a clause that opens with that basis ends none (", tính theo giá so sánh năm 2010, ước ..."; not "tính đến
 # nay [tổng giá trị sản xuất] ...", a period before the name)
@@ -380,7 +380,7 @@ class _DocArrays:
         """Whether the span [a, b) is a proper name of two syllables or more, every one capitalised, inside a
         sentence, and then only words that name nothing: a place the gazetteer does not know ("Đức Yên được 120
         triệu": a commune merged before its date), a fund or a firm ("Quỹ Dariu Foundation"); no indicator of the
-        annotations is one."""
+        development annotations is one."""
         if a == 0 or self.stops[a - 1] or self.texts[a - 1] in NAME_MAY_OPEN_AFTER:
             return False
         end = a  # the name: the capitalised words from a, then words that name nothing ("Đức Yên được")

@@ -369,7 +369,8 @@ DEGREE_AFTER_COMMA = re.compile(r"\s*,\s*(?:vượt(?:\s+xa)?|(?:cao|thấp|nhi�
 def compared_after(candidate: Candidate, entities: "DocEntities") -> bool:
     """Whether the pair is a figure and the reference a comparison of degree names right after it and a comma,
     with no figure after it in its clause ("lên 51,2 triệu đồng, vượt [mục tiêu nghị quyết];", "chiếm tỷ lệ 1,32%,
-    vượt [chỉ tiêu đề ra]."): the comparison is the figure's (each of the 4 in the annotations is linked so)."""
+    vượt [chỉ tiêu đề ra]."): the comparison is the figure's (each of the 3 in the development annotations, those
+    outside the held-out fold, is linked so)."""
     figure, other = candidate.figure, candidate.other
     if other.start < figure.end or entities.figure_led(other) is not None:
         return False
@@ -388,9 +389,9 @@ def compared_after(candidate: Candidate, entities: "DocEntities") -> bool:
 def level_after_comparison(candidate: Candidate, entities: "DocEntities") -> bool:
     """Whether the pair is an amount stated as a level after a comparison opened by "so với" / "so sánh với" /
     "đối chiếu với" ("So với [cùng kỳ], giá trị sản xuất ngành công nghiệp ước 14.550 tỷ đồng, tăng 16,6%": the
-    comparison is the change's; "so với [chỉ tiêu] là 38,760 tỉ đồng": the reference's own value). None of the 52
-    such amounts of the annotations is linked to the comparison; an amount said as a change is ("so với [năm 2023]
-    giảm 8 tỷ đồng")."""
+    comparison is the change's; "so với [chỉ tiêu] là 38,760 tỉ đồng": the reference's own value). None of the 42
+    such amounts of the development annotations is linked to the comparison; an amount said as a change is ("so
+    với [năm 2023] giảm 8 tỷ đồng")."""
     figure, other = candidate.figure, candidate.other
     if figure.label_ != "MONEY" or other.end > figure.start:
         return False
@@ -1070,7 +1071,8 @@ class RelationLinker(LinearModelFiles):
                 or level_after_comparison(candidate, entities)
             ):
                 # the level another figure is compared with, or a reference's own value in brackets ("(KH
-                # 24,5-25,5%)", "(cùng kỳ: 6,1%)"): itself compared with nothing (the annotations link none of them)
+                # 24,5-25,5%)", "(cùng kỳ: 6,1%)"): itself compared with nothing (none of the 10 of the development
+                # annotations is linked)
                 ruled = 0.0
             if ruled is None:
                 ruled = works_rule(candidate, entities)

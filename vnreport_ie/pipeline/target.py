@@ -26,14 +26,14 @@ from vnreport_ie.text.tokenizer import doc_text
 NAME = "vnreport_targets"
 # a figure that is the level another figure is compared with ("vượt mức 47,9% của năm trước", "thấp hơn mức tăng
 # 7,8% của cùng kỳ 2018", "vượt xa tốc độ 0,49% mà 6 tháng đầu năm 2021 đạt được"): the value of a reference, itself
-# compared with nothing (none of the ten such figures of the annotations has a target)
+# compared with nothing (none of the 10 such figures of the development annotations has a target)
 COMPARED_LEVEL = re.compile(
     r"(?i)(?:vượt|hơn|so\s+với)\s+(?:xa\s+|hẳn\s+)?(?:mức\s+tăng\s+trưởng|mức\s+tăng|tốc\s+độ(?:\s+tăng)?|mức|con\s+số)"
     r"(?:\s+(?:chung|bình\s+quân|trung\s+bình))?\s+(?:là\s+)?(?:(?:khoảng|gần|hơn|trên)\s+)?$"
 )
 COMPARED_LEVEL_REACH = 60  # characters before the figure
 # a dated period right after a figure is the figure's own ("từ 34,66% [năm 2021] xuống 33,34% [năm 2022]", "còn
-# 0,78% [vào cuối năm 2019]"), not what it is compared with: no annotation makes one (16 figures) a target
+# 0,78% [vào cuối năm 2019]"), not what it is compared with: no development annotation makes one (13 figures) a target
 OWN_PERIOD_AFTER = re.compile(
     r"\)?\s*(?:(?:vào|của|trong)\s+)?(?:(?:cuối|đầu|giữa)\s+)?(?:năm|tháng|quý)\s+[\dIVX]", re.IGNORECASE
 )
