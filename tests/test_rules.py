@@ -1420,6 +1420,12 @@ def test_no_indicator_ends_on_a_superlative_or_an_approximation_when_predicting(
         ("tăng 5,99%, cao hơn cùng kỳ ", False),  # the figure compared, not the level it is compared with
         ("với mức tăng chung ", False),
         ("vượt kế hoạch ", False),
+        # the value a plan sets is a reference's value too, unless the plan is what the figure is compared with
+        ("trong khi KH chỉ đặt mức tăng ", True),
+        ("vượt mức kế hoạch đề ra là ", True),
+        ("chỉ tiêu Nghị quyết là ", True),
+        ("vượt chỉ tiêu Nghị quyết ", False),
+        ("cao hơn KH ", False),
     ],
 )
 def test_a_figure_after_vuot_muc_or_hon_toc_do_is_the_level_compared_with(before, level):

@@ -32,6 +32,16 @@ COMPARED_LEVEL = re.compile(
     r"(?:\s+(?:chung|bình\s+quân|trung\s+bình))?\s+(?:là\s+)?(?:(?:khoảng|gần|hơn|trên)\s+)?$"
 )
 COMPARED_LEVEL_REACH = 60  # characters before the figure
+# ... and so is the value a plan sets ("trong khi KH chỉ đặt mức tăng 8-9%", "kế hoạch đề ra là 8,5-9,5%", "chỉ tiêu:
+# 80%"), unless the plan is what a figure is compared with ("bằng kế hoạch là ..."): none of the 12 such figures of
+# the development annotations has a target
+PLAN_VALUE = re.compile(
+    # (not after a comparison, nor inside a longer plan phrase: "vượt chỉ tiêu [Nghị quyết] 98,2%")
+    r"(?i)(?<!với )(?<!so )(?<!hơn )(?<!bằng )(?<!đạt )(?<!vượt )(?<!hoạch )(?<!tiêu )(?<!toán )(?<!KH )"
+    r"\b(?:kế\s+hoạch|KH|chỉ\s+tiêu|mục\s+tiêu|dự\s+toán|nghị\s+quyết)"
+    r"(?:\s+(?:chỉ\s+)?(?:đề\s+ra|đặt\s+ra|đặt(?:\s+mức(?:\s+tăng)?)?|giao|năm|\d{4}|nghị\s+quyết))*\s*(?:là|:)?\s+"
+    r"(?:(?:khoảng|gần|hơn|trên)\s+)?$"
+)
 # a dated period right after a figure is the figure's own ("từ 34,66% [năm 2021] xuống 33,34% [năm 2022]", "còn
 # 0,78% [vào cuối năm 2019]"), not what it is compared with: no development annotation makes one (13 figures) a target
 OWN_PERIOD_AFTER = re.compile(
@@ -438,5 +448,10 @@ def make_target_finder(nlp: Language, name: str, max_length: int) -> TargetFinde
 
 def compared_level(text: str, figure_start: int) -> bool:
     """Whether the figure starting at character ``figure_start`` of ``text`` is the level another figure is
-    compared with ("vượt mức [47,9%] của năm trước"; see :data:`COMPARED_LEVEL`)."""
-    return COMPARED_LEVEL.search(text, max(0, figure_start - COMPARED_LEVEL_REACH), figure_start) is not None
+    compared with ("vượt mức [47,9%] của năm trước"; see :data:`COMPARED_LEVEL`) or the value a plan sets ("kế
+    hoạch đề ra là [8,5-9,5%]"; see :data:`PLAN_VALUE`)."""
+    before = max(0, figure_start - COMPARED_LEVEL_REACH)
+    return (
+        COMPARED_LEVEL.search(text, before, figure_start) is not None
+        or PLAN_VALUE.search(text, before, figure_start) is not None
+    )
