@@ -1571,3 +1571,20 @@ def test_a_part_of_the_money_that_is_the_subject_of_giai_ngan_names_the_amount(i
     verb = doc.char_span(text.index("giải ngân"), text.index("giải ngân") + len("giải ngân"), alignment_mode="expand")
     component = view.component_spent(verb.start, verb.end)
     assert (doc[component[0] : component[1]].text if component else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "set_aside"),
+    [
+        ("các huyện có kế hoạch dành 39,7 tỷ đồng để hỗ trợ những xã", "39,7 tỷ đồng", True),
+        ("huyện sẽ bỏ ra 10,325 tỷ đồng để mua sắm trang thiết bị", "10,325 tỷ đồng", True),
+        ("ông đã ký quyết định trích 360 triệu đồng từ Quỹ cứu trợ tỉnh", "360 triệu đồng", True),
+        ("Tỉnh Quảng Bình dành 13 tỷ đồng cho những xã đã đăng ký", "13 tỷ đồng", True),
+        # spending said of what is spent, or no purpose after the amount: the ranker decides
+        ("huyện đã giải ngân 68,64 tỷ đồng để thanh toán", "68,64 tỷ đồng", False),
+        ("tỉnh dành 13 tỷ đồng, tăng 5%", "13 tỷ đồng", False),
+    ],
+)
+def test_an_amount_set_aside_for_a_purpose_after_it(indicator_parts, text, figure, set_aside):
+    view, span = indicator_view_of_figure(indicator_parts, text, figure)
+    assert view.set_aside_for(span) is set_aside

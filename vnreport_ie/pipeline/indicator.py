@@ -223,6 +223,11 @@ MONEY_COMPONENTS = ("vốn", "phần vốn", "nguồn vốn", "ngân sách", "ph
 SPENDING_VERBS = ("giải ngân",)
 SUBJECT_TO_VERB = frozenset(("đã", "được", "mới", "ước", "cũng", "còn", "đều", "đang", "vừa", "chỉ"))
 PERIOD_WORDS_AFTER = frozenset(("năm", "sang", "tháng", "quý", "trong"))
+# verbs of setting money aside, the words that qualify an amount after them, and the words of purpose or source
+# after the amount ("dành [hơn] 39,7 tỷ đồng để ...", "trích 360 triệu đồng từ ...")
+SET_ASIDE_VERBS = frozenset(("dành", "dành ra", "trích", "trích ra", "bỏ ra", "dùng", "bố trí"))
+AMOUNT_QUALIFIERS = frozenset(("khoảng", "gần", "hơn", "trên", "tổng cộng", "tới", "thêm", "được"))
+PURPOSE_WORDS = frozenset(("để", "cho", "nhằm", "từ"))
 # conjunctions that may open a clause before its subject ("còn chỉ số này ...", "riêng khoản thu này ...")
 CLAUSE_OPENING_CONJUNCTIONS = frozenset(("còn", "và", "riêng", "nhưng", "tuy nhiên", "trong khi đó", "đồng thời"))
 # a comparison written between a counted object and its rate ("... ha [lúa Xuân], giảm 1% so với vụ Xuân năm 2022",
@@ -521,6 +526,17 @@ class _DocArrays:
                 break
             a = i
         return None
+
+    def set_aside_for(self, figure: Span) -> bool:
+        """Whether an amount is set aside for a purpose written after it ("dành 39,7 tỷ đồng để [hỗ trợ những xã
+        ...]", "trích 360 triệu đồng từ [Quỹ cứu trợ tỉnh]"): a verb of setting aside before it (its qualifiers
+        between) and a word of purpose or source right after it; the purpose names the amount (each of the 9 such
+        amounts of the development annotations is named after it)."""
+        i = figure.start - 1
+        while i >= 0 and self.words[i] in AMOUNT_QUALIFIERS:
+            i -= 1
+        verb = any(i - n + 1 >= 0 and " ".join(self.words[i - n + 1 : i + 1]) in SET_ASIDE_VERBS for n in (2, 1))
+        return verb and figure.end < self.length and self.words[figure.end] in PURPOSE_WORDS
 
     def component_spent(self, a: int, b: int) -> tuple[int, int] | None:
         """For a span [a, b) that is only a verb of spending ("giải ngân", "đã giải ngân được"), the part of the
@@ -907,6 +923,7 @@ class IndicatorFinder(LinearModelFiles):
             best_after = max(after, key=lambda span: self.end_model.score(self.after_features(view, figure, *span)), default=None)
             if best_after is not None and (
                 best_end is None
+                or view.set_aside_for(figure)
                 or self.end_model.score(self.after_features(view, figure, *best_after))
                 > self.end_model.score(self.end_features(view, figure, best_end, figure_starts, previous_end, pattern_end))
             ):
