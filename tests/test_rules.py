@@ -1588,3 +1588,19 @@ def test_a_part_of_the_money_that_is_the_subject_of_giai_ngan_names_the_amount(i
 def test_an_amount_set_aside_for_a_purpose_after_it(indicator_parts, text, figure, set_aside):
     view, span = indicator_view_of_figure(indicator_parts, text, figure)
     assert view.set_aside_for(span) is set_aside
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "share"),
+    [
+        ("Mục tiêu đến năm 2030 là khoảng 65% số xã đạt chuẩn NTM nâng cao", "65%", True),
+        ("hơn 95% người dân đã tham gia BHYT", "95%", True),
+        ("toàn tỉnh có 12,2% tổng số xã đạt 19 tiêu chí", "12,2%", True),
+        # after a verb of ratio the share is of what came before
+        ("có 25 trường đạt chuẩn quốc gia, bằng 54,3% tổng số trường học", "54,3%", False),
+        ("tỷ lệ giải ngân đạt 60% kế hoạch", "60%", False),
+    ],
+)
+def test_a_share_of_counted_units_is_named_by_what_follows_them(indicator_parts, text, figure, share):
+    view, span = indicator_view_of_figure(indicator_parts, text, figure)
+    assert view.share_of_units(span) is share
