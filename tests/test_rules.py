@@ -1604,3 +1604,18 @@ def test_an_amount_set_aside_for_a_purpose_after_it(indicator_parts, text, figur
 def test_a_share_of_counted_units_is_named_by_what_follows_them(indicator_parts, text, figure, share):
     view, span = indicator_view_of_figure(indicator_parts, text, figure)
     assert view.share_of_units(span) is share
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "after"),
+    [
+        ("tổng vốn 159,449 tỷ đồng, gồm 144,953 tỷ đồng ngân sách trung ương", "144,953 tỷ đồng", True),
+        ("thu được gần 16.000 tỷ đồng, trong số này có hơn 13.000 tỷ đồng thu nội địa", "13.000 tỷ đồng", True),
+        # after a verb the amount is what the verb did, the source only qualifies it
+        ("tỉnh đang giải ngân gần 47 tỷ đồng vốn Chương trình 135", "47 tỷ đồng", False),
+        ("gồm 144,953 tỷ đồng, tăng 5%", "144,953 tỷ đồng", False),
+    ],
+)
+def test_a_part_of_money_named_by_its_source_right_after_it(indicator_parts, text, figure, after):
+    view, span = indicator_view_of_figure(indicator_parts, text, figure)
+    assert view.source_after(span) is after
