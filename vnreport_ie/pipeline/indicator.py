@@ -237,7 +237,7 @@ COUNTED_UNITS = (
 SHARE_QUALIFIERS = frozenset(("tối thiểu", "ít nhất", "có", "còn", "là"))
 RATIO_VERBS = frozenset(("đạt", "bằng", "chiếm", "tỷ lệ", "tỉ lệ", "lên", "xuống", "tương đương", "tương ứng"))
 # the words of money's source after an amount ("... tỷ đồng [ngân sách] trung ương") and what opens a list of parts
-SOURCE_NOUNS = frozenset(("vốn", "ngân sách", "nguồn", "quỹ", "tiền", "thu"))
+SOURCE_NOUNS = ("vốn", "ngân sách", "nguồn", "quỹ", "tiền", "thu")
 PART_OPENERS = frozenset(("gồm", "bao gồm", "là", "có", "và", "còn", "cùng", "với", "trong đó", "này", "đó"))
 # conjunctions that may open a clause before its subject ("còn chỉ số này ...", "riêng khoản thu này ...")
 CLAUSE_OPENING_CONJUNCTIONS = frozenset(("còn", "và", "riêng", "nhưng", "tuy nhiên", "trong khi đó", "đồng thời"))
@@ -575,7 +575,7 @@ class _DocArrays:
         such a word after them are named after them; the others follow a verb ("giải ngân 47 tỷ đồng vốn ...")."""
         if figure.label_ != "MONEY" or figure.end >= self.length:
             return False
-        if self.words[figure.end].split()[0] not in SOURCE_NOUNS:
+        if not self.phrase_at(figure.end, SOURCE_NOUNS) and self.words[figure.end].split()[0] not in SOURCE_NOUNS:
             return False
         i = figure.start - 1
         while i >= 0 and self.words[i] in AMOUNT_QUALIFIERS:
