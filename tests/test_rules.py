@@ -1611,8 +1611,10 @@ def test_a_share_of_counted_units_is_named_by_what_follows_them(indicator_parts,
     [
         ("tổng vốn 159,449 tỷ đồng, gồm 144,953 tỷ đồng ngân sách trung ương", "144,953 tỷ đồng", True),
         ("thu được gần 16.000 tỷ đồng, trong số này có hơn 13.000 tỷ đồng thu nội địa", "13.000 tỷ đồng", True),
+        ("Kinh phí khoảng 3,9 tỷ đồng, gồm 1,3 tỷ đồng do tỉnh hỗ trợ", "1,3 tỷ đồng", True),
         # after a verb the amount is what the verb did, the source only qualifies it
         ("tỉnh đang giải ngân gần 47 tỷ đồng vốn Chương trình 135", "47 tỷ đồng", False),
+        ("đã thu hồi số tiền 24.956.000 đồng do thanh toán sai", "24.956.000 đồng", False),
         ("gồm 144,953 tỷ đồng, tăng 5%", "144,953 tỷ đồng", False),
     ],
 )

@@ -238,6 +238,7 @@ SHARE_QUALIFIERS = frozenset(("tối thiểu", "ít nhất", "có", "còn", "là
 RATIO_VERBS = frozenset(("đạt", "bằng", "chiếm", "tỷ lệ", "tỉ lệ", "lên", "xuống", "tương đương", "tương ứng"))
 # the words of money's source after an amount ("... tỷ đồng [ngân sách] trung ương") and what opens a list of parts
 SOURCE_NOUNS = ("vốn", "ngân sách", "nguồn", "quỹ", "tiền", "thu")
+GIVER_WORDS = frozenset(("do",))  # "gồm 1,3 tỷ đồng [do] tỉnh hỗ trợ"
 PART_OPENERS = frozenset(("gồm", "bao gồm", "là", "có", "và", "còn", "cùng", "với", "trong đó", "này", "đó"))
 # conjunctions that may open a clause before its subject ("còn chỉ số này ...", "riêng khoản thu này ...")
 CLAUSE_OPENING_CONJUNCTIONS = frozenset(("còn", "và", "riêng", "nhưng", "tuy nhiên", "trong khi đó", "đồng thời"))
@@ -569,13 +570,17 @@ class _DocArrays:
         return i < 0 or self.words[i] not in RATIO_VERBS
 
     def source_after(self, figure: Span) -> bool:
-        """Whether an amount is a part of money named right after it, by its source ("gồm 144,953 tỷ đồng [ngân
-        sách trung ương] và ...", "có hơn 13.000 tỷ đồng [thu nội địa]"): a word of money's source right after it
-        and no verb before it but a list's or a part's opener. In the development annotations 41 of 46 amounts with
-        such a word after them are named after them; the others follow a verb ("giải ngân 47 tỷ đồng vốn ...")."""
+        """Whether an amount is a part of money named right after it, by its source or its giver ("gồm 144,953 tỷ
+        đồng [ngân sách trung ương] và ...", "có hơn 13.000 tỷ đồng [thu nội địa]", "gồm 1,3 tỷ đồng do [tỉnh hỗ
+        trợ]"): a word of money's source or "do" right after it, and no verb before it but a list's or a part's
+        opener. In the development annotations 41 of 46 amounts with a word of source after them are named after
+        them, the others following a verb ("giải ngân 47 tỷ đồng vốn ..."), and 19 of 25 with "do" after them."""
         if figure.label_ != "MONEY" or figure.end >= self.length:
             return False
-        if not self.phrase_at(figure.end, SOURCE_NOUNS) and self.words[figure.end].split()[0] not in SOURCE_NOUNS:
+        if (
+            not self.phrase_at(figure.end, SOURCE_NOUNS) and self.words[figure.end].split()[0] not in SOURCE_NOUNS
+            and self.words[figure.end] not in GIVER_WORDS
+        ):
             return False
         i = figure.start - 1
         while i >= 0 and self.words[i] in AMOUNT_QUALIFIERS:
