@@ -1537,6 +1537,10 @@ def test_a_comparison_of_degree_after_a_figure_and_a_comma_is_the_figures(blank_
         # the basis a figure is reckoned on, or "itself", opens no indicator ...
         ("giá xăng dầu tính bình quân cao hơn năm trước 27,72%", "27,72%", "tính bình quân", False),
         ("khu vực dịch vụ, bản thân tăng trưởng 8,16%", "8,16%", "bản thân tăng trưởng", False),
+        # ... nor the unit of a quantity, one syllable after a number ("67,5 ngàn [cái] (tăng 3,8%)"); an acronym may
+        ("may mặc 67,5 ngàn cái (tăng 3,8%", "3,8%", "cái", False),
+        ("may mặc 67,5 ngàn cái (tăng 3,8%", "3,8%", "may mặc", True),
+        ("Huyện thành lập mới 01 HTX, đạt 100%", "100%", "HTX", True),
         # ... nor does a copula or a conjunction ("kế đến [là] Nam Trà My 37,37%")
         ("Tây Giang cao nhất với 38,07%, kế đến là Nam Trà My 37,37%", "37,37%", "là Nam Trà My", False),
         # ... and a clause that opens with it ends none

@@ -228,6 +228,7 @@ PERIOD_WORDS_AFTER = frozenset(("năm", "sang", "tháng", "quý", "trong"))
 SET_ASIDE_VERBS = frozenset(("dành", "dành ra", "trích", "trích ra", "bỏ ra", "dùng", "bố trí"))
 AMOUNT_QUALIFIERS = frozenset(("khoảng", "gần", "hơn", "trên", "tổng cộng", "tới", "thêm", "được"))
 PURPOSE_WORDS = frozenset(("để", "cho", "nhằm", "từ"))
+SCALE_WORDS = frozenset(("ngàn", "nghìn", "triệu", "tỷ", "tỉ", "trăm", "chục"))
 # the units a share counts ("100% [số] [xã] ...", "95% [người] dân"), and the verbs of ratio before a share of a whole
 UNIT_QUANTIFIERS = ("số", "các", "những", "tổng số")
 COUNTED_UNITS = (
@@ -550,6 +551,15 @@ class _DocArrays:
         verb = any(i - n + 1 >= 0 and " ".join(self.words[i - n + 1 : i + 1]) in SET_ASIDE_VERBS for n in (2, 1))
         return verb and figure.end < self.length and self.words[figure.end] in PURPOSE_WORDS
 
+    def unit_after_number(self, a: int, b: int) -> bool:
+        """Whether the span [a, b) is one syllable right after a number or a scale word, the unit of a quantity
+        ("may mặc 67,5 ngàn [cái] (tăng 3,8%)"); an acronym is a name ("01 [HTX]"). Of the development annotations'
+        indicators right after a number, only "HTX" is one syllable."""
+        return (
+            b - a == 1 and a > 0 and len(self.words[a].split()) == 1 and not self.texts[a].isupper()
+            and (self.has_digit[a - 1] or self.words[a - 1] in SCALE_WORDS)
+        )
+
     def share_of_units(self, figure: Span) -> bool:
         """Whether a percentage is the share of counted units that the words after it say something of ("100% số
         xã [đạt chuẩn nông thôn mới]", "hơn 95% người dân [đã tham gia BHYT]"): units right after it, and no verb of
@@ -772,7 +782,9 @@ class IndicatorFinder(LinearModelFiles):
                 depth == 0 and view.can_edge[a] and a <= name and view.words[a] not in CANNOT_START and not rate
                 and not view.phrase_at(a, LEADING_PHRASES)
                 and not view.place_tokens(a, end) and not view.place_then_nothing(a, end)
-                and not (predicting and (view.name_only(a, end) or view.phrase_at(a, NEVER_FIRST)))
+                and not (predicting and (
+                    view.name_only(a, end) or view.phrase_at(a, NEVER_FIRST) or view.unit_after_number(a, end)
+                ))
             ):
                 result.append(a)
         return result
