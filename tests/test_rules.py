@@ -1492,6 +1492,7 @@ def test_a_dated_period_right_after_a_figure_is_its_own_and_no_target_anchor():
         ("So với cùng kỳ, giá trị sản xuất ước 14.550 tỷ đồng, tăng 16,6%", "14.550 tỷ đồng", True),
         ("tổng thu được 55 tỉ đồng; so với chỉ tiêu là 38,760 tỉ đồng thì vượt", "38,760 tỉ đồng", True),
         ("so với cùng kỳ giảm 8 tỷ đồng", "8 tỷ đồng", False),  # said as a change: compared
+        ("578 tỷ đồng, tăng trưởng so với cùng kỳ là 65 tỷ đồng", "65 tỷ đồng", False),
         ("So với cùng kỳ, giá trị sản xuất ước 14.550 tỷ đồng, tăng 16,6%", "16,6%", False),  # a rate
     ],
 )

@@ -391,13 +391,16 @@ def level_after_comparison(candidate: Candidate, entities: "DocEntities") -> boo
     "đối chiếu với" ("So với [cùng kỳ], giá trị sản xuất ngành công nghiệp ước 14.550 tỷ đồng, tăng 16,6%": the
     comparison is the change's; "so với [chỉ tiêu] là 38,760 tỉ đồng": the reference's own value). None of the 42
     such amounts of the development annotations is linked to the comparison; an amount said as a change is ("so
-    với [năm 2023] giảm 8 tỷ đồng")."""
+    với [năm 2023] giảm 8 tỷ đồng", "tăng trưởng so với [31/12/2023] là 65 tỷ đồng")."""
     figure, other = candidate.figure, candidate.other
     if figure.label_ != "MONEY" or other.end > figure.start:
         return False
     words = entities.clauses()[0]
     compare = _comparison_start(words, other.start)
-    return compare >= 0 and words[compare] in COMPARE_WORDS and not _said_as_change(figure, words)
+    if compare < 0 or words[compare] not in COMPARE_WORDS or _said_as_change(figure, words):
+        return False
+    # a change said before the comparison, its amount after it ("tăng trưởng so với [31/12/2023] là 65 tỷ đồng")
+    return not any(w in CHANGE_WORDS for w in words[max(0, compare - 3) : compare])
 
 
 def respectively_rule(candidate: Candidate, entities: "DocEntities") -> float | None:
