@@ -173,6 +173,7 @@ REPORTED_SPEECH = ("cho biết", "cho thấy", "rằng", "công bố", "trong s�
 # ... so a span right before a verb of saying is the source, never the indicator ("[Số liệu thống kê] cho thấy",
 # "Kết quả [điều tra] cho thấy"): no annotation ends an indicator there
 SAYING = ("cho biết", "cho thấy", "rằng", "công bố")
+SAYING_FIRST_WORDS = frozenset(phrase.split()[0] for phrase in SAYING)
 # ... nor on a superlative, an approximation, a degree or a city's abbreviation ("Tây Giang cao [nhất] với 38,07%",
 # "ở mức [chừng] 72,6 tỷ đồng", "[xấp xỉ] 6 tỷ đồng", "[ít] hơn", "TP"): no annotation ends an indicator on one
 NEVER_LAST = frozenset(("nhất", "chừng", "xấp xỉ", "ít", "đà", "tp", "tp."))
@@ -183,6 +184,7 @@ NEVER_FIRST = ("tính", "bản thân", "theo giá", "là", "tức", "còn", "ri�
 # ... and a clause that opens with that basis ends none (", tính theo giá so sánh năm 2010, ước ..."; not "tính đến
 # nay [tổng giá trị sản xuất] ...", a period before the name)
 BASIS_OPENERS = ("tính theo", "theo giá", "tính bình quân", "tính trên")
+NEVER_FIRST_WORDS = frozenset(phrase.split()[0] for phrase in NEVER_FIRST + BASIS_OPENERS)
 # the adverbs between a subject and its verb ("địa phương [đã] huy động", "Đồng Nai [vì thế] xuất siêu"): after a
 # subject that is a place, a unit or a proper name, the indicator is the verb phrase ("[huy động]"); after a
 # measured noun the adverb stays in ("[vốn đã giải ngân]", "[diện tích lúa đã thu hoạch]")
@@ -295,6 +297,8 @@ class _DocArrays:
         self.length = len(doc)
         self.texts = texts
         self.words = [text.lower() for text in texts]
+        # each token's first syllable ("người" of "người dân"), for quick first-word checks
+        self.first_syllables = [word.split(maxsplit=1)[0] if word.strip() else word for word in self.words]
         # a token the segmenter glued to a barrier word ("Tổng kế hoạch") is a barrier too
         self.barrier = [w in INSIDE_BARRIERS or w.endswith(GLUED_BARRIERS) for w in self.words]
         full_text = doc_text(doc)
@@ -385,10 +389,17 @@ class _DocArrays:
             for k in (1, 2, 3) if a + k < b
         )
 
+    def opens_with_basis(self, i: int) -> bool:
+        """Whether the clause holding token ``i`` opens with the basis a figure is reckoned on (BASIS_OPENERS)."""
+        first = self.clause_first[i]
+        return self.first_syllables[first] in NEVER_FIRST_WORDS and self.phrase_at(first, BASIS_OPENERS) > 0
+
     def says_place(self, b: int) -> bool:
         """Whether the tokens before b end on a verb of saying and then a place, which the reporting unit is cut
         from ("Báo cáo tiến độ cho thấy [toàn tỉnh]": the span would end right before "cho thấy")."""
         for i in range(max(0, b - 5), b - 1):
+            if self.first_syllables[i] not in SAYING_FIRST_WORDS:
+                continue
             n = self.phrase_at(i, SAYING)
             if n and i + n < b and self.place_tokens(i + n, b):
                 return True
@@ -556,7 +567,7 @@ class _DocArrays:
         ("may mặc 67,5 ngàn [cái] (tăng 3,8%)"); an acronym is a name ("01 [HTX]"). Of the development annotations'
         indicators right after a number, only "HTX" is one syllable."""
         return (
-            b - a == 1 and a > 0 and len(self.words[a].split()) == 1 and not self.texts[a].isupper()
+            b - a == 1 and a > 0 and " " not in self.words[a].strip() and not self.texts[a].isupper()
             and (self.has_digit[a - 1] or self.words[a - 1] in SCALE_WORDS)
         )
 
@@ -569,7 +580,7 @@ class _DocArrays:
             return False
         def units_at(k: int) -> bool:  # "xã", "người dân" (one token), "học sinh"
             return k < self.length and (
-                self.phrase_at(k, COUNTED_UNITS) > 0 or self.words[k].split()[0] in COUNTED_UNITS
+                self.phrase_at(k, COUNTED_UNITS) > 0 or self.first_syllables[k] in COUNTED_UNITS
             )
 
         if not units_at(figure.end) and not (self.phrase_at(figure.end, UNIT_QUANTIFIERS) and units_at(figure.end + 1)):
@@ -588,7 +599,7 @@ class _DocArrays:
         if figure.label_ != "MONEY" or figure.end >= self.length:
             return False
         if (
-            not self.phrase_at(figure.end, SOURCE_NOUNS) and self.words[figure.end].split()[0] not in SOURCE_NOUNS
+            not self.phrase_at(figure.end, SOURCE_NOUNS) and self.first_syllables[figure.end] not in SOURCE_NOUNS
             and self.words[figure.end] not in GIVER_WORDS
         ):
             return False
@@ -738,7 +749,7 @@ class IndicatorFinder(LinearModelFiles):
             if predicting and (
                 view.phrase_at(b, SAYING) or view.words[b - 1] in NEVER_LAST or view.says_place(b)
                 # a clause that opens with the basis of the figure (", tính theo giá so sánh năm 2010, ước ...")
-                or view.phrase_at(view.clause_first[b - 1], BASIS_OPENERS)
+                or view.opens_with_basis(b - 1)
             ):
                 continue
             if view.has_digit[b - 1] and QUANTITY.search(view.words[b - 1]):
@@ -783,7 +794,8 @@ class IndicatorFinder(LinearModelFiles):
                 and not view.phrase_at(a, LEADING_PHRASES)
                 and not view.place_tokens(a, end) and not view.place_then_nothing(a, end)
                 and not (predicting and (
-                    view.name_only(a, end) or view.phrase_at(a, NEVER_FIRST) or view.unit_after_number(a, end)
+                    view.unit_after_number(a, end) or view.name_only(a, end)
+                    or (view.first_syllables[a] in NEVER_FIRST_WORDS and view.phrase_at(a, NEVER_FIRST))
                 ))
             ):
                 result.append(a)

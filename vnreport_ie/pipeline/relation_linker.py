@@ -1061,6 +1061,7 @@ class RelationLinker(LinearModelFiles):
             raise ValueError(f"[{self.name}] the relation model is not trained: train it or load a trained pipeline")
         scored = []
         entities = DocEntities(doc)
+        unlinked: dict[int, bool] = {}  # figure start -> whether the figure is a reference's value (no target)
         for candidate in candidate_pairs(doc, self.cfg["max_distance"], tuple(self.cfg["types"]), entities):
             model = self.models.get(candidate.type)
             if model is None and candidate.type not in self.guide_read:
@@ -1068,10 +1069,13 @@ class RelationLinker(LinearModelFiles):
             ruled = group_rule(candidate, entities)
             if ruled is None and candidate.type == "target" and compared_after(candidate, entities):
                 ruled = 1.0
+            if ruled is None and candidate.type == "target" and candidate.figure.start not in unlinked:
+                unlinked[candidate.figure.start] = (
+                    compared_level(doc_text(doc), candidate.figure.start_char)
+                    or entities.reference_before(candidate.figure) == "("
+                )
             if ruled is None and candidate.type == "target" and (
-                compared_level(doc_text(doc), candidate.figure.start_char)
-                or entities.reference_before(candidate.figure) == "("
-                or level_after_comparison(candidate, entities)
+                unlinked[candidate.figure.start] or level_after_comparison(candidate, entities)
             ):
                 # the level another figure is compared with, or a reference's own value in brackets ("(KH
                 # 24,5-25,5%)", "(cùng kỳ: 6,1%)"): itself compared with nothing (none of the 10 of the development
