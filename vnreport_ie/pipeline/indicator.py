@@ -551,6 +551,11 @@ class _DocArrays:
             a = i
         return None
 
+    def named_after(self, figure: Span) -> bool:
+        """Whether one of the guide's readings takes the name written after ``figure`` over any before it: an
+        amount set aside for a purpose, a share of counted units, a part of money named by its source or giver."""
+        return self.set_aside_for(figure) or self.share_of_units(figure) or self.source_after(figure)
+
     def set_aside_for(self, figure: Span) -> bool:
         """Whether an amount is set aside for a purpose written after it ("dành 39,7 tỷ đồng để [hỗ trợ những xã
         ...]", "trích 360 triệu đồng từ [Quỹ cứu trợ tỉnh]"): a verb of setting aside before it (its qualifiers
@@ -996,9 +1001,7 @@ class IndicatorFinder(LinearModelFiles):
             best_after = max(after, key=lambda span: self.end_model.score(self.after_features(view, figure, *span)), default=None)
             if best_after is not None and (
                 best_end is None
-                or view.set_aside_for(figure)
-                or view.share_of_units(figure)
-                or view.source_after(figure)
+                or view.named_after(figure)
                 or self.end_model.score(self.after_features(view, figure, *best_after))
                 > self.end_model.score(self.end_features(view, figure, best_end, figure_starts, previous_end, pattern_end))
             ):
