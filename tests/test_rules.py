@@ -1193,6 +1193,9 @@ def test_a_sentence_ends_at_a_full_stop_and_at_an_ellipsis_only_before_a_capital
         ("đạt 10% kỳ báo cáo trước đó", "kỳ báo cáo trước đó", True),
         ("bằng 100% thời hạn đã qua", "thời hạn đã", False),  # never on a function word
         ("tăng 5% so với cùng kỳ gồm", "cùng kỳ gồm", False),
+        # nor over a project's "dự án"
+        ("hỗ trợ 35% giá đất ở liền kề cho các hộ bởi dự án Khách sạn", "giá đất ở liền kề", True),
+        ("35% giá đất ở liền kề cho hộ bởi dự án Khách sạn", "giá đất ở liền kề cho hộ bởi dự án Khách sạn", False),
     ],
 )
 def test_a_reference_ends_where_its_period_ends_and_never_on_a_function_word(blank_nlp, text, chosen, allowed):

@@ -349,10 +349,11 @@ def _one_of_members(view: dict, start: int) -> bool:
 def reference_may_end(view: dict, start: int, end: int) -> bool:
     """Whether a reference [start, end) may end there (the ranker's candidates are read so when it predicts, not
     when it learns, so that it keeps every wrong end to learn from): not on a function word (CANNOT_END), not past
-    "gồm" / "nhưng", and, opened by a period, not past the word that closes it (PERIOD_CLOSE) but for an
+    "gồm" / "nhưng", nor over a project's "dự án" (no target of the development annotations holds one),
+    and, opened by a period, not past the word that closes it (PERIOD_CLOSE) but for an
     abbreviation in brackets ("[cùng kỳ năm trước (CK)]")."""
     words, texts = view["words"], view["texts"]
-    if words[end - 1] in CANNOT_END or any(w in ("gồm", "nhưng") for w in words[start:end]):
+    if words[end - 1] in CANNOT_END or any(w in ("gồm", "nhưng", "dự án") for w in words[start:end]):
         return False
     if words[start] in PERIOD_START_WORDS:
         for b in range(start + 1, end):
