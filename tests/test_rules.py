@@ -1443,9 +1443,9 @@ def test_no_indicator_ends_on_a_superlative_or_an_approximation_when_predicting(
     ],
 )
 def test_a_figure_after_vuot_muc_or_hon_toc_do_is_the_level_compared_with(before, level):
-    from vnreport_ie.pipeline.target import compared_level
+    from vnreport_ie.pipeline.target import reference_value
 
-    assert compared_level(before + "4,03% của năm trước", len(before)) is level
+    assert reference_value(before + "4,03% của năm trước", len(before)) is level
 
 
 def test_the_level_compared_with_and_a_plan_value_in_brackets_get_no_target(shipped_nlp):

@@ -583,17 +583,17 @@ class _DocArrays:
         of 33 such percentages are named after them, and 8 of 9 after a verb of ratio before them."""
         if figure.label_ != "PERCENT" or figure.end >= self.length:
             return False
-        def units_at(k: int) -> bool:  # "xã", "người dân" (one token), "học sinh"
-            return k < self.length and (
-                self.phrase_at(k, COUNTED_UNITS) > 0 or self.first_syllables[k] in COUNTED_UNITS
-            )
-
-        if not units_at(figure.end) and not (self.phrase_at(figure.end, UNIT_QUANTIFIERS) and units_at(figure.end + 1)):
+        after = figure.end
+        if not self.units_at(after) and not (self.phrase_at(after, UNIT_QUANTIFIERS) and self.units_at(after + 1)):
             return False
         i = figure.start - 1
         while i >= 0 and (self.words[i] in AMOUNT_QUALIFIERS or self.words[i] in SHARE_QUALIFIERS):
             i -= 1
         return i < 0 or self.words[i] not in RATIO_VERBS
+
+    def units_at(self, k: int) -> bool:
+        """Whether counted units (COUNTED_UNITS) start at token ``k``: "xã", "học sinh", "người dân" (one token)."""
+        return k < self.length and (self.phrase_at(k, COUNTED_UNITS) > 0 or self.first_syllables[k] in COUNTED_UNITS)
 
     def source_after(self, figure: Span) -> bool:
         """Whether an amount is a part of money named right after it, by its source or its giver ("gồm 144,953 tỷ

@@ -28,7 +28,7 @@ from vnreport_ie.pipeline.project import ALL_WORK_NOUNS, GENERIC_BEFORE, NOT_A_W
 from vnreport_ie.pipeline.linear import LinearModel, LinearModelFiles, bucket, fit_linear
 from vnreport_ie.schema import FIGURE_LABELS, RELATION_TARGET_LABEL, RELATION_TYPES, SINGLE_VALUED_RELATIONS
 from vnreport_ie.pipeline.relations import FigureRelation, get_relations, set_relations
-from vnreport_ie.pipeline.target import compared_level
+from vnreport_ie.pipeline.target import reference_value
 from vnreport_ie.text.tokenizer import doc_text
 
 LABEL_RELATION = {label: rel for rel, label in RELATION_TARGET_LABEL.items()}
@@ -1071,7 +1071,7 @@ class RelationLinker(LinearModelFiles):
                 ruled = 1.0
             if ruled is None and candidate.type == "target" and candidate.figure.start not in unlinked:
                 unlinked[candidate.figure.start] = (
-                    compared_level(doc_text(doc), candidate.figure.start_char)
+                    reference_value(doc_text(doc), candidate.figure.start_char)
                     or entities.reference_before(candidate.figure) == "("
                 )
             if ruled is None and candidate.type == "target" and (

@@ -31,7 +31,7 @@ COMPARED_LEVEL = re.compile(
     r"(?i)(?:vượt|hơn|so\s+với)\s+(?:xa\s+|hẳn\s+)?(?:mức\s+tăng\s+trưởng|mức\s+tăng|tốc\s+độ(?:\s+tăng)?|mức|con\s+số)"
     r"(?:\s+(?:chung|bình\s+quân|trung\s+bình))?\s+(?:là\s+)?(?:(?:khoảng|gần|hơn|trên)\s+)?$"
 )
-COMPARED_LEVEL_REACH = 60  # characters before the figure
+REFERENCE_VALUE_REACH = 60  # characters before the figure
 # ... and so is the value a plan sets ("trong khi KH chỉ đặt mức tăng 8-9%", "kế hoạch đề ra là 8,5-9,5%", "chỉ tiêu:
 # 80%"), unless the plan is what a figure is compared with ("bằng kế hoạch là ..."): none of the 12 such figures of
 # the development annotations has a target
@@ -138,7 +138,7 @@ class TargetFinder(AnchoredSpanFinder):
         view["said_with"] = said_with = {}  # anchor -> the word before its figure ("bằng", "tăng", "xuống")
         text = doc_text(doc)
         for ent in doc.ents:
-            if ent.label_ not in FIGURE_LABELS or compared_level(text, ent.start_char):
+            if ent.label_ not in FIGURE_LABELS or reference_value(text, ent.start_char):
                 continue
             position = ent.end
             while position < len(words) and (
@@ -447,11 +447,11 @@ def make_target_finder(nlp: Language, name: str, max_length: int) -> TargetFinde
     return TargetFinder(nlp, name, max_length)
 
 
-def compared_level(text: str, figure_start: int) -> bool:
-    """Whether the figure starting at character ``figure_start`` of ``text`` is the level another figure is
-    compared with ("vượt mức [47,9%] của năm trước"; see :data:`COMPARED_LEVEL`) or the value a plan sets ("kế
-    hoạch đề ra là [8,5-9,5%]"; see :data:`PLAN_VALUE`)."""
-    before = max(0, figure_start - COMPARED_LEVEL_REACH)
+def reference_value(text: str, figure_start: int) -> bool:
+    """Whether the figure starting at character ``figure_start`` of ``text`` is a reference's own value, compared
+    with nothing: the level another figure is compared with ("vượt mức [47,9%] của năm trước"; see
+    :data:`COMPARED_LEVEL`) or the value a plan sets ("kế hoạch đề ra là [8,5-9,5%]"; see :data:`PLAN_VALUE`)."""
+    before = max(0, figure_start - REFERENCE_VALUE_REACH)
     return (
         COMPARED_LEVEL.search(text, before, figure_start) is not None
         or PLAN_VALUE.search(text, before, figure_start) is not None
