@@ -239,6 +239,10 @@ def pair_features(candidate: Candidate, entities: DocEntities | None = None) -> 
         features.update(target_scope_features(candidate, entities, direction, between_text, same_between))
     else:
         features.update(place_and_work_features(candidate, entities, direction))
+        # the guide's reading of the pair (what the type is read by when too few gold pairs train it), as one
+        # more rule the classifier starts from (on by-source development folds 2 to 5, location relation 0.867
+        # -> 0.874 and project relation 0.722 -> 0.742 with it)
+        features[f"guide_reading={guide_reading(candidate, entities)}"] = RULE_FEATURE_SCALE
     return features
 
 
