@@ -503,6 +503,33 @@ def test_a_target_ends_where_the_sentence_goes_on_and_keeps_its_abbreviation(tex
     assert [doc[start:end].text for end in finder.end_candidates(view, start, anchors)] == ends
 
 
+@pytest.mark.parametrize(
+    "text, first, whole",
+    [
+        # a whole or a plan written as a list of like nouns is one reference, past its commas
+        ("Ở Tuyên Quang, 100% số xã, phường, thị trấn đã có đường ô tô tới trung tâm.", "số xã", "số xã, phường, thị trấn"),
+        ("chi ngân sách tức hơn 96% dự toán tỉnh, huyện giao.", "dự toán tỉnh", "dự toán tỉnh, huyện giao"),
+        ("đăng ký thuê 70% quầy sạp, nhà phố.", "quầy sạp", "quầy sạp, nhà phố"),
+        # not where a comparison, a verb or a conjunction follows the comma, nor a figure of the item's clause
+        ("tăng 5% so với cùng kỳ, chủ yếu do thu thuế tăng.", "cùng kỳ", None),
+        ("đạt 95% kế hoạch, tăng 8% so với năm trước.", "kế hoạch", None),
+        ("đạt 74,8% dự toán tỉnh giao, doanh thu dịch vụ đạt 20 tỷ đồng.", "dự toán tỉnh giao", None),
+        ("chiếm 60% trong GRDP, phục hồi khá tốt.", "GRDP", None),  # an abbreviation names no list
+        # a plan's list names its givers only
+        ("đạt 90% kế hoạch, thực phẩm có tỷ trọng lớn.", "kế hoạch", None),
+    ],
+)
+def test_a_reference_written_as_a_list_of_like_nouns_goes_on_past_its_commas(text, first, whole):
+    from vnreport_ie.pipeline.target import reference_list_end
+
+    finder, doc = targets_and_doc_before_them(text)
+    view = finder._view(doc)
+    start = next(i for i in finder.anchors(doc, view) if doc[i:].text.startswith(first))
+    end = next(b for b in range(start + 1, len(doc) + 1) if doc[start:b].text == first)
+    listed = reference_list_end(view, start, end)
+    assert (doc[start:listed].text if listed is not None else None) == whole
+
+
 def test_an_indicator_never_ends_on_a_demonstrative_nor_crosses_where_the_sentence_goes_on(indicator_parts):
     spans = indicator_candidates(indicator_parts, "Ở các huyện nghèo, tỷ lệ này giảm 5,62 triệu đồng", "5,62")
     assert spans and not any(span.split()[-1] in ("này", "đó") for span in spans), spans
@@ -939,6 +966,18 @@ def test_guide_reading_links_the_commune_of_the_figures_clause_and_the_one_a_par
     text = "Xã Ea Tu và xã Hòa Phong đã về đích. Năm 2023, tỉnh chi 28,1 tỷ đồng."
     spans = [("Ea Tu", "COMMUNE"), ("Hòa Phong", "COMMUNE"), ("28,1 tỷ đồng", "MONEY")]
     assert rule_decisions(blank_nlp, text, spans, guide_reading, "location", 80) == {"Ea Tu": 0.0, "Hòa Phong": 0.0}
+
+
+def test_the_guide_reading_of_a_location_or_project_pair_is_a_feature_of_its_classifier(blank_nlp):
+    from vnreport_ie.pipeline.relation_linker import RULE_FEATURE_SCALE, pair_features
+
+    text = "Tại xã Phúc Khoa, 50 hộ bị tốc mái ở mức 80-90%; tại xã Thân Thuộc, 10 hộ ở mức dưới 30%."
+    spans = [("Phúc Khoa", "COMMUNE"), ("80-90%", "PERCENT"), ("Thân Thuộc", "COMMUNE"), ("dưới 30%", "PERCENT")]
+    features = pair_decisions(blank_nlp, text, spans, lambda c, e: pair_features(c, e), "location", 80)
+    read = {pair: [k for k in f if k.startswith("guide_reading=")] for pair, f in features.items()}
+    assert read[("80-90%", "Phúc Khoa")] == ["guide_reading=1.0"]
+    assert read[("80-90%", "Thân Thuộc")] == ["guide_reading=0.0"]
+    assert features[("dưới 30%", "Thân Thuộc")]["guide_reading=1.0"] == RULE_FEATURE_SCALE
 
 
 def test_a_relation_type_with_too_few_gold_pairs_is_read_by_the_guide_and_saved_so(blank_nlp, tmp_path):

@@ -290,6 +290,12 @@ class TargetFinder(AnchoredSpanFinder):
         goes_on = reference_goes_on(view["words"], start, end) if end != NONE else None
         if goes_on is not None and goes_on in self.end_candidates(view, start, anchors):
             return goes_on
+        # a whole or a plan written as a list of like nouns after a figure ("100% [số xã, phường, thị trấn] đã
+        # có ...", "96% [dự toán tỉnh, huyện giao]"): the list is one reference, past the commas the ranker stops at
+        if end != NONE and any(kind.startswith(("figure", "after:")) for kind in anchors[start]):
+            listed = reference_list_end(view, start, end)
+            if listed is not None and listed - start <= self.cfg["max_length"]:
+                return listed
         return end
 
     def end_candidates(self, view: dict, start: int, anchors=()) -> list[int]:
@@ -360,6 +366,56 @@ def reference_may_end(view: dict, start: int, end: int) -> bool:
             if PERIOD_CLOSE.fullmatch(words[b - 1].rsplit(" ", 1)[-1]) and words[b] != "đó":
                 return b + 3 == end and texts[b] == "(" and ABBREVIATION.fullmatch(texts[b + 1]) is not None
     return True
+
+
+# words that name no item of a list of like nouns after a reference: function words, verbs and comparisons ("kế
+# hoạch, [tăng] 5%", "cùng kỳ, [cao] hơn ...", "dự toán năm, [dù] vẫn ..."); and the words a list may end before
+# ("số xã, phường, thị trấn [đã] có ...", "đơn vị huyện, thị xã, thành phố [đạt] chuẩn")
+NOT_A_LIST_ITEM = NOT_A_WHOLE | VERB_MARKERS | GOES_ON | CANNOT_START | CANNOT_END | {
+    "cao", "thấp", "vượt", "ngang", "gấp", "hơn", "kém", "dù", "tuy", "song", "chủ yếu", "cụ thể", "nhất là", "chiếm",
+    "ước", "ước tính", "tương ứng", "tương đương", "đứng", "xếp", "nâng", "góp phần", "đưa", "chỉ", "còn lại", "khá",
+    "rất",
+}
+AFTER_LIST = {"đã", "được", "có", "đạt", "đều", "của", "sẽ", "đang", "thuộc", "cũng"}
+LIST_ITEMS = 3  # items after the first, of at most this many tokens each
+GIVERS = {"tỉnh", "huyện", "xã", "thành phố", "thị xã", "tp", "trung ương", "hđnd", "ubnd"}  # "[kế hoạch tỉnh, huyện giao]"
+
+
+def reference_list_end(view: dict, start: int, end: int) -> int | None:
+    """Where a reference [start, end) that a comma follows goes on as a list of like nouns, or None: each item one
+    to three lower-case words that are no function word, verb or comparison (NOT_A_LIST_ITEM), the list ending at
+    a comma, the sentence's end or a verb of its clause (AFTER_LIST) with no figure before the clause's next comma
+    ("100% [số xã, phường, thị trấn] đã có đường ô tô tới trung tâm, ...", "trên 70% [cơ quan, đơn vị] được ..."),
+    after a lower-case word;
+    a plan's list names its givers only ("[dự toán tỉnh, huyện giao]"), and a period's none ("cùng kỳ, chủ yếu do
+    ..."). The 13 references of the development annotations with a comma inside are such lists."""
+    words, texts, figure, stop = view["words"], view["texts"], view["figure"], view["stop"]
+    if words[start] in PERIOD_START_WORDS or end >= len(words) or texts[end] != "," or not texts[end - 1][:1].islower():
+        return None  # (an abbreviation is no noun of a list: "trong [GRDP], phục hồi khá tốt")
+    plan = words[start] in PLAN_WORDS
+    last, b = None, end
+    for _ in range(LIST_ITEMS):
+        if b >= len(words) or texts[b] != ",":
+            break
+        j = k = b + 1
+        while (
+            k < len(words) and k - j < 3 and not figure[k] and not stop[k] and texts[k][:1].isalpha()
+            and texts[k][:1].islower() and words[k] not in NOT_A_LIST_ITEM
+        ):
+            k += 1
+        if k == j or k < len(words) and not (texts[k] in (",", ")", "...", "…") or stop[k] or words[k] in AFTER_LIST):
+            break
+        if plan and not all(words[x] in GIVERS or words[x] in PLAN_GIVEN_VERBS for x in range(j, k)):
+            break
+        last = b = k
+    if last is None:
+        return None
+    for x in range(last, len(words)):  # no figure of its own clause after the list
+        if figure[x]:
+            return None
+        if texts[x] in (",", ";") or stop[x]:
+            break
+    return last
 
 
 def reference_goes_on(words: list[str], start: int, end: int) -> int | None:
