@@ -530,6 +530,27 @@ def test_a_reference_written_as_a_list_of_like_nouns_goes_on_past_its_commas(tex
     assert (doc[start:listed].text if listed is not None else None) == whole
 
 
+@pytest.mark.parametrize(
+    "text, reference",
+    [
+        ("Năng suất lúa ước đạt 54,2 tạ/ha, so với vụ mùa năm 2019 tăng 0,4%.", "vụ mùa năm 2019"),
+        ("Sản lượng đạt 472,1 ngàn tấn, tăng 0,58% so với vụ mùa 2019.", "vụ mùa 2019"),
+        ("Chỉ số giá tăng 0,2% so với tháng trước.", "tháng trước"),
+        # a period after a figure with no "so với" is the figure's own, and stays none
+        ("Tỷ lệ hộ nghèo còn 1,5% năm 2022.", None),
+    ],
+)
+def test_a_period_closed_after_so_voi_is_the_target_where_the_ranker_takes_none(monkeypatch, text, reference):
+    from vnreport_ie.pipeline.anchored import NONE
+
+    finder, doc = targets_and_doc_before_them(text)
+    monkeypatch.setattr(finder, "_ranked_best", lambda *args: NONE)  # a ranker that never saw such a period
+    view = finder._view(doc)
+    anchors = finder.anchors(doc, view)
+    found = [doc[start:end].text for start in anchors if (end := finder._best_end(view, anchors, start)) != NONE]
+    assert found == ([reference] if reference else [])
+
+
 def test_an_indicator_never_ends_on_a_demonstrative_nor_crosses_where_the_sentence_goes_on(indicator_parts):
     spans = indicator_candidates(indicator_parts, "Ở các huyện nghèo, tỷ lệ này giảm 5,62 triệu đồng", "5,62")
     assert spans and not any(span.split()[-1] in ("này", "đó") for span in spans), spans
