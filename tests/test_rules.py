@@ -536,15 +536,17 @@ def test_a_reference_written_as_a_list_of_like_nouns_goes_on_past_its_commas(tex
         ("Năng suất lúa ước đạt 54,2 tạ/ha, so với vụ mùa năm 2019 tăng 0,4%.", "vụ mùa năm 2019"),
         ("Sản lượng đạt 472,1 ngàn tấn, tăng 0,58% so với vụ mùa 2019.", "vụ mùa 2019"),
         ("Chỉ số giá tăng 0,2% so với tháng trước.", "tháng trước"),
+        ("Thu ngân sách bằng 95% so với dự toán.", "dự toán"),  # a plan said after "so với"
         # a period after a figure with no "so với" is the figure's own, and stays none
         ("Tỷ lệ hộ nghèo còn 1,5% năm 2022.", None),
     ],
 )
-def test_a_period_closed_after_so_voi_is_the_target_where_the_ranker_takes_none(monkeypatch, text, reference):
+def test_a_period_closed_or_a_plan_after_so_voi_is_the_target_where_the_ranker_takes_none(monkeypatch, text, reference):
     from vnreport_ie.pipeline.anchored import NONE
 
     finder, doc = targets_and_doc_before_them(text)
-    monkeypatch.setattr(finder, "_ranked_best", lambda *args: NONE)  # a ranker that never saw such a period
+    # a ranker that never saw such a reference: "none" whenever it may choose none, else the shortest end
+    monkeypatch.setattr(finder, "_ranked_best", lambda view, anchors, start, ends: NONE if NONE in ends else min(ends))
     view = finder._view(doc)
     anchors = finder.anchors(doc, view)
     found = [doc[start:end].text for start in anchors if (end := finder._best_end(view, anchors, start)) != NONE]
