@@ -723,6 +723,28 @@ def test_a_comparison_said_of_a_whole_group_heads_its_list_across_a_semicolon(bl
     assert scopes[("8,79%", "quý cùng kỳ")] == "lead_in_of_all"
 
 
+@pytest.mark.parametrize(
+    "text, spans, next_items",
+    [
+        # a reference that opens the next item of the clause and leads its figure is that figure's only
+        ("Số hộ nghèo mỗi năm giảm trên 2,5% và so với năm 2015 giảm 13,1%.",
+         [("2,5%", "PERCENT"), ("năm 2015", "TARGET"), ("13,1%", "PERCENT")], {("2,5%", "năm 2015")}),
+        ("Doanh thu ước 5.944,97 tỷ đồng, so tháng trước tăng 2,45%, so cùng kỳ tăng 4,63%.",
+         [("5.944,97 tỷ đồng", "MONEY"), ("tháng trước", "TARGET"), ("2,45%", "PERCENT"), ("cùng kỳ", "TARGET"),
+          ("4,63%", "PERCENT")], {("5.944,97 tỷ đồng", "tháng trước"), ("2,45%", "cùng kỳ")}),
+        # ... not a comparison said right after its figure, nor one that leads no figure
+        ("bằng 99,13% so với dự toán năm và tăng 2,46% so với cùng kỳ.",
+         [("99,13%", "PERCENT"), ("dự toán năm", "TARGET"), ("2,46%", "PERCENT"), ("cùng kỳ", "TARGET")], set()),
+        ("tăng 5%, so với cùng kỳ.", [("5%", "PERCENT"), ("cùng kỳ", "TARGET")], set()),
+    ],
+)
+def test_a_comparison_opening_the_next_item_is_not_the_figure_befores(blank_nlp, text, spans, next_items):
+    from vnreport_ie.pipeline.relation_linker import compared_for_the_next
+
+    decided = pair_decisions(blank_nlp, text, spans, compared_for_the_next, "target", 80)
+    assert {pair for pair, said in decided.items() if said} == next_items
+
+
 def test_a_per_commune_amount_links_to_the_list_of_its_own_clause_not_to_the_next_clauses_list(blank_nlp):
     from vnreport_ie.pipeline.relation_linker import DocEntities, candidate_pairs, group_rule
 

@@ -390,6 +390,27 @@ def compared_after(candidate: Candidate, entities: "DocEntities") -> bool:
     return True
 
 
+# what stands between a figure and the comparison that opens the next item of its clause: ", so với", "và so với",
+# ", còn so", ") và nếu so với mức" ("giảm trên 2,5% và so với [năm 2015] giảm 13,1%")
+NEXT_ITEM_COMPARISON = re.compile(
+    r"\s*\)?\s*(?:,\s*(?:(?:và|còn|nhưng)\s+)?|(?:và|còn|nhưng)\s+)(?:nếu\s+)?so\s+(?:với\s+)?(?:mức\s+)?"
+)
+
+
+def compared_for_the_next(candidate: Candidate, entities: "DocEntities") -> bool:
+    """Whether the pair is a figure and a reference said after it that opens the next item of the clause and leads
+    that item's own figure ("giảm trên 2,5% và so với [năm 2015] giảm 13,1%", "ước 5.944,97 tỷ đồng, so [tháng
+    trước] tăng 2,45%"): the reference is the next figure's, not this one's (none of the 55 such figures of the
+    development annotations is linked to it)."""
+    figure, other = candidate.figure, candidate.other
+    if other.start < figure.end:
+        return False
+    if NEXT_ITEM_COMPARISON.fullmatch(doc_text(figure.doc), figure.end_char, other.start_char) is None:
+        return False
+    led = entities.figure_led(other)
+    return led is not None and led >= other.end
+
+
 def level_after_comparison(candidate: Candidate, entities: "DocEntities") -> bool:
     """Whether the pair is an amount stated as a level after a comparison opened by "so với" / "so sánh với" /
     "đối chiếu với" ("So với [cùng kỳ], giá trị sản xuất ngành công nghiệp ước 14.550 tỷ đồng, tăng 16,6%": the
@@ -1080,6 +1101,7 @@ class RelationLinker(LinearModelFiles):
                 )
             if ruled is None and candidate.type == "target" and (
                 unlinked[candidate.figure.start] or level_after_comparison(candidate, entities)
+                or compared_for_the_next(candidate, entities)
             ):
                 # the level another figure is compared with, or a reference's own value in brackets ("(KH
                 # 24,5-25,5%)", "(cùng kỳ: 6,1%)"): itself compared with nothing (none of the 10 of the development
