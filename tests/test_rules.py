@@ -745,6 +745,25 @@ def test_a_comparison_opening_the_next_item_is_not_the_figure_befores(blank_nlp,
     assert {pair for pair, said in decided.items() if said} == next_items
 
 
+@pytest.mark.parametrize(
+    "text, spans, elsewhere",
+    [
+        # a comparison of degree that leads its own figure covers no later figure of the sentence
+        ("cấp phép cho 2.204 doanh nghiệp, ít hơn cùng kỳ năm trước 25%, với vốn đăng ký 35,1 nghìn tỷ đồng, tăng 0,5%.",
+         [("cùng kỳ năm trước", "TARGET"), ("25%", "PERCENT"), ("35,1 nghìn tỷ đồng", "MONEY"), ("0,5%", "PERCENT")],
+         {("35,1 nghìn tỷ đồng", "cùng kỳ năm trước"), ("0,5%", "cùng kỳ năm trước")}),
+        # ... its own figure keeps it, and a lead-in "so với" is no comparison of degree
+        ("Thu ngân sách cao hơn cùng kỳ 18%.", [("cùng kỳ", "TARGET"), ("18%", "PERCENT")], set()),
+        ("So với cùng kỳ, A tăng 5%, B tăng 7%.", [("cùng kỳ", "TARGET"), ("5%", "PERCENT"), ("7%", "PERCENT")], set()),
+    ],
+)
+def test_a_comparison_of_degree_leading_its_own_figure_is_no_later_figures(blank_nlp, text, spans, elsewhere):
+    from vnreport_ie.pipeline.relation_linker import degree_led_elsewhere
+
+    decided = pair_decisions(blank_nlp, text, spans, degree_led_elsewhere, "target", 80)
+    assert {pair for pair, said in decided.items() if said} == elsewhere
+
+
 def test_a_per_commune_amount_links_to_the_list_of_its_own_clause_not_to_the_next_clauses_list(blank_nlp):
     from vnreport_ie.pipeline.relation_linker import DocEntities, candidate_pairs, group_rule
 

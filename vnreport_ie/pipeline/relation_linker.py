@@ -411,6 +411,28 @@ def compared_for_the_next(candidate: Candidate, entities: "DocEntities") -> bool
     return led is not None and led >= other.end
 
 
+DEGREE_WORDS = {"cao", "thấp", "ít", "nhiều", "lớn", "nhỏ"}
+
+
+def degree_led_elsewhere(candidate: Candidate, entities: "DocEntities") -> bool:
+    """Whether the pair is a figure and a comparison of degree before it that leads a figure of its own, earlier
+    ("ít hơn [cùng kỳ năm trước] 25%, với vốn đăng ký 35,1 nghìn tỷ đồng, tăng 0,5%", "cao hơn [năm 2023] là
+    10,04%, cả 3 khu vực đều tăng: ... tăng 4,15%"): the comparison is that figure's, not the later ones' (24 of
+    the 25 such later figures of the development annotations without a comparison of their own have none)."""
+    figure, other = candidate.figure, candidate.other
+    if other.end > figure.start:
+        return False
+    words = entities.clauses()[0]
+    before = words[max(0, other.start - 2) : other.start]
+    degree = before[-1:] and before[-1].split()[0] in DEGREE_WORDS and before[-1].endswith(" hơn") or (
+        before[-1:] == ["hơn"] and len(before) == 2 and before[0] in DEGREE_WORDS
+    )
+    if not degree:
+        return False
+    led = entities.figure_led(other)
+    return led is not None and led < figure.start
+
+
 def level_after_comparison(candidate: Candidate, entities: "DocEntities") -> bool:
     """Whether the pair is an amount stated as a level after a comparison opened by "so với" / "so sánh với" /
     "đối chiếu với" ("So với [cùng kỳ], giá trị sản xuất ngành công nghiệp ước 14.550 tỷ đồng, tăng 16,6%": the
@@ -1101,7 +1123,7 @@ class RelationLinker(LinearModelFiles):
                 )
             if ruled is None and candidate.type == "target" and (
                 unlinked[candidate.figure.start] or level_after_comparison(candidate, entities)
-                or compared_for_the_next(candidate, entities)
+                or compared_for_the_next(candidate, entities) or degree_led_elsewhere(candidate, entities)
             ):
                 # the level another figure is compared with, or a reference's own value in brackets ("(KH
                 # 24,5-25,5%)", "(cùng kỳ: 6,1%)"): itself compared with nothing (none of the 10 of the development
