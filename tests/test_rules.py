@@ -1619,6 +1619,10 @@ def test_a_comparison_of_degree_after_a_figure_and_a_comma_is_the_figures(blank_
         ("Huyện thành lập mới 01 HTX, đạt 100%", "100%", "HTX", True),
         # ... nor does a copula or a conjunction ("kế đến [là] Nam Trà My 37,37%")
         ("Tây Giang cao nhất với 38,07%, kế đến là Nam Trà My 37,37%", "37,37%", "là Nam Trà My", False),
+        # ... nor a whole place, a time or a frame opening the clause ("[toàn tỉnh] gieo cấy", "[trong] số vốn")
+        ("Vụ mùa năm nay toàn tỉnh gieo cấy được 36,7 nghìn ha, giảm 1,6%", "1,6%", "toàn tỉnh gieo cấy", False),
+        ("Trong số vốn này, vốn ODA hỗ trợ 330 tỷ đồng", "330 tỷ đồng", "Trong số vốn này, vốn ODA hỗ trợ", False),
+        ("Trong số vốn này, vốn ODA hỗ trợ 330 tỷ đồng", "330 tỷ đồng", "vốn ODA hỗ trợ", True),
         # ... and a clause that opens with it ends none
         ("GRDP của tỉnh, tính theo giá so sánh năm 2010, ước 5.334,56 tỷ đồng", "5.334,56", "giá so sánh", False),
         ("GRDP của tỉnh, tính theo giá so sánh năm 2010, ước 5.334,56 tỷ đồng", "5.334,56", "GRDP", True),

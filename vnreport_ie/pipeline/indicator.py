@@ -180,7 +180,12 @@ NEVER_LAST = frozenset(("nhất", "chừng", "xấp xỉ", "ít", "đà", "tp", 
 # ... nor starting on the basis a figure is reckoned on, on "itself", a copula or a conjunction ("[tính] theo giá so
 # sánh", "[tính] bình quân", "[bản thân] tăng trưởng", "kế đến [là] Nam Trà My 37,37%", "[còn] ..."): no development
 # annotation starts an indicator on one
-NEVER_FIRST = ("tính", "bản thân", "theo giá", "là", "tức", "còn", "riêng", "nhưng", "khi", "nếu", "vì", "nên")
+NEVER_FIRST = (
+    "tính", "bản thân", "theo giá", "là", "tức", "còn", "riêng", "nhưng", "khi", "nếu", "vì", "nên",
+    # a whole place, a time, a frame or a plural determiner opening the clause ("[toàn tỉnh] gieo cấy", "[hiện] các
+    # hạng mục", "[trong] số vốn", "[những] hộ tham gia", "[nay] mới"): no development annotation starts so
+    "toàn", "hiện", "trong", "những", "nay",
+)
 # ... and a clause that opens with that basis ends none (", tính theo giá so sánh năm 2010, ước ..."; not "tính đến
 # nay [tổng giá trị sản xuất] ...", a period before the name)
 BASIS_OPENERS = ("tính theo", "theo giá", "tính bình quân", "tính trên")
