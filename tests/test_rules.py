@@ -1623,6 +1623,11 @@ def test_a_comparison_of_degree_after_a_figure_and_a_comma_is_the_figures(blank_
         ("Vụ mùa năm nay toàn tỉnh gieo cấy được 36,7 nghìn ha, giảm 1,6%", "1,6%", "toàn tỉnh gieo cấy", False),
         ("Trong số vốn này, vốn ODA hỗ trợ 330 tỷ đồng", "330 tỷ đồng", "Trong số vốn này, vốn ODA hỗ trợ", False),
         ("Trong số vốn này, vốn ODA hỗ trợ 330 tỷ đồng", "330 tỷ đồng", "vốn ODA hỗ trợ", True),
+        # no indicator ends on a verb of receiving or costing, half of an estimate or a verb of saying
+        ("Năm 2024, huyện nhận 3 tỷ đồng từ ngân sách tỉnh", "3 tỷ đồng", "huyện nhận", False),
+        ("Nhà văn hóa xây dựng tốn 1,2 tỷ đồng", "1,2 tỷ đồng", "Nhà văn hóa xây dựng tốn", False),
+        ("Tổng kinh phí dự tính 5 tỷ đồng", "5 tỷ đồng", "Tổng kinh phí dự tính", False),
+        ("Lãnh đạo huyện cho biết 95% số hộ đã có điện", "95%", "Lãnh đạo huyện cho biết", False),
         # ... and a clause that opens with it ends none
         ("GRDP của tỉnh, tính theo giá so sánh năm 2010, ước 5.334,56 tỷ đồng", "5.334,56", "giá so sánh", False),
         ("GRDP của tỉnh, tính theo giá so sánh năm 2010, ước 5.334,56 tỷ đồng", "5.334,56", "GRDP", True),

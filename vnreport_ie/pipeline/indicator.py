@@ -176,7 +176,13 @@ SAYING = ("cho biết", "cho thấy", "rằng", "công bố")
 SAYING_FIRST_WORDS = frozenset(phrase.split()[0] for phrase in SAYING)
 # ... nor on a superlative, an approximation, a degree or a city's abbreviation ("Tây Giang cao [nhất] với 38,07%",
 # "ở mức [chừng] 72,6 tỷ đồng", "[xấp xỉ] 6 tỷ đồng", "[ít] hơn", "TP"): no annotation ends an indicator on one
-NEVER_LAST = frozenset(("nhất", "chừng", "xấp xỉ", "ít", "đà", "tp", "tp."))
+NEVER_LAST = frozenset((
+    "nhất", "chừng", "xấp xỉ", "ít", "đà", "tp", "tp.",
+    # ... nor on a verb of receiving or costing, half of an estimate or a bound ("[huyện nhận]", "[xây dựng tốn]",
+    # "[sản lượng lúa dự] ước", "[kinh phí dự tính]", "[nhiệm vụ trở] lên", "không [quá]"), "thuộc", "vừa" or a
+    # verb of saying ("[Lãnh đạo huyện cho biết]"): no development annotation ends an indicator on one
+    "nhận", "tốn", "dự", "tính", "dự tính", "trở", "quá", "thuộc", "vừa", "cho biết", "biết",
+))
 # ... nor starting on the basis a figure is reckoned on, on "itself", a copula or a conjunction ("[tính] theo giá so
 # sánh", "[tính] bình quân", "[bản thân] tăng trưởng", "kế đến [là] Nam Trà My 37,37%", "[còn] ..."): no development
 # annotation starts an indicator on one
