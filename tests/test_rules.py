@@ -1623,6 +1623,10 @@ def test_a_comparison_of_degree_after_a_figure_and_a_comma_is_the_figures(blank_
         ("Vụ mùa năm nay toàn tỉnh gieo cấy được 36,7 nghìn ha, giảm 1,6%", "1,6%", "toàn tỉnh gieo cấy", False),
         ("Trong số vốn này, vốn ODA hỗ trợ 330 tỷ đồng", "330 tỷ đồng", "Trong số vốn này, vốn ODA hỗ trợ", False),
         ("Trong số vốn này, vốn ODA hỗ trợ 330 tỷ đồng", "330 tỷ đồng", "vốn ODA hỗ trợ", True),
+        # ... nor on the reporting place, a rank or a quantifier
+        ("Năm nay địa phương cố gắng huy động 5 tỷ đồng", "5 tỷ đồng", "địa phương cố gắng huy động", False),
+        ("Bắc Giang xếp thứ hai với 12,5%", "12,5%", "xếp thứ hai", False),
+        ("một số khoản thu đạt 85%", "85%", "một số khoản thu", False),
         # no indicator ends on a verb of receiving or costing, half of an estimate or a verb of saying
         ("Năm 2024, huyện nhận 3 tỷ đồng từ ngân sách tỉnh", "3 tỷ đồng", "huyện nhận", False),
         ("Nhà văn hóa xây dựng tốn 1,2 tỷ đồng", "1,2 tỷ đồng", "Nhà văn hóa xây dựng tốn", False),

@@ -191,6 +191,10 @@ NEVER_FIRST = (
     # a whole place, a time, a frame or a plural determiner opening the clause ("[toàn tỉnh] gieo cấy", "[hiện] các
     # hạng mục", "[trong] số vốn", "[những] hộ tham gia", "[nay] mới"): no development annotation starts so
     "toàn", "hiện", "trong", "những", "nay",
+    # ... nor on the reporting place or side, a use, a rank, a quantifier, an adverb or half a period ("[địa phương]
+    # cố gắng huy động", "[phía] ngân hàng hỗ trợ", "[dùng] để kiên cố hóa", "[xếp] thứ hai", "[một] số khoản thu",
+    # "[lại] được cấp", "[nửa] đầu năm")
+    "địa phương", "phía", "dùng", "xếp", "một", "một số", "xa", "lại", "nửa",
 )
 # ... and a clause that opens with that basis ends none (", tính theo giá so sánh năm 2010, ước ..."; not "tính đến
 # nay [tổng giá trị sản xuất] ...", a period before the name)
