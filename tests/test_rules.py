@@ -593,6 +593,11 @@ SAMPLE_LINES = (Path(__file__).resolve().parent.parent / "samples" / "caoloc-202
         # the verb stays out; so does "toàn huyện", the reporting unit (the guide: "toàn tỉnh" is left out)
         ("Tỷ lệ hộ nghèo toàn huyện giảm còn 4,5%, vượt kế hoạch đề ra.", "4,5%", "Tỷ lệ hộ nghèo"),
         ("Tổng thu ngân sách <script>alert(1)</script> đạt 1.250 triệu đồng.", "1.250 triệu đồng", "Tổng thu ngân sách"),
+        # the change in brackets after a place's quantity keeps the breakdown's indicator, however far the list runs
+        ("So với cùng kỳ, diện tích gieo trồng từng địa phương như sau: Đồng Hới 1.003,3 ha (bằng 99,8%), Ba Đồn "
+         "2.555,3 ha (tăng 10,2%), Minh Hoá 1.017,0 ha (tăng 35,1%), Tuyên Hoá 2.868,0 ha (bằng 98,1%), Quảng Trạch "
+         "4.069,8 ha (tăng 10,8%), Bố Trạch 4.714,7 ha (tăng 5,2%), Quảng Ninh 4.180,6 ha (bằng 96,3%), Lệ Thuỷ "
+         "10.685,5 ha (bằng 99,5%).", "99,5%", "diện tích gieo trồng"),
     ],
 )
 def test_shipped_model_indicators_of_the_cases_that_broke(shipped_nlp, text, figure, indicator):

@@ -186,6 +186,7 @@ NEVER_LAST = frozenset((
 # ... nor starting on the basis a figure is reckoned on, on "itself", a copula or a conjunction ("[tính] theo giá so
 # sánh", "[tính] bình quân", "[bản thân] tăng trưởng", "kế đến [là] Nam Trà My 37,37%", "[còn] ..."): no development
 # annotation starts an indicator on one
+CHANGE_IN_BRACKET = {"tăng", "giảm", "bằng", "đạt"}  # "Bố Trạch 4.714,7 ha ([tăng] 5,2%)"
 NEVER_FIRST = (
     "tính", "bản thân", "theo giá", "là", "tức", "còn", "riêng", "nhưng", "khi", "nếu", "vì", "nên",
     # a whole place, a time, a frame or a plural determiner opening the clause ("[toàn tỉnh] gieo cấy", "[hiện] các
@@ -517,6 +518,24 @@ class _DocArrays:
         tỷ đồng", "xã Tân Thịnh 2,5 tỷ đồng")."""
         first = self.clause_first[figure_start - 1] if figure_start else 0
         return first < figure_start and self.place_tokens(first, figure_start)
+
+    def stop_between(self, a: int, b: int) -> bool:
+        """Whether a sentence or clause stop (";", ".", a line break) lies among tokens [a, b)."""
+        return any(self.stops[a:b])
+
+    def change_after_place(self, figure_start: int) -> bool:
+        """Whether a figure starting at ``figure_start`` is the change in brackets after a place's own quantity,
+        an item of a breakdown by place ("diện tích gieo trồng từng địa phương như sau: ..., Bố Trạch 4.714,7 ha
+        ([tăng] 5,2%), Quảng Ninh 4.180,6 ha (bằng 96,3%)"): only a verb of change between the bracket and it, and
+        before the bracket a place then a number and its unit."""
+        first = self.clause_first[figure_start - 1] if figure_start else 0
+        if first < 2 or self.texts[first - 1] != "(" or any(
+            self.words[i] not in CHANGE_IN_BRACKET for i in range(first, figure_start)
+        ):
+            return False
+        start = self.clause_first[first - 2]
+        number = next((i for i in range(start, first - 1) if self.has_digit[i]), None)
+        return number is not None and number - start <= 4 and self.place_tokens(start, number)
 
     def standard_term_before(self, figure_start: int) -> tuple[int, int] | None:
         """The span of a STANDARD_COST_TERMS right before a figure starting at ``figure_start`` (an estimate or
@@ -996,7 +1015,11 @@ class IndicatorFinder(LinearModelFiles):
             # subject measures what the figure before it measured
             # ... and so does a clause that is only a place: an item of a breakdown by place ("được phân bổ 32,360 tỷ
             # đồng ...; cụ thể, Kỳ Sơn 5,8 tỷ đồng, Tương Dương 11 tỷ, ...")
-            if links and (view.opens_with_demonstrative(figure.start) or view.clause_is_place(figure.start)):
+            if links and (
+                view.opens_with_demonstrative(figure.start) or view.clause_is_place(figure.start)
+                # ... as does the change in brackets after a place's quantity, in the sentence of the figure before
+                or view.change_after_place(figure.start) and not view.stop_between(links[-1][0].end, figure.start)
+            ):
                 links.append((figure, links[-1][1]))
                 continue
             ends = self.end_candidates(view, figure.start)
