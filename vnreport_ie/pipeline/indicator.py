@@ -186,7 +186,6 @@ NEVER_LAST = frozenset((
 # ... nor starting on the basis a figure is reckoned on, on "itself", a copula or a conjunction ("[tính] theo giá so
 # sánh", "[tính] bình quân", "[bản thân] tăng trưởng", "kế đến [là] Nam Trà My 37,37%", "[còn] ..."): no development
 # annotation starts an indicator on one
-CHANGE_IN_BRACKET = {"tăng", "giảm", "bằng", "đạt"}  # "Bố Trạch 4.714,7 ha ([tăng] 5,2%)"
 NEVER_FIRST = (
     "tính", "bản thân", "theo giá", "là", "tức", "còn", "riêng", "nhưng", "khi", "nếu", "vì", "nên",
     # a whole place, a time, a frame or a plural determiner opening the clause ("[toàn tỉnh] gieo cấy", "[hiện] các
@@ -302,6 +301,10 @@ MARKUP = re.compile(
 def _prefix_counts(flags: Iterable[bool]) -> list[int]:
     """counts[i]: how many of the first i flags are true."""
     return list(accumulate(map(int, flags), initial=0))
+
+
+# the words between the bracket and a change stated for a place's quantity: "Bố Trạch 4.714,7 ha ([tăng] 5,2%)"
+CHANGE_IN_BRACKET = {"tăng", "giảm", "bằng", "đạt"}
 
 
 class _DocArrays:

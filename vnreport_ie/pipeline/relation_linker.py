@@ -423,11 +423,10 @@ def degree_led_elsewhere(candidate: Candidate, entities: "DocEntities") -> bool:
     if other.end > figure.start:
         return False
     words = entities.clauses()[0]
-    before = words[max(0, other.start - 2) : other.start]
-    degree = before[-1:] and before[-1].split()[0] in DEGREE_WORDS and before[-1].endswith(" hơn") or (
-        before[-1:] == ["hơn"] and len(before) == 2 and before[0] in DEGREE_WORDS
-    )
-    if not degree:
+    before = words[max(0, other.start - 2) : other.start]  # "cao hơn" as one token or two
+    one_token = bool(before) and before[-1].split()[0] in DEGREE_WORDS and before[-1].endswith(" hơn")
+    two_tokens = len(before) == 2 and before[1] == "hơn" and before[0] in DEGREE_WORDS
+    if not (one_token or two_tokens):
         return False
     led = entities.figure_led(other)
     return led is not None and led < figure.start

@@ -397,9 +397,9 @@ def reference_list_end(view: dict, start: int, end: int) -> int | None:
     to three lower-case words that are no function word, verb or comparison (NOT_A_LIST_ITEM), the list ending at
     a comma, the sentence's end or a verb of its clause (AFTER_LIST) with no figure before the clause's next comma
     ("100% [số xã, phường, thị trấn] đã có đường ô tô tới trung tâm, ...", "trên 70% [cơ quan, đơn vị] được ..."),
-    after a lower-case word;
-    a plan's list names its givers only ("[dự toán tỉnh, huyện giao]"), and a period's none ("cùng kỳ, chủ yếu do
-    ..."). The 13 references of the development annotations with a comma inside are such lists."""
+    after a lower-case word; a plan's list names its givers only ("[dự toán tỉnh, huyện giao]"), and a period's
+    none ("cùng kỳ, chủ yếu do ..."). The 13 references of the development annotations with a comma inside are
+    such lists."""
     words, texts, figure, stop = view["words"], view["texts"], view["figure"], view["stop"]
     if words[start] in PERIOD_START_WORDS or end >= len(words) or texts[end] != "," or not texts[end - 1][:1].islower():
         return None  # (an abbreviation is no noun of a list: "trong [GRDP], phục hồi khá tốt")
